@@ -1,0 +1,40 @@
+# One command runs PeerPulse (`make demo`), one passes the tests (`make test`).
+# Both bootstrap what they need: uv (pinned) in .tools/, the locked environment in .venv/.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test test-fast pg-start browser venv bench clean
+
+venv: $(VENV)/.synced
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+demo: venv
+	$(VENV)/bin/peerpulse demo
+
+## Starts (installing it if needed) the local PostgreSQL the tests run against.
+pg-start:
+	@bash .ci/postgres >/dev/null
+
+test: venv pg-start
+	PEERPULSE_TEST_DATABASE_URL=$$(bash .ci/postgres) $(VENV)/bin/python -m pytest
+
+## Unit tests only: no servers, a few seconds.
+test-fast: venv
+	$(VENV)/bin/python -m pytest tests/unit
+
+bench: venv
+	$(VENV)/bin/python tests/benchmarks/import_rate.py
+
+clean:
+	rm -rf .tools $(VENV) .pytest_cache

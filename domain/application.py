@@ -1,0 +1,325 @@
+"""The use cases of PeerPulse: the only way to change (and to read) the event store.
+
+Commands are applied in batches (a file, a seed batch, a meeting export). A batch is a unit of work:
+its aggregates are loaded once, changed in memory command by command (so line 9 sees what line 3
+did), and saved together in one transaction. Either every event of the batch is stored or none is.
+Two processes writing the same aggregates collide on the store's (aggregate id, version) key; the
+loser replays its whole batch against the new state, where what the winner already recorded is
+skipped, so nothing is lost and nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
+
+from domain import ids, keys
+from domain.commands import Command
+from domain.config import Settings
+from domain.errors import CommandError, ConfigurationError, DomainError, PeerPulseError
+from domain.model import Commitment, EmailClaim, FileImport, Group, Meeting, Member
+
+MAX_ATTEMPTS = 8
+A = TypeVar("A", bound=Aggregate)
+
+
+class ConcurrencyError(PeerPulseError):
+    """Other writers kept changing the same aggregates; nothing from this batch was stored."""
+
+
+class RosterEntry(NamedTuple):
+    member: str
+    name: str
+    email: str
+
+
+@dataclass
+class ImportSummary:
+    commands: int = 0
+    applied: int = 0
+    skipped: int = 0
+    events: int = 0
+    attempts: int = 1
+    already_imported: bool = False
+
+    def add(self, other: ImportSummary) -> None:
+        self.commands += other.commands
+        self.applied += other.applied
+        self.skipped += other.skipped
+        self.events += other.events
+
+
+class UnitOfWork:
+    """The aggregates one batch has touched, each loaded at most once."""
+
+    def __init__(self, app: PeerPulse):
+        self._app = app
+        self._aggregates: dict[UUID, Aggregate | None] = {}
+
+    def get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        if aggregate_id not in self._aggregates:
+            try:
+                self._aggregates[aggregate_id] = self._app.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                self._aggregates[aggregate_id] = None
+        found = self._aggregates[aggregate_id]
+        if found is not None and not isinstance(found, kind):  # pragma: no cover - ids are namespaced
+            raise DomainError(f"id clash between a {kind.__name__} and a {type(found).__name__}")
+        return found
+
+    def add(self, aggregate: Aggregate) -> None:
+        self._aggregates[aggregate.id] = aggregate
+
+    def changed(self) -> list[Aggregate]:
+        return [a for a in self._aggregates.values() if a is not None and a.pending_events]
+
+
+class PeerPulse(Application):
+    name = "PeerPulse"
+    settings: Settings
+    email_key: bytes
+
+    # -- opening the store -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, settings: Settings) -> PeerPulse:
+        """The application on the configured store; refuses a missing or wrong key."""
+        key = keys.read_key(settings)
+        new_key = key is None
+        env = settings.store_env() | {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": key or keys.new_key()}
+        try:
+            app = cls(env=env)
+        except PeerPulseError:
+            raise
+        except Exception as e:  # the store itself is unreachable: say where, not the password
+            raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}") from None
+        app.settings = settings
+        if new_key:
+            if app.recorder.max_notification_id():
+                app.close()
+                raise ConfigurationError(
+                    f"the event store ({settings.describe_store()}) holds events but its key is missing: "
+                    f"restore {settings.key_path} or set PEERPULSE_STORE_KEY (see README, 'Keys')"
+                )
+            if not settings.store_key:
+                keys.write_key(settings, env["CIPHER_KEY"])
+        else:
+            app._check_key()
+        app.email_key = keys.derived_key(env["CIPHER_KEY"], "email-index")
+        return app
+
+    def _check_key(self) -> None:
+        first = self.recorder.select_notifications(start=1, limit=1)
+        if first:
+            try:
+                self.mapper.to_domain_event(first[0])
+            except MapperDeserialisationError:
+                self.close()
+                raise ConfigurationError(
+                    f"the store key does not open the event store ({self.settings.describe_store()}): "
+                    "wrong PEERPULSE_STORE_KEY or key file"
+                ) from None
+
+    # -- applying commands -----------------------------------------------------------------------
+    def apply_commands(
+        self,
+        commands: Sequence[Command],
+        source: str,
+        *,
+        file_digest: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Apply a batch all-or-nothing; commands already recorded are skipped, not repeated."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            uow = UnitOfWork(self)
+            if file_digest and uow.get(ids.file_import_id(file_digest), FileImport) is not None:
+                return ImportSummary(commands=len(commands), skipped=len(commands), already_imported=True)
+            summary = ImportSummary(commands=len(commands), attempts=attempt)
+            for done, command in enumerate(commands, start=1):
+                try:
+                    changed = self.HANDLERS[command.type](self, uow, command)
+                except DomainError as e:
+                    raise CommandError(source, command.line, e.field, str(e)) from None
+                if changed:
+                    summary.applied += 1
+                else:
+                    summary.skipped += 1
+                if progress and attempt == 1 and done % 1000 == 0:
+                    progress(1000)
+            if progress and attempt == 1:
+                progress(len(commands) % 1000)
+            if file_digest and summary.applied:
+                uow.add(FileImport(digest=file_digest, commands=len(commands), applied=summary.applied, skipped=summary.skipped))
+            changed_aggregates = uow.changed()
+            summary.events = sum(len(a.pending_events) for a in changed_aggregates)
+            try:
+                if changed_aggregates:
+                    self.save(*changed_aggregates)
+                return summary
+            except IntegrityError:
+                # Another writer stored events for one of our aggregates first: replay on fresh state.
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise ConcurrencyError(
+            f"{source}: other writers kept changing the same groups; gave up after {MAX_ATTEMPTS} attempts "
+            "and stored nothing. Run the import again."
+        )
+
+    # -- handlers: one per command type; each returns True if it recorded something ---------------
+    def _group(self, uow: UnitOfWork, ref: str, field: str = "group") -> Group:
+        group = uow.get(ids.group_id(ref), Group)
+        if group is None:
+            raise DomainError(f"group '{ref}' does not exist", field)
+        return group
+
+    def _member(self, uow: UnitOfWork, ref: str, field: str = "member") -> Member:
+        member = uow.get(ids.person_id(ref), Member)
+        if member is None:
+            raise DomainError(f"member '{ref}' is not registered", field)
+        return member
+
+    def _meeting(self, uow: UnitOfWork, ref: str, field: str = "meeting") -> Meeting:
+        meeting = uow.get(ids.meeting_id(ref), Meeting)
+        if meeting is None:
+            raise DomainError(f"meeting '{ref}' has not been recorded", field)
+        return meeting
+
+    def _commitment(self, uow: UnitOfWork, ref: str) -> Commitment:
+        commitment = uow.get(ids.commitment_id(ref), Commitment)
+        if commitment is None:
+            raise DomainError(f"commitment '{ref}' does not exist", "commitment")
+        return commitment
+
+    def _form_group(self, uow: UnitOfWork, c: Command) -> bool:
+        existing = uow.get(ids.group_id(c["group"]), Group)
+        if existing is not None:
+            if existing.same_details(c["name"], c["cadence"], c["formed_on"], c["purpose"]):
+                return False
+            raise DomainError(f"group '{c['group']}' already exists with other details", "group")
+        uow.add(Group(group=c["group"], name=c["name"], cadence=c["cadence"], formed_on=c["formed_on"], purpose=c["purpose"]))
+        return True
+
+    def _register_member(self, uow: UnitOfWork, c: Command) -> bool:
+        existing = uow.get(ids.person_id(c["member"]), Member)
+        if existing is not None:
+            if existing.same_details(c["name"], c["email"], c["company"], c["title"]):
+                return False
+            raise DomainError(f"member '{c['member']}' is already registered with other details", "member")
+        digest = keys.keyed_digest(self.email_key, c["email"].strip().lower())
+        claim = uow.get(ids.email_claim_id(digest), EmailClaim)
+        if claim is not None:
+            raise DomainError(f"this email is already registered to member '{claim.member}'", "email")
+        uow.add(EmailClaim(digest=digest, member=c["member"]))
+        uow.add(Member(member=c["member"], name=c["name"], email=c["email"], company=c["company"], title=c["title"]))
+        return True
+
+    def _join_group(self, uow: UnitOfWork, c: Command) -> bool:
+        group = self._group(uow, c["group"])
+        self._member(uow, c["member"])
+        return group.join(c["member"], c["joined_on"])
+
+    def _leave_group(self, uow: UnitOfWork, c: Command) -> bool:
+        return self._group(uow, c["group"]).leave(c["member"], c["left_on"], c["reason"])
+
+    def _assign_facilitator(self, uow: UnitOfWork, c: Command) -> bool:
+        group = self._group(uow, c["group"])
+        self._member(uow, c["member"])
+        return group.assign_facilitator(c["member"], c["assigned_on"])
+
+    def _sign_confidentiality(self, uow: UnitOfWork, c: Command) -> bool:
+        return self._group(uow, c["group"]).sign_confidentiality(c["member"], c["signed_on"])
+
+    def _hold_meeting(self, uow: UnitOfWork, c: Command) -> bool:
+        group = self._group(uow, c["group"])
+        meeting = Meeting.hold(
+            meeting=c["meeting"],
+            group=group,
+            held_on=c["held_on"],
+            topic=c["topic"],
+            format=c["format"],
+            attendance=c["attendance"] or {},
+            speaking_seconds=c["speaking_seconds"],
+            presenters=c["presenters"] or [],
+            guest_speaker=c["guest_speaker"],
+        )
+        existing = uow.get(meeting.id, Meeting)
+        if existing is not None:
+            if existing.same_as(meeting):
+                return False
+            raise DomainError(f"meeting '{c['meeting']}' is already recorded with other details", "meeting")
+        uow.add(meeting)
+        return True
+
+    def _make_commitment(self, uow: UnitOfWork, c: Command) -> bool:
+        existing = uow.get(ids.commitment_id(c["commitment"]), Commitment)
+        if existing is not None:
+            if existing.same_as(c["member"], c["meeting"], c["due_on"], c["text"]):
+                return False
+            raise DomainError(f"commitment '{c['commitment']}' already exists with other details", "commitment")
+        meeting = self._meeting(uow, c["meeting"])
+        uow.add(Commitment.make(commitment=c["commitment"], member=c["member"], meeting=meeting, due_on=c["due_on"], text=c["text"]))
+        return True
+
+    def _follow_up(self, uow: UnitOfWork, c: Command) -> bool:
+        commitment = self._commitment(uow, c["commitment"])
+        meeting = self._meeting(uow, c["meeting"])
+        return commitment.follow_up(meeting, c["outcome"], c["new_due_on"], c["note"])
+
+    def _rate_meeting(self, uow: UnitOfWork, c: Command) -> bool:
+        return self._meeting(uow, c["meeting"]).rate(c["member"], c["score"])
+
+    def _correct_attendance(self, uow: UnitOfWork, c: Command) -> bool:
+        return self._meeting(uow, c["meeting"]).correct_attendance(c["member"], c["status"])
+
+    HANDLERS: dict[str, Callable[[Any, UnitOfWork, Command], bool]] = {
+        "form_group": _form_group,
+        "register_member": _register_member,
+        "join_group": _join_group,
+        "leave_group": _leave_group,
+        "assign_facilitator": _assign_facilitator,
+        "sign_confidentiality": _sign_confidentiality,
+        "hold_meeting": _hold_meeting,
+        "make_commitment": _make_commitment,
+        "follow_up": _follow_up,
+        "rate_meeting": _rate_meeting,
+        "correct_attendance": _correct_attendance,
+    }
+
+    # -- reading ---------------------------------------------------------------------------------
+    def find(self, aggregate_id: UUID) -> Any | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def group(self, ref: str) -> Group | None:
+        return self.find(ids.group_id(ref))
+
+    def member(self, ref: str) -> Member | None:
+        return self.find(ids.person_id(ref))
+
+    def meeting(self, ref: str) -> Meeting | None:
+        return self.find(ids.meeting_id(ref))
+
+    def commitment(self, ref: str) -> Commitment | None:
+        return self.find(ids.commitment_id(ref))
+
+    def roster(self, group: str, held_on: str) -> list[RosterEntry]:
+        """Who was on the group's roster that day, with the names and emails a meeting export uses."""
+        found = self.group(group)
+        if found is None:
+            raise DomainError(f"group '{group}' does not exist", "group")
+        entries = []
+        for ref in found.roster_on(held_on):
+            person = self.member(ref)
+            entries.append(RosterEntry(ref, person.name if person else "", person.email if person else ""))
+        return entries
+
+    def event_count(self) -> int:
+        return self.recorder.max_notification_id() or 0

@@ -1,0 +1,412 @@
+"""The domain model: groups, members, meetings and commitments, as event-sourced aggregates.
+
+Each aggregate is a short class whose public methods are the verbs of the domain. A verb checks its
+rules and raises `DomainError` with a plain message; only then does it trigger an event (named in the
+past tense) whose body changes state. Event bodies hold no rules, so old events always replay.
+
+Dates are ISO strings (`YYYY-MM-DD`): validated at the edge (domain.commands), compared as strings
+(ISO dates sort correctly), and stored as plain JSON so the pipeline can read them without a decoder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.errors import DomainError
+
+CADENCES = ("weekly", "biweekly", "monthly", "quarterly")
+LEAVE_REASONS = ("dropped_out", "moved", "graduated", "removed", "group_closed", "other")
+TOPICS = (
+    "strategic_planning",
+    "conflict_resolution",
+    "change_management",
+    "people_and_talent",
+    "growth",
+    "finance",
+    "personal",
+    "other",
+)
+FORMATS = ("in_person", "virtual")
+ATTENDANCE_STATUSES = ("present", "late", "absent", "excused")
+ATTENDED = frozenset({"present", "late"})
+OUTCOMES = ("done", "partial", "not_done", "carried_forward", "dropped")
+CLOSING_OUTCOMES = frozenset({"done", "partial", "not_done", "dropped"})
+
+# Fields of events that hold personal data or what someone said; the confidentiality layer seals them.
+PERSONAL_FIELDS = {
+    "MemberRegistered": ("name", "email", "company", "title"),
+    "CommitmentMade": ("text",),
+    "CommitmentCarriedForward": ("note",),
+    "CommitmentClosed": ("note",),
+    "MeetingHeld": ("guest_speaker",),
+}
+
+
+class Group(Aggregate):
+    """A peer group: who is in it, over which spells, and who facilitates it."""
+
+    @staticmethod
+    def create_id(group: str, **_: Any) -> UUID:
+        return ids.group_id(group)
+
+    @event("GroupFormed")
+    def __init__(self, group: str, name: str, cadence: str, formed_on: str, purpose: str | None):
+        self.ref = group
+        self.name = name
+        self.cadence = cadence
+        self.formed_on = formed_on
+        self.purpose = purpose
+        # member -> spells, each [joined_on, left_on or None, reason or None], oldest first
+        self.spells: dict[str, list[list[str | None]]] = {}
+        self.facilitators: list[tuple[str, str]] = []  # (member, assigned_on), in order of assignment
+        self.signatures: set[tuple[str, str]] = set()  # (member, signed_on)
+
+    # -- questions -------------------------------------------------------------------------------
+    def same_details(self, name: str, cadence: str, formed_on: str, purpose: str | None) -> bool:
+        return (self.name, self.cadence, self.formed_on, self.purpose) == (name, cadence, formed_on, purpose)
+
+    def current_spell(self, member: str) -> list[str | None] | None:
+        spells = self.spells.get(member)
+        if spells and spells[-1][1] is None:
+            return spells[-1]
+        return None
+
+    def is_active(self, member: str) -> bool:
+        return self.current_spell(member) is not None
+
+    def roster_on(self, day: str) -> list[str]:
+        """Members whose membership is active on `day`: joined on or before it, not left on or before it."""
+        return sorted(
+            member
+            for member, spells in self.spells.items()
+            if any(s[0] <= day and (s[1] is None or s[1] > day) for s in spells)
+        )
+
+    @property
+    def facilitator(self) -> str | None:
+        return self.facilitators[-1][0] if self.facilitators else None
+
+    # -- verbs -----------------------------------------------------------------------------------
+    def join(self, member: str, joined_on: str) -> bool:
+        spells = self.spells.get(member, [])
+        if any(s[0] == joined_on for s in spells):
+            return False  # already recorded
+        if self.is_active(member):
+            raise DomainError(f"member '{member}' is already an active member of group '{self.ref}'", "member")
+        if joined_on < self.formed_on:
+            raise DomainError(
+                f"joined_on {joined_on} is before group '{self.ref}' was formed ({self.formed_on})", "joined_on"
+            )
+        if spells and spells[-1][1] is not None and joined_on < spells[-1][1]:
+            raise DomainError(
+                f"joined_on {joined_on} is before member '{member}' last left this group ({spells[-1][1]})",
+                "joined_on",
+            )
+        self._member_joined(member=member, joined_on=joined_on)
+        return True
+
+    def leave(self, member: str, left_on: str, reason: str) -> bool:
+        spells = self.spells.get(member, [])
+        if any(s[1] == left_on and s[2] == reason for s in spells):
+            return False
+        spell = self.current_spell(member)
+        if spell is None:
+            raise DomainError(f"member '{member}' is not an active member of group '{self.ref}'", "member")
+        if left_on < str(spell[0]):
+            raise DomainError(f"left_on {left_on} is before the member joined ({spell[0]})", "left_on")
+        self._member_left(member=member, left_on=left_on, reason=reason)
+        return True
+
+    def assign_facilitator(self, member: str, assigned_on: str) -> bool:
+        if (member, assigned_on) in self.facilitators:
+            return False
+        self._facilitator_assigned(member=member, assigned_on=assigned_on)
+        return True
+
+    def sign_confidentiality(self, member: str, signed_on: str) -> bool:
+        if (member, signed_on) in self.signatures:
+            return False
+        spell = self.current_spell(member)
+        if spell is None:
+            raise DomainError(f"member '{member}' is not an active member of group '{self.ref}'", "member")
+        if signed_on < str(spell[0]):
+            raise DomainError(f"signed_on {signed_on} is before the member joined ({spell[0]})", "signed_on")
+        self._confidentiality_signed(member=member, signed_on=signed_on)
+        return True
+
+    # -- events ----------------------------------------------------------------------------------
+    @event("MemberJoined")
+    def _member_joined(self, member: str, joined_on: str) -> None:
+        self.spells.setdefault(member, []).append([joined_on, None, None])
+
+    @event("MemberLeft")
+    def _member_left(self, member: str, left_on: str, reason: str) -> None:
+        spell = self.spells[member][-1]
+        spell[1], spell[2] = left_on, reason
+
+    @event("FacilitatorAssigned")
+    def _facilitator_assigned(self, member: str, assigned_on: str) -> None:
+        self.facilitators.append((member, assigned_on))
+
+    @event("ConfidentialitySigned")
+    def _confidentiality_signed(self, member: str, signed_on: str) -> None:
+        self.signatures.add((member, signed_on))
+
+
+class Member(Aggregate):
+    """A person known to the programme: a group member, a facilitator, or both."""
+
+    @staticmethod
+    def create_id(member: str, **_: Any) -> UUID:
+        return ids.person_id(member)
+
+    @event("MemberRegistered")
+    def __init__(self, member: str, name: str, email: str, company: str | None, title: str | None):
+        self.ref = member
+        self.name = name
+        self.email = email
+        self.company = company
+        self.title = title
+
+    def same_details(self, name: str, email: str, company: str | None, title: str | None) -> bool:
+        return (self.name, self.email, self.company, self.title) == (name, email, company, title)
+
+
+class EmailClaim(Aggregate):
+    """Keeps emails unique: one claim per address, keyed by a keyed digest of it (see domain.ids)."""
+
+    @staticmethod
+    def create_id(digest: str, **_: Any) -> UUID:
+        return ids.email_claim_id(digest)
+
+    @event("EmailClaimed")
+    def __init__(self, digest: str, member: str):
+        self.member = member
+
+
+class Meeting(Aggregate):
+    """A meeting of a group: its roster as it stood that day, attendance, airtime, presenters, ratings."""
+
+    @staticmethod
+    def create_id(meeting: str, **_: Any) -> UUID:
+        return ids.meeting_id(meeting)
+
+    @event("MeetingHeld")
+    def __init__(
+        self,
+        meeting: str,
+        group: str,
+        held_on: str,
+        topic: str,
+        format: str | None,
+        roster: list[str],
+        attendance: dict[str, str],
+        speaking_seconds: dict[str, float] | None,
+        presenters: list[str],
+        guest_speaker: str | None,
+    ):
+        self.ref = meeting
+        self.group = group
+        self.held_on = held_on
+        self.topic = topic
+        self.format = format
+        self.roster = roster
+        self.recorded_attendance = dict(attendance)
+        self.attendance = dict(attendance)
+        self.speaking_seconds = speaking_seconds
+        self.presenters = presenters
+        self.guest_speaker = guest_speaker
+        self.ratings: dict[str, int] = {}
+
+    @classmethod
+    def hold(
+        cls,
+        *,
+        meeting: str,
+        group: Group,
+        held_on: str,
+        topic: str,
+        format: str | None,
+        attendance: dict[str, str],
+        speaking_seconds: dict[str, float] | None,
+        presenters: list[str],
+        guest_speaker: str | None,
+    ) -> Meeting:
+        if held_on < group.formed_on:
+            raise DomainError(f"held_on {held_on} is before group '{group.ref}' was formed ({group.formed_on})", "held_on")
+        roster = group.roster_on(held_on)
+        on_roster = set(roster)
+        for member in attendance:
+            if member not in on_roster:
+                raise DomainError(f"'{member}' is not on the roster of group '{group.ref}' on {held_on}", "attendance")
+        full = {member: attendance.get(member, "absent") for member in roster}
+        attendees = {m for m, status in full.items() if status in ATTENDED}
+        if speaking_seconds is not None:
+            for member in speaking_seconds:
+                if member not in attendees:
+                    raise DomainError(f"'{member}' spoke but did not attend", "speaking_seconds")
+            speaking_seconds = {m: speaking_seconds.get(m, 0) for m in roster if m in attendees}
+        for member in presenters:
+            if member not in attendees:
+                raise DomainError(f"presenter '{member}' did not attend", "presenters")
+        return cls(
+            meeting=meeting,
+            group=group.ref,
+            held_on=held_on,
+            topic=topic,
+            format=format,
+            roster=roster,
+            attendance=full,
+            speaking_seconds=speaking_seconds,
+            presenters=list(presenters),
+            guest_speaker=guest_speaker,
+        )
+
+    def same_as(self, other: Meeting) -> bool:
+        """True when `other` (a meeting built from a command, never saved) records what this one does."""
+        fields = ("group", "held_on", "topic", "format", "roster", "recorded_attendance", "speaking_seconds",
+                  "presenters", "guest_speaker")
+        return all(getattr(self, f) == getattr(other, f) for f in fields)
+
+    def attended(self, member: str) -> bool:
+        return self.attendance.get(member) in ATTENDED
+
+    def correct_attendance(self, member: str, status: str) -> bool:
+        if member not in self.attendance:
+            raise DomainError(f"'{member}' was not on the roster of meeting '{self.ref}'", "member")
+        if self.attendance[member] == status:
+            return False
+        self._attendance_corrected(member=member, status=status)
+        return True
+
+    def rate(self, member: str, score: int) -> bool:
+        if member in self.ratings:
+            if self.ratings[member] == score:
+                return False
+            raise DomainError(f"member '{member}' has already rated meeting '{self.ref}'", "member")
+        if not self.attended(member):
+            raise DomainError(f"member '{member}' did not attend meeting '{self.ref}'", "member")
+        self._meeting_rated(member=member, score=score)
+        return True
+
+    @event("AttendanceCorrected")
+    def _attendance_corrected(self, member: str, status: str) -> None:
+        self.attendance[member] = status
+
+    @event("MeetingRated")
+    def _meeting_rated(self, member: str, score: int) -> None:
+        self.ratings[member] = score
+
+
+class Commitment(Aggregate):
+    """What a member committed to at a meeting, and how it was followed up."""
+
+    @staticmethod
+    def create_id(commitment: str, **_: Any) -> UUID:
+        return ids.commitment_id(commitment)
+
+    @event("CommitmentMade")
+    def __init__(self, commitment: str, member: str, group: str, meeting: str, made_on: str, due_on: str, text: str):
+        self.ref = commitment
+        self.member = member
+        self.group = group
+        self.meeting = meeting
+        self.made_on = made_on
+        self.due_on = due_on
+        self.text = text
+        self.outcome: str | None = None
+        self.times_carried_forward = 0
+        self.follow_ups: list[tuple[str, str, str | None]] = []  # (meeting, outcome, new_due_on)
+
+    @classmethod
+    def make(cls, *, commitment: str, member: str, meeting: Meeting, due_on: str, text: str) -> Commitment:
+        if not meeting.attended(member):
+            raise DomainError(f"member '{member}' did not attend meeting '{meeting.ref}'", "member")
+        if due_on <= meeting.held_on:
+            raise DomainError(f"due_on {due_on} must be after the meeting ({meeting.held_on})", "due_on")
+        return cls(
+            commitment=commitment,
+            member=member,
+            group=meeting.group,
+            meeting=meeting.ref,
+            made_on=meeting.held_on,
+            due_on=due_on,
+            text=text,
+        )
+
+    def same_as(self, member: str, meeting: str, due_on: str, text: str) -> bool:
+        # due_on may since have been carried forward; what was made is what the first event says
+        return (self.member, self.meeting, self.text) == (member, meeting, text) and (
+            due_on == self.due_on or self.times_carried_forward > 0
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+    def follow_up(self, meeting: Meeting, outcome: str, new_due_on: str | None, note: str | None) -> bool:
+        if (meeting.ref, outcome, new_due_on) in self.follow_ups:
+            return False
+        if not self.is_open:
+            raise DomainError(f"commitment '{self.ref}' is already closed ({self.outcome})", "commitment")
+        if meeting.group != self.group:
+            raise DomainError(f"meeting '{meeting.ref}' is not a meeting of group '{self.group}'", "meeting")
+        if meeting.held_on <= self.made_on:
+            raise DomainError(
+                f"meeting '{meeting.ref}' ({meeting.held_on}) is not after the commitment was made ({self.made_on})",
+                "meeting",
+            )
+        if outcome == "carried_forward":
+            if new_due_on is None:
+                raise DomainError("carried_forward needs new_due_on", "new_due_on")
+            if new_due_on <= self.due_on:
+                raise DomainError(f"new_due_on {new_due_on} must be after the current due date ({self.due_on})", "new_due_on")
+            self._carried_forward(meeting=meeting.ref, held_on=meeting.held_on, new_due_on=new_due_on, note=note)
+        else:
+            if new_due_on is not None:
+                raise DomainError("new_due_on is only for outcome carried_forward", "new_due_on")
+            self._closed(meeting=meeting.ref, held_on=meeting.held_on, outcome=outcome, note=note)
+        return True
+
+    @event("CommitmentCarriedForward")
+    def _carried_forward(self, meeting: str, held_on: str, new_due_on: str, note: str | None) -> None:
+        self.due_on = new_due_on
+        self.times_carried_forward += 1
+        self.follow_ups.append((meeting, "carried_forward", new_due_on))
+
+    @event("CommitmentClosed")
+    def _closed(self, meeting: str, held_on: str, outcome: str, note: str | None) -> None:
+        self.outcome = outcome
+        self.follow_ups.append((meeting, outcome, None))
+
+
+class FileImport(Aggregate):
+    """Remembers that a file with these exact bytes was imported, so importing it again stores nothing."""
+
+    @staticmethod
+    def create_id(digest: str, **_: Any) -> UUID:
+        return ids.file_import_id(digest)
+
+    @event("FileImported")
+    def __init__(self, digest: str, commands: int, applied: int, skipped: int):
+        self.commands = commands
+        self.applied = applied
+        self.skipped = skipped
+
+
+_BASES = {"Event", "Created", "Snapshot"}
+AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport)
+
+
+def event_classes() -> dict[str, type]:
+    """Every event class by its stable name (the name given to @event, or Created for __init__)."""
+    found: dict[str, type] = {}
+    for aggregate in AGGREGATES:
+        for value in vars(aggregate).values():
+            if isinstance(value, type) and issubclass(value, Aggregate.Event) and value.__name__ not in _BASES:
+                found[value.__name__] = value
+    return found

@@ -1,0 +1,52 @@
+"""Shared fixtures: a fresh data folder, and the event store on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from domain.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("PEERPULSE_TEST_DATABASE_URL")
+
+
+def postgres_url() -> str:
+    if not PG_URL:
+        pytest.fail("PEERPULSE_TEST_DATABASE_URL is not set: run the tests with `make test`, which starts PostgreSQL")
+    return PG_URL
+
+
+@pytest.fixture
+def pg_schema():
+    """A private schema in the test database, dropped afterwards: tests never see each other's events."""
+    import psycopg
+
+    url = postgres_url()
+    schema = "t_" + uuid.uuid4().hex[:16]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"create schema {schema}")
+    yield f"{url}?schema={schema}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"drop schema {schema} cascade")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(request, tmp_path) -> Settings:
+    """Settings for a new, empty programme on each kind of event store."""
+    home = tmp_path / "home"
+    if request.param == "sqlite":
+        return Settings(home=home)
+    return Settings(home=home, database_url=request.getfixturevalue("pg_schema"))
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """The environment a `peerpulse` process needs to use these settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPULSE_")}
+    env["PEERPULSE_HOME"] = str(settings.home)
+    if settings.database_url:
+        env["PEERPULSE_DATABASE_URL"] = settings.database_url
+    return env

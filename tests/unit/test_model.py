@@ -1,0 +1,158 @@
+"""The aggregates' rules, with no I/O: each verb either records the right event or refuses plainly."""
+
+import pytest
+
+from domain.errors import DomainError
+from domain.model import Commitment, Group, Meeting
+
+
+def group_with(*members, formed_on="2025-01-06", joined_on="2025-01-06"):
+    group = Group(group="north", name="North Forum", cadence="monthly", formed_on=formed_on, purpose=None)
+    for m in members:
+        group.join(m, joined_on)
+    return group
+
+
+def hold(group, meeting="north-01", held_on="2025-01-13", attendance=None, speaking_seconds=None, presenters=()):
+    return Meeting.hold(
+        meeting=meeting, group=group, held_on=held_on, topic="growth", format=None,
+        attendance=attendance or {}, speaking_seconds=speaking_seconds, presenters=list(presenters), guest_speaker=None,
+    )
+
+
+def event_names(aggregate):
+    return [type(e).__name__ for e in aggregate.collect_events()]
+
+
+def test_events_are_named_in_the_past_tense():
+    group = group_with("ana")
+    group.leave("ana", "2025-03-01", "moved")
+    assert event_names(group) == ["GroupFormed", "MemberJoined", "MemberLeft"]
+
+
+def test_a_member_cannot_join_twice_while_active_but_can_rejoin_after_leaving():
+    group = group_with("ana")
+    with pytest.raises(DomainError, match="already an active member") as e:
+        group.join("ana", "2025-02-01")
+    assert e.value.field == "member"
+    group.leave("ana", "2025-03-01", "moved")
+    assert group.join("ana", "2025-06-01") is True
+    assert group.spells["ana"] == [["2025-01-06", "2025-03-01", "moved"], ["2025-06-01", None, None]]
+
+
+def test_joining_before_the_group_was_formed_is_refused():
+    group = group_with()
+    with pytest.raises(DomainError, match="before group 'north' was formed"):
+        group.join("ana", "2025-01-05")
+
+
+def test_leaving_needs_an_active_membership_and_a_date_after_joining():
+    group = group_with("ana")
+    with pytest.raises(DomainError, match="before the member joined"):
+        group.leave("ana", "2025-01-01", "moved")
+    with pytest.raises(DomainError, match="not an active member"):
+        group.leave("bob", "2025-02-01", "moved")
+
+
+def test_the_same_join_or_leave_again_is_recognised_as_already_recorded():
+    group = group_with("ana")
+    group.collect_events()
+    assert group.join("ana", "2025-01-06") is False
+    group.leave("ana", "2025-02-01", "graduated")
+    assert group.leave("ana", "2025-02-01", "graduated") is False
+    assert event_names(group) == ["MemberLeft"]
+
+
+def test_roster_is_everyone_active_on_the_day_and_a_leaver_is_off_it_on_the_day_they_leave():
+    group = group_with("ana", "bob")
+    group.join("cleo", "2025-02-01")
+    group.leave("bob", "2025-02-10", "moved")
+    assert group.roster_on("2025-01-06") == ["ana", "bob"]
+    assert group.roster_on("2025-02-01") == ["ana", "bob", "cleo"]
+    assert group.roster_on("2025-02-10") == ["ana", "cleo"]
+
+
+def test_holding_a_meeting_fills_absent_roster_members_and_zero_seconds_for_silent_attendees():
+    group = group_with("ana", "bob", "cleo")
+    meeting = hold(group, attendance={"ana": "present", "bob": "late"}, speaking_seconds={"ana": 600})
+    assert meeting.attendance == {"ana": "present", "bob": "late", "cleo": "absent"}
+    assert meeting.speaking_seconds == {"ana": 600, "bob": 0}
+    assert meeting.roster == ["ana", "bob", "cleo"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"attendance": {"zed": "present"}}, "attendance"),
+        ({"attendance": {"ana": "absent"}, "speaking_seconds": {"ana": 10}}, "speaking_seconds"),
+        ({"attendance": {"ana": "excused"}, "presenters": ["ana"]}, "presenters"),
+        ({"held_on": "2024-12-31"}, "held_on"),
+    ],
+)
+def test_a_meeting_refuses_people_who_were_not_there(kwargs, field):
+    group = group_with("ana")
+    with pytest.raises(DomainError) as e:
+        hold(group, **kwargs)
+    assert e.value.field == field
+
+
+def test_ratings_only_from_attendees_and_only_once():
+    meeting = hold(group_with("ana", "bob"), attendance={"ana": "present"})
+    assert meeting.rate("ana", 8) is True
+    assert meeting.rate("ana", 8) is False
+    with pytest.raises(DomainError, match="already rated"):
+        meeting.rate("ana", 9)
+    with pytest.raises(DomainError, match="did not attend"):
+        meeting.rate("bob", 7)
+
+
+def test_a_correction_changes_status_and_then_counts_as_attendance():
+    meeting = hold(group_with("ana", "bob"), attendance={"ana": "present"})
+    assert meeting.correct_attendance("bob", "late") is True
+    assert meeting.attended("bob")
+    assert meeting.correct_attendance("bob", "late") is False
+    with pytest.raises(DomainError, match="not on the roster"):
+        meeting.correct_attendance("zed", "present")
+
+
+def commitment_at(meeting, due_on="2025-02-10"):
+    return Commitment.make(commitment="c-1", member="ana", meeting=meeting, due_on=due_on, text="Hire a COO")
+
+
+def test_commitments_need_an_attendee_and_a_due_date_after_the_meeting():
+    group = group_with("ana", "bob")
+    meeting = hold(group, attendance={"ana": "present"})
+    with pytest.raises(DomainError, match="did not attend"):
+        Commitment.make(commitment="c-1", member="bob", meeting=meeting, due_on="2025-02-10", text="x")
+    with pytest.raises(DomainError, match="must be after the meeting"):
+        commitment_at(meeting, due_on="2025-01-13")
+
+
+def test_carry_forward_moves_the_due_date_and_a_closing_outcome_closes():
+    group = group_with("ana")
+    first = hold(group, attendance={"ana": "present"})
+    second = hold(group, meeting="north-02", held_on="2025-02-10", attendance={"ana": "present"})
+    third = hold(group, meeting="north-03", held_on="2025-03-10", attendance={"ana": "present"})
+    commitment = commitment_at(first)
+    with pytest.raises(DomainError, match="must be after the current due date"):
+        commitment.follow_up(second, "carried_forward", "2025-02-10", None)
+    commitment.follow_up(second, "carried_forward", "2025-03-10", None)
+    assert (commitment.due_on, commitment.times_carried_forward, commitment.is_open) == ("2025-03-10", 1, True)
+    commitment.follow_up(third, "partial", None, None)
+    assert commitment.outcome == "partial" and not commitment.is_open
+    with pytest.raises(DomainError, match="already closed"):
+        commitment.follow_up(third, "done", None, None)
+    assert event_names(commitment) == ["CommitmentMade", "CommitmentCarriedForward", "CommitmentClosed"]
+
+
+def test_follow_up_must_be_at_a_later_meeting_of_the_same_group():
+    group = group_with("ana")
+    meeting = hold(group, attendance={"ana": "present"})
+    commitment = commitment_at(meeting)
+    with pytest.raises(DomainError, match="not after the commitment was made"):
+        commitment.follow_up(meeting, "done", None, None)
+    other = Group(group="south", name="South", cadence="monthly", formed_on="2025-01-01", purpose=None)
+    other.join("bob", "2025-01-01")
+    elsewhere = hold(other, meeting="south-02", held_on="2025-02-01", attendance={"bob": "present"})
+    with pytest.raises(DomainError, match="not a meeting of group 'north'"):
+        commitment.follow_up(elsewhere, "done", None, None)
