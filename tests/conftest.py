@@ -50,3 +50,20 @@ def env_for(settings: Settings) -> dict[str, str]:
     if settings.database_url:
         env["PEERPULSE_DATABASE_URL"] = settings.database_url
     return env
+
+
+def build_warehouse(settings: Settings, as_of):
+    """Project the store into a fresh warehouse and build every model as of `as_of`: the pipeline's
+    steps without Dagster, for tests of the figures. Returns the open DuckDB connection."""
+    from pipelines.event_source import EventSource
+    from pipelines.projection import catch_up
+    from warehouse import db
+
+    source = EventSource(settings)
+    try:
+        con = db.connect(settings.warehouse_path)
+        catch_up(con, source)
+    finally:
+        source.close()
+    db.build_all(con, as_of)
+    return con

@@ -1,0 +1,119 @@
+"""The one module that touches the warehouse files: open, build models, publish, read.
+
+- `warehouse.duckdb` is the pipeline's own file (one writer: the pipeline).
+- `serving.duckdb` is what everybody else reads. It is built as a new file, closed, then swapped in
+  with `os.replace`, so a reader never sees a half-built or locked file and never blocks the pipeline.
+  Readers attach it read-only into a private in-memory connection and reattach when its inode changes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from domain.config import Settings
+
+HERE = Path(__file__).resolve().parent
+
+# Each model is warehouse/<name>.sql: one SELECT, built as a table of that name, in this order.
+# name -> the models (or fact tables) it reads, for the asset graph.
+MODELS: dict[str, tuple[str, ...]] = {
+    "memberships": ("fact_membership", "fact_group_formed"),
+    "meeting_attendance": ("fact_meeting_held", "fact_meeting_roster", "fact_attendance_corrected"),
+}
+
+# Tables published in the serving file: the warehouse contract (PRODUCT.md) and the extras documented
+# in warehouse/README.md.
+PUBLISHED: tuple[str, ...] = ("meeting_attendance",)
+
+
+def model_sql(name: str) -> str:
+    return (HERE / f"{name}.sql").read_text()
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """The pipeline's read-write connection to its warehouse file, schema applied."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute((HERE / "schema.sql").read_text())
+    return con
+
+
+def set_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+    con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+
+
+def build_model(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> int:
+    """(Re)build one model table from its SQL, in one transaction; returns its row count."""
+    set_as_of(con, as_of)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {model_sql(name)}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+
+
+def build_all(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
+    return {name: build_model(con, name, as_of) for name in MODELS}
+
+
+def publish(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Sequence[str] = PUBLISHED) -> Path:
+    """Copy the published tables into a new serving file and swap it in atomically."""
+    target = settings.serving_path
+    building = target.with_name(f".{target.name}.building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{building}' AS serving_next")
+    try:
+        for table in tables:
+            con.execute(f"CREATE TABLE serving_next.{table} AS SELECT * FROM {table}")
+        con.execute("CHECKPOINT serving_next")
+    finally:
+        con.execute("DETACH serving_next")
+    os.chmod(building, 0o600)
+    os.replace(building, target)
+    return target
+
+
+class ServingReader:
+    """Read-only access to the serving file that follows each new publication without a restart."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._inode: int | None = None
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        inode = os.stat(self.path).st_ino  # FileNotFoundError until the first publication
+        with self._lock:
+            if self._con is None or inode != self._inode:
+                con = duckdb.connect(":memory:")
+                con.execute(f"ATTACH '{self.path}' AS serving (READ_ONLY)")
+                old, self._con, self._inode = self._con, con, inode
+                if old is not None:
+                    old.close()
+            return self._con
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute("USE serving")  # each cursor starts in the in-memory catalog
+            return cursor.sql(sql, params=list(params)).pl() if params else cursor.sql(sql).pl()
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
