@@ -15,13 +15,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from domain.application import ImportSummary
+from domain.clock import today
 from domain.config import open_application
 from domain.importer import apply_jsonl_lines, to_jsonl
 from domain.seed import generate_programme
 
 
 def seed_programme(groups: int, months: int, seed: int, until: date | None = None, jsonl: Path | None = None) -> ImportSummary:
-    until = until or date.today()
+    until = until or today()
     batches = generate_programme(groups=groups, months=months, seed=seed, until=until)
     total = ImportSummary()
     started = time.perf_counter()
