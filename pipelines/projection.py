@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from pipelines.event_source import PAGE_SIZE, EventSource
+from warehouse.db import scalar
 
 # table -> its columns, in order, with polars types for building the page's frames
 FACT_COLUMNS: dict[str, dict[str, Any]] = {
@@ -95,8 +96,7 @@ def frames(rows: PageRows) -> dict[str, pl.DataFrame]:
 
 
 def last_position(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("SELECT last_position FROM projection_state WHERE id = 1").fetchone()
-    return row[0] if row else 0
+    return scalar(con, "SELECT last_position FROM projection_state WHERE id = 1") or 0
 
 
 def write_page(con: duckdb.DuckDBPyConnection, rows: PageRows, position: int) -> None:

@@ -33,6 +33,12 @@ MODELS: dict[str, tuple[str, ...]] = {
 PUBLISHED: tuple[str, ...] = ("meeting_attendance",)
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> object:
+    """The single value a query returns (fetched to the end: DuckDB 2 wants every result finished)."""
+    rows = con.execute(sql, list(params)).fetchall()
+    return rows[0][0] if rows else None
+
+
 def model_sql(name: str) -> str:
     return (HERE / f"{name}.sql").read_text()
 
@@ -59,7 +65,7 @@ def build_model(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> int:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+    return scalar(con, f"SELECT COUNT(*) FROM {name}")
 
 
 def build_all(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:

@@ -1,0 +1,75 @@
+"""`peerpulse materialize`: the Dagster job, run in this process (no server), with a plain report."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+
+from domain.errors import PeerPulseError
+
+
+class MaterializeError(PeerPulseError):
+    """The job ran but a step or a blocking check failed: the serving file was not replaced."""
+
+
+def run_materialize(as_of: date | None):
+    """Run `materialize_all` in-process; returns Dagster's result."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    definitions = defs()
+    job = definitions.resolve_job_def("materialize_all")
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    if as_of is not None:
+        run_config["resources"] = {"warehouse": {"config": {"as_of": as_of.isoformat()}}}
+    return job.execute_in_process(run_config=run_config, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def materialize_and_report(as_of: date | None) -> int:
+    from domain.config import Settings
+
+    started = time.perf_counter()
+    result = run_materialize(as_of)
+    elapsed = time.perf_counter() - started
+    built: dict[str, dict] = {}
+    for event in result.get_asset_materialization_events():
+        metadata = {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+        built[event.asset_key.to_user_string()] = metadata
+    failed_checks = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    passed_checks = [e.check_name for e in result.get_asset_check_evaluations() if e.passed]
+
+    facts = built.get("event_facts", {})
+    if facts:
+        print(f"caught up: {facts.get('events_appended', 0):,} new events in {facts.get('pages', 0)} pages "
+              f"(log position {facts.get('previous_position', 0):,} -> {facts.get('last_position', 0):,})")
+    models = {k: v for k, v in built.items() if k not in ("event_facts", "serving_file")}
+    if models:
+        as_of_text = next(iter(models.values())).get("as_of", "")
+        print(f"built {len(models)} tables as of {as_of_text}: "
+              + ", ".join(f"{name} {meta.get('rows', 0):,}" for name, meta in sorted(models.items())))
+    print(f"checks: {len(passed_checks)} passed, {len(failed_checks)} failed" + (f" ({', '.join(failed_checks)})" if failed_checks else ""))
+    if not result.success or failed_checks or "serving_file" not in built:
+        failures = [e.step_key for e in result.get_step_failure_events()] if not result.success else []
+        reason = f"steps failed: {', '.join(failures)}" if failures else f"checks failed: {', '.join(failed_checks) or 'none'}"
+        raise MaterializeError(f"materialize did not publish ({reason}); the previous serving file is unchanged")
+    print(f"published {Settings.from_env().serving_path} in {elapsed:.1f} s")
+    return 0
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date written YYYY-MM-DD") from None
+
+
+def cmd_materialize(args: argparse.Namespace) -> int:
+    return materialize_and_report(args.as_of)
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("materialize", help="catch up on events, build the warehouse, run checks, publish the serving file")
+    p.add_argument("--as-of", type=_date, default=None, help="build the programme as it stood on this day (default today)")
+    p.set_defaults(func=cmd_materialize)

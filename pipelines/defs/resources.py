@@ -1,0 +1,49 @@
+"""Resources: the warehouse (and the event store it is built from) of the configured PEERPULSE_HOME."""
+
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import dagster as dg
+import duckdb
+
+from domain.clock import today
+from domain.config import Settings
+from pipelines.event_source import EventSource
+from warehouse import db
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse built from the event store, as of a day (default: today)."""
+
+    as_of: str | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.from_env()
+
+    def as_of_date(self) -> date:
+        return date.fromisoformat(self.as_of) if self.as_of else today()
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = db.connect(self.settings.warehouse_path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def event_source(self) -> Iterator[EventSource]:
+        source = EventSource(self.settings)
+        try:
+            yield source
+        finally:
+            source.close()
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    # One process writes the warehouse file at a time, so steps run in the run's own process.
+    return dg.Definitions(resources={"warehouse": Warehouse()}, executor=dg.in_process_executor)
