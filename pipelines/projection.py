@@ -8,6 +8,7 @@ committed, so the facts always equal a clean rebuild up to `projection_state.las
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ import duckdb
 import polars as pl
 
 from pipelines.event_source import PAGE_SIZE, EventSource
-from warehouse.db import scalar
+from warehouse.db import crash_if_asked, scalar
 
 # table -> its columns, in order, with polars types for building the page's frames
 FACT_COLUMNS: dict[str, dict[str, Any]] = {
@@ -108,6 +109,7 @@ def write_page(con: duckdb.DuckDBPyConnection, rows: PageRows, position: int) ->
             columns = ", ".join(FACT_COLUMNS[name])
             con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM page_rows")
             con.unregister("page_rows")
+            crash_if_asked(f"page-{position}-after-{name}")
         con.execute(
             "INSERT OR REPLACE INTO projection_state VALUES (1, ?, now()::TIMESTAMP)", [position]
         )
@@ -128,10 +130,11 @@ class CatchUp:
 def catch_up(
     con: duckdb.DuckDBPyConnection,
     source: EventSource,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
     on_page: Callable[[CatchUp], None] | None = None,
 ) -> CatchUp:
     """Project every event after the last processed position, page by page."""
+    page_size = page_size or int(os.environ.get("PEERPULSE_PAGE_SIZE") or PAGE_SIZE)
     start = last_position(con)
     target = source.max_position()
     result = CatchUp(start_position=start, end_position=start)

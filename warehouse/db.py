@@ -25,18 +25,60 @@ HERE = Path(__file__).resolve().parent
 # name -> the models (or fact tables) it reads, for the asset graph.
 MODELS: dict[str, tuple[str, ...]] = {
     "memberships": ("fact_membership", "fact_group_formed"),
-    "meeting_attendance": ("fact_meeting_held", "fact_meeting_roster", "fact_attendance_corrected"),
+    "meetings": ("fact_meeting_held",),
+    "groups": ("fact_group_formed", "memberships", "meetings"),
+    "group_members": ("memberships",),
+    "group_facilitators": ("fact_facilitator_assigned", "fact_group_formed"),
+    "meeting_attendance": ("meetings", "fact_meeting_roster", "fact_attendance_corrected"),
+    "meeting_airtime": ("meetings", "meeting_attendance", "fact_meeting_roster"),
+    "meeting_summary": ("meetings", "meeting_attendance", "meeting_airtime"),
+    "meeting_ratings": ("meetings", "fact_meeting_rated"),
+    "dominance_alerts": ("meetings", "meeting_airtime"),
+    "member_presenting": ("memberships", "meetings", "meeting_attendance"),
+    "commitment_follow_ups": ("fact_commitment_made", "fact_commitment_followed_up"),
+    "member_commitments": ("fact_commitment_made", "commitment_follow_ups"),
+    "group_health": ("meeting_summary", "member_commitments", "meeting_ratings", "memberships"),
+    "retention_curve": ("memberships",),
+    "dropout_weights": (),
+    "member_risk_signals": ("dropout_weights", "meetings", "meeting_attendance", "memberships", "meeting_airtime",
+                            "meeting_ratings", "commitment_follow_ups", "fact_commitment_made"),
+    "dropout_risk": ("memberships", "meetings", "member_risk_signals", "dropout_weights"),
+    "dropout_backtest": ("member_risk_signals", "memberships"),
 }
 
 # Tables published in the serving file: the warehouse contract (PRODUCT.md) and the extras documented
 # in warehouse/README.md.
-PUBLISHED: tuple[str, ...] = ("meeting_attendance",)
+PUBLISHED: tuple[str, ...] = (
+    # the warehouse contract (PRODUCT.md)
+    "meeting_summary",
+    "meeting_attendance",
+    "meeting_airtime",
+    "group_health",
+    "member_commitments",
+    "dominance_alerts",
+    "dropout_risk",
+    "retention_curve",
+    # published beside the risk table, and the extras the dashboards read
+    "dropout_backtest",
+    "dropout_weights",
+    "groups",
+    "group_members",
+    "group_facilitators",
+    "member_presenting",
+)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> object:
     """The single value a query returns (fetched to the end: DuckDB 2 wants every result finished)."""
     rows = con.execute(sql, list(params)).fetchall()
     return rows[0][0] if rows else None
+
+
+def crash_if_asked(point: str) -> None:
+    """Fault injection for the crash-safety tests: `PEERPULSE_CRASH_AT=<point>` kills the process there,
+    as abruptly as a power cut (no cleanup, no rollback)."""
+    if os.environ.get("PEERPULSE_CRASH_AT") == point:
+        os._exit(137)
 
 
 def model_sql(name: str) -> str:
@@ -61,6 +103,7 @@ def build_model(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE OR REPLACE TABLE {name} AS {model_sql(name)}")
+        crash_if_asked(f"model-{name}-before-commit")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -86,6 +129,7 @@ def publish(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Sequence
     finally:
         con.execute("DETACH serving_next")
     os.chmod(building, 0o600)
+    crash_if_asked("publish-before-replace")
     os.replace(building, target)
     return target
 

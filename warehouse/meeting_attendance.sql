@@ -1,19 +1,30 @@
 -- One row per roster member of each meeting held on or before the as-of date, with the meeting's
 -- status for that member: the last correct_attendance for it, else what hold_meeting said
--- (METRICS.md, "Attendance").
+-- (METRICS.md, "Attendance"). `attended` = present or late; `presented` = listed as a presenter and
+-- still an attendee after corrections.
 WITH latest_correction AS (
-    SELECT h.meeting_id, c.member_id, arg_max(c.status, c.position) AS status
-    FROM fact_attendance_corrected c
-    JOIN fact_meeting_held h USING (stream_id)
+    SELECT stream_id, member_id, arg_max(status, position) AS status
+    FROM fact_attendance_corrected
     GROUP BY ALL
+),
+final_status AS (
+    SELECT
+        m.group_id,
+        m.meeting_id,
+        m.held_on,
+        r.member_id,
+        coalesce(c.status, r.recorded_status) AS status,
+        r.presented AS listed_as_presenter
+    FROM meetings m
+    JOIN fact_meeting_roster r USING (meeting_id)
+    LEFT JOIN latest_correction c ON c.stream_id = m.stream_id AND c.member_id = r.member_id
 )
 SELECT
-    h.group_id,
-    h.meeting_id,
-    h.held_on,
-    r.member_id,
-    coalesce(c.status, r.recorded_status) AS status
-FROM fact_meeting_held h
-JOIN fact_meeting_roster r USING (meeting_id)
-LEFT JOIN latest_correction c USING (meeting_id, member_id)
-WHERE h.held_on <= getvariable('as_of')
+    group_id,
+    meeting_id,
+    held_on,
+    member_id,
+    status,
+    status IN ('present', 'late') AS attended,
+    listed_as_presenter AND status IN ('present', 'late') AS presented
+FROM final_status

@@ -1,6 +1,6 @@
 -- Membership spells (METRICS.md, "Retention and dropout"): each join paired with the next leave of
 -- the same member from the same group, as the programme stood on the as-of date. A leave dated after
--- the as-of date has not happened yet, so that spell is still active.
+-- the as-of date has not happened yet, so that spell is still active. Internal; published as group_members.
 WITH changes AS (
     SELECT g.group_id, m.member_id, m.change, m.changed_on, m.reason, m.position
     FROM fact_membership m

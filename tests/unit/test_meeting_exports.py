@@ -55,13 +55,22 @@ def error_of(read, path: Path) -> ExportFormatError:
 # -- the real Zoom samples ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name", ["meeting001_participants.csv", "meeting001_transcript.vtt", "LICENSE.md", "README.md"]
-)
-def test_the_in_repo_samples_are_the_shared_ones_unchanged(name):
-    if not SHARED_ZOOM.is_dir():
-        pytest.skip("the shared fixtures folder is not beside this repository")
-    assert (ZOOM / name).read_bytes() == (SHARED_ZOOM / name).read_bytes()
+# SHA-256 of the files in ../shared/fixtures/zoom (the upstream samples), taken when they were copied here.
+UPSTREAM_SHA256 = {
+    "meeting001_participants.csv": "4781499100f1c2de52e56abb41395d3fe8e5b78ae0462622431a998a85ffb1b0",
+    "meeting001_transcript.vtt": "15d9936befa58706c43cf3b0478511e9cd2b8a3ebbaf08277c45200e5cd58d6d",
+    "LICENSE.md": "5be46e0bf8d512e27bfb2b82428147e8f54a4822bd8476df99dff24e0194ad32",
+    "README.md": "50399b0a947cf9129f50b4615d7490564ec7da5515d2548143c79bd78428b2bc",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UPSTREAM_SHA256))
+def test_the_in_repo_samples_are_the_upstream_ones_unchanged(name):
+    import hashlib
+
+    assert hashlib.sha256((ZOOM / name).read_bytes()).hexdigest() == UPSTREAM_SHA256[name]
+    if SHARED_ZOOM.is_dir():  # beside the shared folder, compare with it directly too
+        assert (ZOOM / name).read_bytes() == (SHARED_ZOOM / name).read_bytes()
 
 
 def independent_speaker_ms(text: str) -> dict[str, int]:
