@@ -25,6 +25,7 @@ from domain import ids, keys
 from domain.commands import Command
 from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError, DomainError, PeerPulseError
+from domain.persistence import existing_streams
 from domain.model import Commitment, EmailClaim, FileImport, Group, Meeting, Member
 
 MAX_ATTEMPTS = 8
@@ -75,11 +76,31 @@ class UnitOfWork:
             raise DomainError(f"id clash between a {kind.__name__} and a {type(found).__name__}")
         return found
 
+    def know_absent(self, aggregate_ids: set[UUID]) -> None:
+        """Record that these aggregates have no events yet, so `get` need not ask the store."""
+        for aggregate_id in aggregate_ids:
+            self._aggregates.setdefault(aggregate_id, None)
+
     def add(self, aggregate: Aggregate) -> None:
         self._aggregates[aggregate.id] = aggregate
 
     def changed(self) -> list[Aggregate]:
         return [a for a in self._aggregates.values() if a is not None and a.pending_events]
+
+
+def created_ids(commands: Sequence[Command]) -> set[UUID]:
+    """The aggregates these commands would create (most of a batch's are new)."""
+    found: set[UUID] = set()
+    for c in commands:
+        if c.type == "hold_meeting":
+            found.add(ids.meeting_id(c["meeting"]))
+        elif c.type == "make_commitment":
+            found.add(ids.commitment_id(c["commitment"]))
+        elif c.type == "register_member":
+            found.add(ids.person_id(c["member"]))
+        elif c.type == "form_group":
+            found.add(ids.group_id(c["group"]))
+    return found
 
 
 class PeerPulse(Application):
@@ -142,6 +163,8 @@ class PeerPulse(Application):
             if file_digest and uow.get(ids.file_import_id(file_digest), FileImport) is not None:
                 return ImportSummary(commands=len(commands), skipped=len(commands), already_imported=True)
             summary = ImportSummary(commands=len(commands), attempts=attempt)
+            created = created_ids(commands)
+            uow.know_absent(created - existing_streams(self.recorder, created))
             for done, command in enumerate(commands, start=1):
                 try:
                     changed = self.HANDLERS[command.type](self, uow, command)

@@ -7,6 +7,7 @@ address the same event stream, and the store's optimistic concurrency sees them 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 # Fixed forever: changing it would orphan every stored aggregate.
@@ -19,18 +20,22 @@ def is_external_id(value: object) -> bool:
     return isinstance(value, str) and EXTERNAL_ID.fullmatch(value) is not None
 
 
+@lru_cache(maxsize=200_000)
 def group_id(ref: str) -> UUID:
     return uuid5(NAMESPACE, f"group:{ref}")
 
 
+@lru_cache(maxsize=200_000)
 def person_id(ref: str) -> UUID:
     return uuid5(NAMESPACE, f"person:{ref}")
 
 
+@lru_cache(maxsize=200_000)
 def meeting_id(ref: str) -> UUID:
     return uuid5(NAMESPACE, f"meeting:{ref}")
 
 
+@lru_cache(maxsize=200_000)
 def commitment_id(ref: str) -> UUID:
     return uuid5(NAMESPACE, f"commitment:{ref}")
 

@@ -26,12 +26,13 @@ GROUPS_PER_BATCH = 10
 DAY = timedelta(days=1)
 
 CADENCES = {"weekly": 0.15, "biweekly": 0.20, "monthly": 0.50, "quarterly": 0.15}
-MEETING_HOURS = {"weekly": 2.0, "biweekly": 2.5, "monthly": 3.5, "quarterly": 4.0}
+MEETING_HOURS = {"weekly": 2.5, "biweekly": 3.0, "monthly": 3.5, "quarterly": 4.0}
 # How many meetings ahead a commitment falls due: weekly groups commit to things that take a month.
 DUE_IN_MEETINGS = {"weekly": (1, 2, 2, 4), "biweekly": (1, 1, 2), "monthly": (1, 1, 1, 2), "quarterly": (1,)}
 PRESENTERS = {"weekly": (1, 2), "biweekly": (1, 2), "monthly": (2, 3), "quarterly": (2, 3)}
 TOPICS = {"strategic_planning": 20, "people_and_talent": 20, "growth": 15, "finance": 12,
           "change_management": 10, "conflict_resolution": 8, "personal": 10, "other": 5}
+TOPIC_NAMES, TOPIC_WEIGHTS = list(TOPICS), list(TOPICS.values())
 
 # Per member-year. Dropout is likelier in the first six months and for members who were never very engaged.
 DROPOUT_RATE_EARLY, DROPOUT_RATE_LATER, EARLY_DAYS = 0.25, 0.10, 183
@@ -51,7 +52,8 @@ SLIPS = {"present": ("absent", "absent", "late"), "late": ("present",), "absent"
 
 def generate_programme(groups: int = 12, months: int = 24, seed: int = 7,
                        until: date | None = None) -> Iterator[list[dict]]:
-    """Yield batches of import commands (IMPORT.md), each self-contained and in an order the domain accepts.
+    """Batches of import commands (IMPORT.md), made lazily, each self-contained and in an order the domain
+    accepts line by line.
 
     The meetings run over the `months` months ending at `until` (default today); nothing is dated after
     it except the due dates of commitments, which may lie in the future. The same arguments always give
@@ -61,8 +63,8 @@ def generate_programme(groups: int = 12, months: int = 24, seed: int = 7,
         raise ValueError("a programme needs groups >= 0 and months >= 1")
     until = until or date.today()
     window = Window(first_day=_add_months(until, -months) + DAY, last_day=until)
-    for first in range(1, groups + 1, GROUPS_PER_BATCH):
-        yield _batch(range(first, min(first + GROUPS_PER_BATCH, groups + 1)), window, seed)
+    return (_batch(range(first, min(first + GROUPS_PER_BATCH, groups + 1)), window, seed)
+            for first in range(1, groups + 1, GROUPS_PER_BATCH))
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Commitment:
     forgotten: bool = False  # nobody will ever follow it up: a few stay open for good
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Member:
     id: str
     joined_on: date
@@ -174,7 +176,7 @@ class PeerGroup:
         rng = self.rng
         self.cadence = rng.choices(list(CADENCES), list(CADENCES.values()))[0]
         span = (window.last_day - window.first_day).days
-        # Most groups predate the window; the rest started part-way through it.
+        # Most groups start meeting as the window opens; the rest start part-way through it.
         starts_in = rng.randint(0, min(30, span)) if rng.random() < 0.65 else rng.randint(0, int(0.75 * span))
         self.schedule = _meeting_dates(self.cadence, window.first_day + timedelta(days=starts_in),
                                        window.last_day + timedelta(days=400), rng)
@@ -287,8 +289,9 @@ class PeerGroup:
         after = self.meetings[index - 1] + DAY if index else self.formed_on
         events = []
         for member in list(self.active.values()):
-            if member.leaves_on and member.leaves_on <= up_to:
-                left_on = max(member.leaves_on, after, member.joined_on)
+            # Never before a meeting they were on the roster of; if that is after `up_to`, not yet.
+            left_on = max(member.leaves_on, after) if member.leaves_on else None
+            if left_on and left_on <= up_to:
                 del self.active[member.id]
                 events.append((left_on, 0, [{"type": "leave_group", "group": self.id, "member": member.id,
                                              "left_on": left_on.isoformat(), "reason": member.leave_reason}]))
@@ -302,7 +305,7 @@ class PeerGroup:
             self.target_size = min(14, max(6, self.target_size + rng.choice((-1, 1))))
         while len(self.active) + len(self.joining) < self.target_size and rng.random() < 0.85:
             ahead = rng.choice((1, 2))
-            opens = self.schedule[index + ahead - 1] if index + ahead - 1 >= 0 else self.formed_on
+            opens = self.schedule[index + ahead - 1]
             self.joining.append(opens + timedelta(days=rng.randint(1, (self.schedule[index + ahead] - opens).days)))
 
     def _close(self) -> None:
@@ -335,7 +338,7 @@ class PeerGroup:
         presenters = self._choose_presenters(index, attendees)
 
         command = {"type": "hold_meeting", "group": self.id, "meeting": meeting_id,
-                   "held_on": held_on.isoformat(), "topic": rng.choices(list(TOPICS), list(TOPICS.values()))[0]}
+                   "held_on": held_on.isoformat(), "topic": rng.choices(TOPIC_NAMES, TOPIC_WEIGHTS)[0]}
         if rng.random() < 0.95:
             command["format"] = "virtual" if virtual else "in_person"
         command["attendance"] = {m: s for m, s in recorded.items() if self.lists_absentees or s != "absent"}
@@ -439,7 +442,7 @@ class PeerGroup:
     def _rate(self, member: Member, meeting_id: str, engagement: float) -> None:
         rng = self.rng
         if rng.random() < 0.7 + 0.25 * engagement:
-            score = round(rng.gauss(3.6 + 5.4 * engagement + self.quality, 0.9))
+            score = round(rng.gauss(3.85 + 5.4 * engagement + self.quality, 0.9))
             self.commands.append({"type": "rate_meeting", "meeting": meeting_id, "member": member.id,
                                   "score": min(10, max(0, score))})
 

@@ -13,9 +13,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.seed import generate_programme
+from domain.seed import _group_name, generate_programme
 
 UNTIL = date(2025, 6, 30)
+QUARTER = timedelta(days=91)
 ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 EMAIL = re.compile(r"[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}")
 ATTENDED = {"present", "late"}
@@ -210,7 +211,7 @@ def commands(programme) -> list[dict]:
 def history(commands) -> dict:
     """Spells, recorded statuses and airtime per group, built from the commands alone."""
     spells = defaultdict(list)  # (group, member) -> [joined_on, left_on, reason]
-    meetings, status, group_of = {}, {}, {}
+    meetings, status = {}, {}
     for c in commands:
         kind = c["type"]
         if kind == "join_group":
@@ -219,9 +220,9 @@ def history(commands) -> dict:
             spells[c["group"], c["member"]][-1][1:] = [c["left_on"], c["reason"]]
         elif kind == "hold_meeting":
             meetings[c["meeting"]] = c
-            group_of[c["meeting"]] = c["group"]
+            day = c["held_on"]
             roster = [m for (g, m), ss in spells.items()
-                      if g == c["group"] and any(j <= c["held_on"] and (l is None or l > c["held_on"]) for j, l, _ in ss)]
+                      if g == c["group"] and any(j <= day and (left is None or left > day) for j, left, _ in ss)]
             status[c["meeting"]] = {m: c.get("attendance", {}).get(m, "absent") for m in roster}
         elif kind == "correct_attendance":
             status[c["meeting"]][c["member"]] = c["status"]
@@ -281,8 +282,16 @@ def test_until_defaults_to_today_and_nothing_happens_after_it():
     replay_batches(batches, date.today())
 
 
-def test_no_groups_no_batches():
+def test_no_groups_no_batches_and_nonsense_is_refused_at_once():
     assert list(generate_programme(groups=0)) == []
+    with pytest.raises(ValueError):
+        generate_programme(groups=-1)
+    with pytest.raises(ValueError):
+        generate_programme(months=0)
+
+
+def test_group_names_are_unique_even_for_thousands_of_groups():
+    assert len({_group_name(n) for n in range(1, 5001)}) == 5000
 
 
 # -- realism ---------------------------------------------------------------------------------------------
@@ -340,11 +349,11 @@ def test_about_one_in_ten_to_one_in_five_members_drops_out_each_year(history):
 def test_members_who_drop_out_attend_less_in_their_last_three_months_than_those_who_stay(history):
     leavers, stayers = [], []
     window_end = UNTIL.isoformat()
-    last_quarter = (UNTIL - timedelta(days=91)).isoformat()
+    last_quarter = (UNTIL - QUARTER).isoformat()
     for (group, member), spells in history["spells"].items():
         joined_on, left_on, reason = spells[-1]
         if reason == "dropped_out":
-            since = (date.fromisoformat(left_on) - timedelta(days=91)).isoformat()
+            since = (date.fromisoformat(left_on) - QUARTER).isoformat()
             rate = attendance_rate(history, group, member, since, left_on)
             if rate is not None:
                 leavers.append(rate)
@@ -363,7 +372,7 @@ def test_disengaging_members_keep_fewer_commitments_and_rate_meetings_lower(comm
 
     def fading(member: str, meeting: str) -> bool:
         left_on = dropped_on.get(member)
-        return left_on is not None and held_on[meeting] >= (date.fromisoformat(left_on) - timedelta(days=91)).isoformat()
+        return left_on is not None and date.fromisoformat(held_on[meeting]) >= date.fromisoformat(left_on) - QUARTER
 
     done = {True: [], False: []}
     for c in commands:

@@ -1,0 +1,51 @@
+"""Helpers shared by the benchmark scripts: programmes of a given size, kept between runs."""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PEERPULSE = str(REPO / ".venv" / "bin" / "peerpulse")
+CACHE = Path(os.environ.get("PEERPULSE_BENCH_DIR", "/tmp/peerpulse-bench"))
+TODAY = "2026-11-30"
+EVENTS_PER_GROUP_MONTH = 34  # measured on the default programme (12 groups x 24 months = 9,823 events)
+
+
+def env_for(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPULSE_")}
+    return env | {"PEERPULSE_HOME": str(home), "PEERPULSE_TODAY": TODAY} | extra
+
+
+def seeded_store(events: int, months: int = 24) -> Path:
+    """A PEERPULSE_HOME holding a seeded programme of about `events` events (made once, then reused)."""
+    groups = max(1, math.ceil(events / (EVENTS_PER_GROUP_MONTH * months)))
+    home = CACHE / f"store-{groups}g-{months}m"
+    if not (home / "events.sqlite").exists() or not (home / ".complete").exists():
+        subprocess.run(["rm", "-rf", str(home)], check=True)
+        print(f"seeding {groups} groups x {months} months into {home} (once) ...", file=sys.stderr)
+        subprocess.run([PEERPULSE, "seed", "--groups", str(groups), "--months", str(months), "--seed", "1"],
+                       env=env_for(home), check=True, stdout=subprocess.DEVNULL)
+        (home / ".complete").touch()
+    return home
+
+
+@contextmanager
+def timed():
+    """Yields a dict whose 'seconds' is filled in when the block ends."""
+    result = {}
+    started = time.perf_counter()
+    try:
+        yield result
+    finally:
+        result["seconds"] = time.perf_counter() - started
+
+
+def peak_rss_of_children_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
