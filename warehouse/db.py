@@ -3,7 +3,7 @@
 - `warehouse.duckdb` is the pipeline's own file (one writer: the pipeline).
 - `serving.duckdb` is what everybody else reads. It is built as a new file, closed, then swapped in
   with `os.replace`, so a reader never sees a half-built or locked file and never blocks the pipeline.
-  Readers attach it read-only into a private in-memory connection and reattach when its inode changes.
+  Readers attach it read-only into a private in-memory connection and reattach when it changes.
 """
 
 from __future__ import annotations
@@ -134,6 +134,13 @@ def publish(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Sequence
     return target
 
 
+def file_identity(path: Path) -> tuple[int, int, int, int]:
+    """What changes when a new serving file is swapped in. The inode alone is not enough: a file
+    system may give the next file the inode the replaced one just freed; the change time moves."""
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_ctime_ns, st.st_size)
+
+
 class ServingReader:
     """Read-only access to the serving file that follows each new publication without a restart."""
 
@@ -141,15 +148,15 @@ class ServingReader:
         self.path = path
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._inode: int | None = None
+        self._identity: tuple[int, int, int, int] | None = None
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
-        inode = os.stat(self.path).st_ino  # FileNotFoundError until the first publication
+        identity = file_identity(self.path)  # FileNotFoundError until the first publication
         with self._lock:
-            if self._con is None or inode != self._inode:
+            if self._con is None or identity != self._identity:
                 con = duckdb.connect(":memory:")
                 con.execute(f"ATTACH '{self.path}' AS serving (READ_ONLY)")
-                old, self._con, self._inode = self._con, con, inode
+                old, self._con, self._identity = self._con, con, identity
                 if old is not None:
                     old.close()
             return self._con
