@@ -25,8 +25,9 @@ from domain import ids, keys
 from domain.commands import Command
 from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError, DomainError, PeerPulseError
-from domain.persistence import existing_streams
-from domain.model import Commitment, EmailClaim, FileImport, Group, Meeting, Member
+from domain.member_keys import MemberKeys
+from domain.model import PERSONAL_FIELDS, Commitment, EmailClaim, FileImport, Group, Meeting, Member
+from domain.persistence import TOPIC_BY_CLASS, existing_streams
 
 MAX_ATTEMPTS = 8
 A = TypeVar("A", bound=Aggregate)
@@ -88,6 +89,16 @@ class UnitOfWork:
         return [a for a in self._aggregates.values() if a is not None and a.pending_events]
 
 
+def members_to_seal(aggregates: Sequence[Aggregate]) -> list[str]:
+    """The members whose keys the pending events will be sealed with."""
+    return [
+        e.member
+        for a in aggregates
+        for e in a.pending_events
+        if TOPIC_BY_CLASS[type(e)] in PERSONAL_FIELDS
+    ]
+
+
 def created_ids(commands: Sequence[Command]) -> set[UUID]:
     """The aggregates these commands would create (most of a batch's are new)."""
     found: set[UUID] = set()
@@ -107,6 +118,7 @@ class PeerPulse(Application):
     name = "PeerPulse"
     settings: Settings
     email_key: bytes
+    member_keys: MemberKeys
 
     # -- opening the store -----------------------------------------------------------------------
     @classmethod
@@ -122,6 +134,12 @@ class PeerPulse(Application):
         except Exception as e:  # the store itself is unreachable: say where, not the password
             raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}") from None
         app.settings = settings
+        try:
+            app.member_keys = MemberKeys(settings, env["CIPHER_KEY"])
+        except PeerPulseError:
+            app.close()
+            raise
+        app.mapper.member_keys = app.member_keys
         if new_key:
             if app.recorder.max_notification_id():
                 app.close()
@@ -135,6 +153,11 @@ class PeerPulse(Application):
             app._check_key()
         app.email_key = keys.derived_key(env["CIPHER_KEY"], "email-index")
         return app
+
+    def close(self) -> None:
+        if getattr(self, "member_keys", None) is not None:
+            self.member_keys.close()
+        super().close()
 
     def _check_key(self) -> None:
         first = self.recorder.select_notifications(start=1, limit=1)
@@ -182,6 +205,7 @@ class PeerPulse(Application):
                 uow.add(FileImport(digest=file_digest, commands=len(commands), applied=summary.applied, skipped=summary.skipped))
             changed_aggregates = uow.changed()
             summary.events = sum(len(a.pending_events) for a in changed_aggregates)
+            self.member_keys.ensure(members_to_seal(changed_aggregates))
             try:
                 if changed_aggregates:
                     self.save(*changed_aggregates)
@@ -313,6 +337,19 @@ class PeerPulse(Application):
         "rate_meeting": _rate_meeting,
         "correct_attendance": _correct_attendance,
     }
+
+    # -- erasure ---------------------------------------------------------------------------------
+    def erase_member(self, ref: str, requested_by: str) -> bool:
+        """Destroy a member's key (their sealed personal data becomes unreadable everywhere) and record
+        the erasure as an event. Safe to repeat: a crash between the two steps is finished by a rerun."""
+        member = self.member(ref)
+        if member is None:
+            raise DomainError(f"member '{ref}' is not registered", "member")
+        recorded = member.erase(requested_by)
+        if recorded:
+            self.save(member)
+        self.member_keys.destroy(ref)
+        return recorded
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self, aggregate_id: UUID) -> Any | None:

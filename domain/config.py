@@ -74,7 +74,7 @@ class Settings:
 
     def store_env(self) -> dict[str, str]:
         """The eventsourcing library's settings for the chosen event store (without the key)."""
-        env = {"MAPPER_TOPIC": "domain.persistence:StableTopicMapper"}
+        env = {"MAPPER_TOPIC": "domain.persistence:PeerPulseMapper"}
         if not self.database_url:
             self.ensure_home()
             env.update(

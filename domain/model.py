@@ -36,14 +36,15 @@ ATTENDED = frozenset({"present", "late"})
 OUTCOMES = ("done", "partial", "not_done", "carried_forward", "dropped")
 CLOSING_OUTCOMES = frozenset({"done", "partial", "not_done", "dropped"})
 
-# Fields of events that hold personal data or what someone said; the confidentiality layer seals them.
+# Fields of events that hold a member's personal data or what they committed to. Each is sealed with
+# that member's own key (the event's `member` field names them), so destroying the key erases them.
 PERSONAL_FIELDS = {
     "MemberRegistered": ("name", "email", "company", "title"),
     "CommitmentMade": ("text",),
     "CommitmentCarriedForward": ("note",),
     "CommitmentClosed": ("note",),
-    "MeetingHeld": ("guest_speaker",),
 }
+ERASED_MEMBER = "erased member"
 
 
 class Group(Aggregate):
@@ -171,9 +172,22 @@ class Member(Aggregate):
         self.email = email
         self.company = company
         self.title = title
+        self.erased = False
 
     def same_details(self, name: str, email: str, company: str | None, title: str | None) -> bool:
         return (self.name, self.email, self.company, self.title) == (name, email, company, title)
+
+    def erase(self, requested_by: str) -> bool:
+        """Record that this member's personal data was destroyed (who asked and when; never what)."""
+        if self.erased:
+            return False
+        self._erased(requested_by=requested_by)
+        return True
+
+    @event("MemberErased")
+    def _erased(self, requested_by: str) -> None:
+        self.erased = True
+        self.name, self.email, self.company, self.title = ERASED_MEMBER, None, None, None
 
 
 class EmailClaim(Aggregate):
@@ -365,21 +379,21 @@ class Commitment(Aggregate):
                 raise DomainError("carried_forward needs new_due_on", "new_due_on")
             if new_due_on <= self.due_on:
                 raise DomainError(f"new_due_on {new_due_on} must be after the current due date ({self.due_on})", "new_due_on")
-            self._carried_forward(meeting=meeting.ref, held_on=meeting.held_on, new_due_on=new_due_on, note=note)
+            self._carried_forward(member=self.member, meeting=meeting.ref, held_on=meeting.held_on, new_due_on=new_due_on, note=note)
         else:
             if new_due_on is not None:
                 raise DomainError("new_due_on is only for outcome carried_forward", "new_due_on")
-            self._closed(meeting=meeting.ref, held_on=meeting.held_on, outcome=outcome, note=note)
+            self._closed(member=self.member, meeting=meeting.ref, held_on=meeting.held_on, outcome=outcome, note=note)
         return True
 
     @event("CommitmentCarriedForward")
-    def _carried_forward(self, meeting: str, held_on: str, new_due_on: str, note: str | None) -> None:
+    def _carried_forward(self, member: str, meeting: str, held_on: str, new_due_on: str, note: str | None) -> None:
         self.due_on = new_due_on
         self.times_carried_forward += 1
         self.follow_ups.append((meeting, "carried_forward", new_due_on))
 
     @event("CommitmentClosed")
-    def _closed(self, meeting: str, held_on: str, outcome: str, note: str | None) -> None:
+    def _closed(self, member: str, meeting: str, held_on: str, outcome: str, note: str | None) -> None:
         self.outcome = outcome
         self.follow_ups.append((meeting, outcome, None))
 

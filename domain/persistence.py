@@ -1,36 +1,66 @@
-"""How events are written to and read from the store: stable topics, and the cipher seam.
+"""How events are written to and read from the store: stable topics, and the encryption seams.
 
-The library names stored events by `module:Class`, which breaks stored history when a module moves.
-Here every event is stored under its domain name (`MemberJoined`), fixed forever, and resolved back
-through a registry. Encryption at rest is the mapper's cipher (AES-GCM with the store key, see
-domain.keys); per-member sealing of personal fields slots in here too, because this is the one place
-that sees every event on its way in and out.
+- Topics: the library names stored events by `module:Class`, which breaks stored history when a
+  module moves. Here every event is stored under its domain name (`MemberJoined`), fixed forever, and
+  resolved back through a registry.
+- Encryption at rest, in two layers: each member's personal fields are sealed with that member's own
+  key (domain.member_keys; destroying it erases them), then the whole event is encrypted with the
+  store key by the library's AES-GCM cipher. Ids, dates, statuses and figures are only under the
+  store key, so the pipeline reads them without ever touching a member's key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import AggregateRecorder, Mapper, StoredEvent
 from eventsourcing.utils import register_topic
 
-from domain.model import event_classes
+from domain.model import PERSONAL_FIELDS, event_classes
 
 TOPIC_BY_CLASS: dict[type, str] = {cls: name for name, cls in event_classes().items()}
 for _name, _cls in event_classes().items():
     register_topic(_name, _cls)
 
 
-class StableTopicMapper(Mapper):
+class PeerPulseMapper(Mapper):
+    """The library's mapper with stable topics and per-member sealing of personal fields."""
+
+    member_keys: Any = None  # domain.member_keys.MemberKeys, set when the application opens
+
     def to_stored_event(self, domain_event) -> StoredEvent:  # type: ignore[override]
-        stored = super().to_stored_event(domain_event)
-        return StoredEvent(
-            originator_id=stored.originator_id,
-            originator_version=stored.originator_version,
-            topic=TOPIC_BY_CLASS[type(domain_event)],
-            state=stored.state,
-        )
+        topic = TOPIC_BY_CLASS[type(domain_event)]
+        state = dict(vars(domain_event))
+        fields = PERSONAL_FIELDS.get(topic)
+        if fields:
+            if self.member_keys is None:
+                raise RuntimeError("personal data cannot be stored before the member key store is open")
+            member = state["member"]
+            for field in fields:
+                if state.get(field) is not None:
+                    state[field] = self.member_keys.seal(member, field, state[field])
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        stored_state = self.transcoder.encode(state)
+        if self.compressor:
+            stored_state = self.compressor.compress(stored_state)
+        if self.cipher:
+            stored_state = self.cipher.encrypt(stored_state)
+        return StoredEvent(originator_id=originator_id, originator_version=originator_version, topic=topic, state=stored_state)
+
+    def to_domain_event(self, stored_event: StoredEvent):  # type: ignore[override]
+        domain_event = super().to_domain_event(stored_event)
+        fields = PERSONAL_FIELDS.get(stored_event.topic)
+        if fields and self.member_keys is not None:
+            state = domain_event.__dict__
+            for field in fields:
+                state[field] = self.member_keys.open(state["member"], field, state.get(field))
+        return domain_event
 
 
 def existing_streams(recorder: AggregateRecorder, candidates: Iterable[UUID], chunk: int = 500) -> set[UUID]:

@@ -1,0 +1,194 @@
+"""One key per member, for sealing their personal data inside events; destroying it erases them.
+
+The event log is append-only, so erasure is designed in: a member's name, email, company, title,
+commitment texts and follow-up notes are encrypted with that member's own key before the event is
+written. The keys live in a key store beside the event store (an owner-only SQLite file under
+PEERPULSE_HOME, or a table in the PostgreSQL store), each wrapped with the store-wide key. Erasure
+overwrites the member's key with a tombstone: their sealed values become noise forever, while every
+id, date, status and figure in their events stays readable.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from domain.config import Settings
+from domain.errors import ConfigurationError
+
+SEALED = "sealed:v1:"
+
+
+class MemberErased(Exception):
+    """The member's key was destroyed: their sealed values cannot be opened, by design."""
+
+
+class MemberKeys:
+    """Creates, finds and destroys members' keys; seals and opens their values."""
+
+    def __init__(self, settings: Settings, store_key: str):
+        self._wrap = AESGCM(base64.b64decode(store_key))
+        self._cache: dict[str, AESGCM | None] = {}
+        self._backend = _PostgresKeyTable(settings) if settings.uses_postgres else _SQLiteKeyFile(settings)
+
+    def close(self) -> None:
+        self._backend.close()
+
+    # -- keys ------------------------------------------------------------------------------------
+    def ensure(self, members: Iterable[str]) -> None:
+        """Make sure these members have keys (created in one transaction for a whole batch)."""
+        missing = [m for m in dict.fromkeys(members) if m not in self._cache]
+        if not missing:
+            return
+        found = self._backend.load(missing)
+        new = {m: AESGCM.generate_key(256) for m in missing if m not in found}
+        if new:
+            self._backend.insert({m: self._wrap_key(m, k) for m, k in new.items()})
+            found = self._backend.load(missing)  # another process may have won the race: use its key
+        for member in missing:
+            if member not in found:
+                raise ConfigurationError(f"the key store did not keep the key of member '{member}'")
+            self._cache[member] = self._unwrap_key(member, found[member])
+
+    def _cipher(self, member: str) -> AESGCM:
+        if member not in self._cache:
+            found = self._backend.load([member])
+            if member not in found:
+                raise ConfigurationError(
+                    f"no key for member '{member}' in the key store: restore it from backup (see README, 'Keys')"
+                )
+            self._cache[member] = self._unwrap_key(member, found[member])
+        cipher = self._cache[member]
+        if cipher is None:
+            raise MemberErased(member)
+        return cipher
+
+    def destroy(self, member: str) -> None:
+        """Replace the member's key with a tombstone and scrub the old bytes from the key store."""
+        self._backend.tombstone(member, datetime.now(UTC).isoformat(timespec="seconds"))
+        self._cache[member] = None
+
+    def is_erased(self, member: str) -> bool:
+        try:
+            self._cipher(member)
+        except MemberErased:
+            return True
+        return False
+
+    def _wrap_key(self, member: str, key: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._wrap.encrypt(nonce, key, f"member-key:{member}".encode())
+
+    def _unwrap_key(self, member: str, wrapped: bytes | None) -> AESGCM | None:
+        if wrapped is None:
+            return None  # tombstone: erased
+        try:
+            return AESGCM(self._wrap.decrypt(wrapped[:12], wrapped[12:], f"member-key:{member}".encode()))
+        except InvalidTag:
+            raise ConfigurationError("the store key does not open the member key store (wrong key?)") from None
+
+    # -- values ----------------------------------------------------------------------------------
+    def seal(self, member: str, field: str, value: str) -> str:
+        nonce = os.urandom(12)
+        sealed = self._cipher(member).encrypt(nonce, value.encode(), f"{member}:{field}".encode())
+        return SEALED + base64.b64encode(nonce + sealed).decode()
+
+    def open(self, member: str, field: str, value: object) -> object:
+        """The plaintext of a sealed value; None once the member is erased."""
+        if not isinstance(value, str) or not value.startswith(SEALED):
+            return value
+        try:
+            cipher = self._cipher(member)
+        except MemberErased:
+            return None
+        raw = base64.b64decode(value[len(SEALED):])
+        try:
+            return cipher.decrypt(raw[:12], raw[12:], f"{member}:{field}".encode()).decode()
+        except InvalidTag:
+            raise ConfigurationError(f"member '{member}': a sealed value does not open with the member's key") from None
+
+
+class _SQLiteKeyFile:
+    """Keys in `$PEERPULSE_HOME/keys/members.sqlite` (owner-only), with deleted bytes overwritten."""
+
+    def __init__(self, settings: Settings):
+        path = settings.key_path.parent / "members.sqlite"
+        settings.ensure_home()
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        self._conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+        # No WAL: a rollback journal is deleted at commit, and secure_delete zeroes freed content.
+        self._conn.execute("PRAGMA journal_mode=DELETE")
+        self._conn.execute("PRAGMA secure_delete=ON")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS member_keys (member TEXT PRIMARY KEY, wrapped_key BLOB, erased_at TEXT)"
+        )
+
+    def load(self, members: list[str]) -> dict[str, bytes | None]:
+        found: dict[str, bytes | None] = {}
+        for start in range(0, len(members), 500):
+            part = members[start : start + 500]
+            rows = self._conn.execute(
+                f"SELECT member, wrapped_key FROM member_keys WHERE member IN ({','.join('?' * len(part))})", part
+            ).fetchall()
+            found.update(rows)
+        return found
+
+    def insert(self, wrapped: dict[str, bytes]) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.executemany("INSERT OR IGNORE INTO member_keys (member, wrapped_key) VALUES (?, ?)", wrapped.items())
+        self._conn.execute("COMMIT")
+
+    def tombstone(self, member: str, when: str) -> None:
+        self._conn.execute(
+            "INSERT INTO member_keys (member, wrapped_key, erased_at) VALUES (?, NULL, ?) "
+            "ON CONFLICT (member) DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at",
+            (member, when),
+        )
+        self._conn.execute("VACUUM")  # rewrite the file: no page keeps the old key
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _PostgresKeyTable:
+    """Keys in a `peerpulse_member_keys` table beside the events (same database and schema)."""
+
+    def __init__(self, settings: Settings):
+        import psycopg
+
+        env = settings.store_env()
+        self._schema = env.get("POSTGRES_SCHEMA", "public")
+        self._conn = psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+                                     user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], autocommit=True)
+        self._table = f'"{self._schema}".peerpulse_member_keys'
+        self._conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {self._table} (member TEXT PRIMARY KEY, wrapped_key BYTEA, erased_at TEXT)"
+        )
+
+    def load(self, members: list[str]) -> dict[str, bytes | None]:
+        rows = self._conn.execute(f"SELECT member, wrapped_key FROM {self._table} WHERE member = ANY(%s)", [members]).fetchall()
+        return {m: (bytes(k) if k is not None else None) for m, k in rows}
+
+    def insert(self, wrapped: dict[str, bytes]) -> None:
+        with self._conn.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {self._table} (member, wrapped_key) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                               list(wrapped.items()))
+
+    def tombstone(self, member: str, when: str) -> None:
+        self._conn.execute(
+            f"INSERT INTO {self._table} (member, wrapped_key, erased_at) VALUES (%s, NULL, %s) "
+            "ON CONFLICT (member) DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at",
+            [member, when],
+        )
+        self._conn.execute(f"VACUUM {self._table}")  # dead row versions hold the old key until vacuumed
+
+    def close(self) -> None:
+        self._conn.close()
