@@ -26,15 +26,21 @@ demo: venv
 pg-start:
 	@bash .ci/postgres >/dev/null
 
-test: venv pg-start
+## Installs Debian's Chromium if missing (the browser tests drive it).
+browser:
+	@bash .ci/chromium
+
+test: venv pg-start browser
 	PEERPULSE_TEST_DATABASE_URL=$$(bash .ci/postgres) $(VENV)/bin/python -m pytest
 
 ## Unit tests only: no servers, a few seconds.
 test-fast: venv
 	$(VENV)/bin/python -m pytest tests/unit
 
+## Benchmarks print figures (ratios against baselines measured in the same run); they assert nothing.
 bench: venv
 	$(VENV)/bin/python tests/benchmarks/import_rate.py
+	$(VENV)/bin/python tests/benchmarks/pipeline_rebuild.py
 
 clean:
 	rm -rf .tools $(VENV) .pytest_cache
