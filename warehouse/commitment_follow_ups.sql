@@ -4,6 +4,7 @@ SELECT
     c.commitment_id,
     c.group_id,
     c.member_id,
+    c.made_on,
     f.meeting_id,
     f.held_on,
     f.outcome,

@@ -10,7 +10,7 @@ latest_meeting AS (
     SELECT group_id, max(meeting_no) AS meeting_no FROM meetings GROUP BY group_id
 ),
 scored AS (
-    SELECT am.group_id, am.member_id, r.*  EXCLUDE (group_id, member_id)
+    SELECT am.group_id, am.member_id, r.* EXCLUDE (group_id, member_id)
     FROM active_member am
     LEFT JOIN latest_meeting l USING (group_id)
     LEFT JOIN member_risk_signals r
@@ -28,7 +28,7 @@ reason_list AS (
         f.group_id,
         f.member_id,
         string_agg(f.reason, ',' ORDER BY
-            CASE WHEN f.reason = 'consecutive_absences' AND s.missed_in_a_row >= 3 THEN w.weight_3_or_more
+            CASE WHEN f.reason = 'consecutive_absences' AND s.missed_three_in_a_row THEN w.weight_3_or_more
                  ELSE w.weight END DESC,
             w.table_order) AS reasons
     FROM fired f

@@ -1,5 +1,5 @@
 -- The groups' meetings held on or before the as-of date, numbered within each group in the order they
--- were held (held_on, then the order they were recorded). Internal: the spine that every per-meeting
+-- were held (held_on, then their position in the event log). Internal: the spine that every per-meeting
 -- figure hangs off (METRICS.md, "Attendance" and "Airtime"). `airtime_no` numbers only the meetings that
 -- recorded speaking_seconds, for "the group's previous two meetings that recorded airtime".
 SELECT

@@ -1,14 +1,15 @@
 -- The dropout-risk signals of each member at each meeting (METRICS.md, "Dropout risk"): one row per
 -- roster member of every meeting held on or before the as-of date (on_roster), plus one row at the
--- group's latest meeting for each active member who is not on its roster (joined since). Internal:
--- dropout_risk takes the rows at each group's latest meeting, dropout_backtest scores all roster rows.
+-- group's latest meeting for each active member who is not on its roster (they joined since). Internal:
+-- dropout_risk takes the rows at each group's latest meeting, dropout_backtest scores the roster rows.
 --
--- A signal at meeting t of date d uses what was known up to and including d: the member's roster
+-- A signal at meeting t, held on d, uses what was known up to and including d: the member's roster
 -- meetings up to t, their airtime and ratings at meetings up to t, follow-ups held on or before d and
--- due dates before d. History is the member's in this group (all spells), except early_no_show, which
--- is about the current spell. Each "last N" is a window frame over the member's own ordered meetings,
--- and each signal is brought to the point with an as-of join on the group's meeting number (or date):
--- no correlated subqueries, no quadratic joins.
+-- due dates before d. History is the member's in this group over all their spells, except for
+-- early_no_show, which is about the current spell. Built for millions of rows: each "last N" is a
+-- window frame over the member's own meetings in order, partitioned by an integer key per (group,
+-- member); the commitment states, which change between a member's meetings, are brought to each point
+-- with an as-of join. No correlated subqueries, no quadratic joins.
 WITH weight AS (
     SELECT
         max(weight) FILTER (WHERE reason = 'consecutive_absences') AS consecutive_absences,
@@ -20,84 +21,135 @@ WITH weight AS (
         max(weight) FILTER (WHERE reason = 'low_ratings') AS low_ratings
     FROM dropout_weights
 ),
+group_member AS (
+    SELECT group_id, member_id, row_number() OVER () AS member_key
+    FROM (SELECT DISTINCT group_id, member_id FROM memberships)
+),
+spell AS (
+    -- each membership spell, with the number of the group's first meeting held on or after joining:
+    -- the member's first three meetings of the spell are that one and the next two
+    SELECT s.group_id, s.member_id, s.spell_no, s.joined_on, s.left_on, coalesce(m.meeting_no, 0) + 1 AS first_meeting_no
+    FROM memberships s
+    ASOF LEFT JOIN meetings m ON m.group_id = s.group_id AND s.joined_on > m.held_on
+),
 roster_meeting AS (
-    -- each roster place, with the membership spell it falls in
-    SELECT a.group_id, a.member_id, a.meeting_id, a.held_on, m.meeting_no, a.attended, s.spell_no, s.joined_on
-    FROM meeting_attendance a
-    JOIN meetings m USING (meeting_id)
-    ASOF LEFT JOIN memberships s
-      ON s.group_id = a.group_id AND s.member_id = a.member_id AND a.held_on >= s.joined_on
-),
-numbered_roster_meeting AS (
     SELECT
-        *,
-        row_number() OVER (PARTITION BY group_id, member_id ORDER BY meeting_no) AS roster_no,
-        row_number() OVER (PARTITION BY group_id, member_id, spell_no ORDER BY meeting_no) AS spell_roster_no
-    FROM roster_meeting
-),
-attendance_history AS (
-    SELECT
-        group_id,
-        member_id,
-        meeting_no,
-        spell_no,
-        joined_on,
-        -- roster meetings missed in a row, up to and including this one
-        roster_no - coalesce(max(CASE WHEN attended THEN roster_no END) OVER member_so_far, 0) AS missed_in_a_row,
-        count(*) OVER last_six AS last_six_meetings,
-        count(*) FILTER (WHERE attended) OVER last_six AS last_six_attended,
-        count(*) FILTER (WHERE NOT attended AND spell_roster_no <= 3) OVER spell_so_far AS first_three_missed
-    FROM numbered_roster_meeting
-    WINDOW
-        member_so_far AS (PARTITION BY group_id, member_id ORDER BY roster_no ROWS UNBOUNDED PRECEDING),
-        last_six AS (PARTITION BY group_id, member_id ORDER BY roster_no ROWS 5 PRECEDING),
-        spell_so_far AS (PARTITION BY group_id, member_id, spell_no ORDER BY roster_no ROWS UNBOUNDED PRECEDING)
-),
-airtime_history AS (
-    -- the last three airtime meetings the member attended (with a defined ratio), as of each of them
-    SELECT
+        k.member_key,
         a.group_id,
         a.member_id,
+        a.meeting_id,
+        a.held_on,
         m.meeting_no,
-        count(*) OVER last_three AS airtime_meetings,
-        count(*) FILTER (WHERE a.dominance_ratio <= 0.25) OVER last_three AS quiet_meetings
-    FROM meeting_airtime a
+        a.attended,
+        s.spell_no,
+        s.joined_on,
+        m.meeting_no < s.first_meeting_no + 3 AS in_first_three
+    FROM meeting_attendance a
     JOIN meetings m USING (meeting_id)
-    WHERE a.dominance_ratio IS NOT NULL
-    WINDOW last_three AS (PARTITION BY a.group_id, a.member_id ORDER BY m.meeting_no ROWS 2 PRECEDING)
+    JOIN group_member k ON k.group_id = a.group_id AND k.member_id = a.member_id
+    LEFT JOIN spell s
+      ON s.group_id = a.group_id AND s.member_id = a.member_id
+     AND s.joined_on <= a.held_on AND (s.left_on IS NULL OR s.left_on > a.held_on)
 ),
-rating_history AS (
-    SELECT
-        group_id,
-        member_id,
-        meeting_no,
-        count(*) OVER last_three AS ratings,
-        avg(score) OVER last_three AS mean_rating
-    FROM meeting_ratings
-    WINDOW last_three AS (PARTITION BY group_id, member_id ORDER BY meeting_no ROWS 2 PRECEDING)
-),
-closing AS (
-    -- each commitment's closing follow-up, and whether it and the member's previous one both scored 0
-    SELECT
-        f.group_id,
-        f.member_id,
-        m.meeting_no,
-        f.position,
-        f.outcome IN ('not_done', 'dropped')
-            AND lag(f.outcome IN ('not_done', 'dropped'))
-                OVER (PARTITION BY f.group_id, f.member_id ORDER BY m.meeting_no, f.position) AS last_two_scored_zero
-    FROM commitment_follow_ups f
-    JOIN meetings m USING (meeting_id)
-    WHERE f.outcome <> 'carried_forward'
-),
-closing_history AS (
-    -- as of the end of each meeting at which the member closed commitments
-    SELECT group_id, member_id, meeting_no, coalesce(arg_max(last_two_scored_zero, position), false) AS last_two_scored_zero
-    FROM closing
+first_missed_of_first_three AS (
+    SELECT member_key, spell_no, min(meeting_no) AS first_missed_no
+    FROM roster_meeting
+    WHERE in_first_three AND NOT attended
     GROUP BY ALL
 ),
+airtime_state AS (
+    -- at each airtime meeting the member attended (ratio defined): were they quiet at the last three?
+    SELECT
+        k.member_key,
+        m.meeting_no,
+        count(*) OVER last_three = 3 AND count(*) FILTER (WHERE a.dominance_ratio <= 0.25) OVER last_three = 3
+            AS quiet_at_last_three
+    FROM meeting_airtime a
+    JOIN meetings m USING (meeting_id)
+    JOIN group_member k ON k.group_id = a.group_id AND k.member_id = a.member_id
+    WHERE a.dominance_ratio IS NOT NULL
+    WINDOW last_three AS (PARTITION BY k.member_key ORDER BY m.meeting_no ROWS 2 PRECEDING)
+),
+rating_state AS (
+    -- at each meeting the member rated: is the mean of their last three ratings 5 or less?
+    SELECT
+        k.member_key,
+        r.meeting_no,
+        count(*) OVER last_three = 3 AND avg(r.score) OVER last_three <= 5 AS low_last_three
+    FROM meeting_ratings r
+    JOIN group_member k USING (group_id, member_id)
+    WINDOW last_three AS (PARTITION BY k.member_key ORDER BY r.meeting_no ROWS 2 PRECEDING)
+),
+roster_history AS (
+    -- the member's state at each of their roster meetings, from their meetings up to it
+    SELECT
+        r.*,
+        f.first_missed_no <= r.meeting_no AS missed_one_of_first_three,
+        NOT r.attended AND NOT lag(r.attended, 1, true) OVER so_far AS missed_last_two,
+        NOT r.attended AND NOT lag(r.attended, 1, true) OVER so_far AND NOT lag(r.attended, 2, true) OVER so_far
+            AS missed_last_three,
+        least(row_number() OVER so_far, 6) AS last_six_meetings,
+        count(*) FILTER (WHERE r.attended) OVER last_six AS last_six_attended,
+        last_value(q.quiet_at_last_three IGNORE NULLS) OVER so_far AS quiet_at_last_three,
+        last_value(t.low_last_three IGNORE NULLS) OVER so_far AS low_last_three_ratings,
+        lead(r.meeting_no) OVER so_far IS NULL AS latest_roster_meeting
+    FROM roster_meeting r
+    LEFT JOIN first_missed_of_first_three f USING (member_key, spell_no)
+    LEFT JOIN airtime_state q USING (member_key, meeting_no)
+    LEFT JOIN rating_state t USING (member_key, meeting_no)
+    WINDOW
+        so_far AS (PARTITION BY r.member_key ORDER BY r.meeting_no ROWS UNBOUNDED PRECEDING),
+        last_six AS (PARTITION BY r.member_key ORDER BY r.meeting_no ROWS 5 PRECEDING)
+),
+latest_meeting AS (
+    SELECT group_id, meeting_id, held_on, meeting_no
+    FROM (SELECT *, row_number() OVER (PARTITION BY group_id ORDER BY meeting_no DESC) AS from_last FROM meetings)
+    WHERE from_last = 1
+),
+point AS (
+    SELECT
+        member_key, group_id, member_id, meeting_id, held_on, meeting_no, true AS on_roster,
+        missed_last_two, missed_last_three, last_six_meetings, last_six_attended,
+        held_on - joined_on <= 183 AND coalesce(missed_one_of_first_three, false) AS early_no_show,
+        quiet_at_last_three, low_last_three_ratings
+    FROM roster_history
+    UNION ALL
+    -- active members not on the roster of their group's latest meeting (joined since): scored there,
+    -- from their history in the group (an earlier spell's), if any
+    SELECT
+        k.member_key, s.group_id, s.member_id, l.meeting_id, l.held_on, l.meeting_no, false,
+        h.missed_last_two, h.missed_last_three, h.last_six_meetings, h.last_six_attended,
+        false,
+        h.quiet_at_last_three, h.low_last_three_ratings
+    FROM memberships s
+    JOIN group_member k USING (group_id, member_id)
+    JOIN latest_meeting l USING (group_id)
+    LEFT JOIN roster_history h ON h.member_key = k.member_key AND h.latest_roster_meeting
+    WHERE s.active AND (h.meeting_no IS NULL OR h.meeting_no < l.meeting_no)
+),
+closing AS (
+    -- each closing follow-up, and whether it and the member's previous one both scored 0; closes at
+    -- one meeting are taken in the order the commitments were made
+    SELECT
+        k.member_key,
+        m.meeting_no,
+        row_number() OVER in_order AS close_no,
+        f.outcome IN ('not_done', 'dropped') AND lag(f.outcome IN ('not_done', 'dropped')) OVER in_order
+            AS last_two_scored_zero
+    FROM commitment_follow_ups f
+    JOIN meetings m USING (meeting_id)
+    JOIN group_member k ON k.group_id = f.group_id AND k.member_id = f.member_id
+    WHERE f.outcome <> 'carried_forward'
+    WINDOW in_order AS (PARTITION BY k.member_key ORDER BY m.meeting_no, f.made_on, f.commitment_id)
+),
+closing_history AS (
+    -- as it stood after each meeting at which the member's commitments were closed
+    SELECT member_key, meeting_no, coalesce(arg_max(last_two_scored_zero, close_no), false) AS last_two_scored_zero
+    FROM closing
+    GROUP BY member_key, meeting_no
+),
 due_date_change AS (
-    -- each due date a commitment has had, from when it held, and the next change (carry or close) that ended it
+    -- each due date a commitment has had and the day it took effect, then the day a carry or close ended it
     SELECT commitment_id, group_id, member_id, made_on AS since, due_on, 0 AS position, false AS closes
     FROM fact_commitment_made
     WHERE made_on <= getvariable('as_of')
@@ -105,7 +157,8 @@ due_date_change AS (
     SELECT commitment_id, group_id, member_id, held_on, new_due_on, position, outcome <> 'carried_forward'
     FROM commitment_follow_ups
 ),
-due_date_period AS (
+overdue_period AS (
+    -- overdue from the day after the due date until the day it was carried forward or closed
     SELECT
         group_id,
         member_id,
@@ -115,61 +168,35 @@ due_date_period AS (
     FROM due_date_change
 ),
 overdue_change AS (
-    -- +1 the day a commitment becomes overdue, −1 the day it is carried forward or closed
     SELECT group_id, member_id, overdue_from AS changed_on, 1 AS delta
-    FROM due_date_period
+    FROM overdue_period
     WHERE NOT closes AND (overdue_until IS NULL OR overdue_until > overdue_from)
     UNION ALL
     SELECT group_id, member_id, overdue_until, -1
-    FROM due_date_period
+    FROM overdue_period
     WHERE NOT closes AND overdue_until > overdue_from
 ),
 overdue_history AS (
     SELECT
-        group_id,
-        member_id,
-        changed_on,
-        sum(sum(delta)) OVER (PARTITION BY group_id, member_id ORDER BY changed_on ROWS UNBOUNDED PRECEDING) AS overdue
-    FROM overdue_change
-    GROUP BY ALL
-),
-latest_meeting AS (
-    SELECT group_id, meeting_id, held_on, meeting_no
-    FROM (SELECT *, row_number() OVER (PARTITION BY group_id ORDER BY meeting_no DESC) AS from_last FROM meetings)
-    WHERE from_last = 1
-),
-point AS (
-    SELECT group_id, member_id, meeting_id, held_on, meeting_no, true AS on_roster
-    FROM roster_meeting
-    UNION ALL
-    SELECT s.group_id, s.member_id, l.meeting_id, l.held_on, l.meeting_no, false
-    FROM memberships s
-    JOIN latest_meeting l USING (group_id)
-    ANTI JOIN meeting_attendance a ON a.meeting_id = l.meeting_id AND a.member_id = s.member_id
-    WHERE s.active
+        k.member_key,
+        c.changed_on,
+        sum(sum(c.delta)) OVER (PARTITION BY k.member_key ORDER BY c.changed_on ROWS UNBOUNDED PRECEDING) AS overdue
+    FROM overdue_change c
+    JOIN group_member k USING (group_id, member_id)
+    GROUP BY k.member_key, c.changed_on
 ),
 signal AS (
     SELECT
         p.*,
-        coalesce(ah.missed_in_a_row, 0) AS missed_in_a_row,
-        coalesce(ah.missed_in_a_row >= 2, false) AS consecutive_absences,
-        coalesce(p.on_roster AND p.held_on - ah.joined_on <= 183 AND ah.first_three_missed > 0, false) AS early_no_show,
-        coalesce(ah.last_six_meetings >= 3 AND 2 * ah.last_six_attended < ah.last_six_meetings, false) AS low_attendance,
-        coalesce(ch.last_two_scored_zero, false) OR coalesce(oh.overdue >= 2, false) AS missed_commitments,
-        coalesce(th.airtime_meetings = 3 AND th.quiet_meetings = 3, false) AS going_quiet,
-        coalesce(rh.ratings = 3 AND rh.mean_rating <= 5, false) AS low_ratings,
-        coalesce(oh.overdue, 0)::BIGINT AS overdue_commitments
+        coalesce(p.missed_last_two, false) AS consecutive_absences,
+        coalesce(p.last_six_meetings >= 3 AND 2 * p.last_six_attended < p.last_six_meetings, false) AS low_attendance,
+        coalesce(c.last_two_scored_zero, false) OR coalesce(o.overdue >= 2, false) AS missed_commitments,
+        coalesce(p.quiet_at_last_three, false) AS going_quiet,
+        coalesce(p.low_last_three_ratings, false) AS low_ratings,
+        coalesce(o.overdue, 0) AS overdue_commitments
     FROM point p
-    ASOF LEFT JOIN attendance_history ah
-      ON ah.group_id = p.group_id AND ah.member_id = p.member_id AND p.meeting_no >= ah.meeting_no
-    ASOF LEFT JOIN airtime_history th
-      ON th.group_id = p.group_id AND th.member_id = p.member_id AND p.meeting_no >= th.meeting_no
-    ASOF LEFT JOIN rating_history rh
-      ON rh.group_id = p.group_id AND rh.member_id = p.member_id AND p.meeting_no >= rh.meeting_no
-    ASOF LEFT JOIN closing_history ch
-      ON ch.group_id = p.group_id AND ch.member_id = p.member_id AND p.meeting_no >= ch.meeting_no
-    ASOF LEFT JOIN overdue_history oh
-      ON oh.group_id = p.group_id AND oh.member_id = p.member_id AND p.held_on >= oh.changed_on
+    ASOF LEFT JOIN closing_history c ON c.member_key = p.member_key AND p.meeting_no >= c.meeting_no
+    ASOF LEFT JOIN overdue_history o ON o.member_key = p.member_key AND p.held_on >= o.changed_on
 )
 SELECT
     s.group_id,
@@ -180,7 +207,7 @@ SELECT
     s.on_roster,
     round(least(1.0,
         CASE WHEN s.consecutive_absences THEN
-            CASE WHEN s.missed_in_a_row >= 3 THEN w.consecutive_absences_3_or_more ELSE w.consecutive_absences END
+            CASE WHEN s.missed_last_three THEN w.consecutive_absences_3_or_more ELSE w.consecutive_absences END
         ELSE 0 END
         + CASE WHEN s.early_no_show THEN w.early_no_show ELSE 0 END
         + CASE WHEN s.low_attendance THEN w.low_attendance ELSE 0 END
@@ -194,7 +221,7 @@ SELECT
     s.missed_commitments,
     s.going_quiet,
     s.low_ratings,
-    s.missed_in_a_row::BIGINT AS missed_in_a_row,
-    s.overdue_commitments
+    coalesce(s.missed_last_three, false) AS missed_three_in_a_row,
+    s.overdue_commitments::BIGINT AS overdue_commitments
 FROM signal s
 CROSS JOIN weight w

@@ -53,10 +53,13 @@ leaving_per_mark AS (
     FROM by_duration
     GROUP BY ALL
 ),
-mark AS (
-    SELECT scope, cohort, unnest(range(0, max(ceil(days / 30.4375))::BIGINT + 1)) AS month
+last_mark AS (
+    SELECT scope, cohort, max(ceil(days / 30.4375))::BIGINT AS last_month
     FROM by_duration
     GROUP BY ALL
+),
+mark AS (
+    SELECT scope, cohort, unnest(range(0, last_month + 1)) AS month FROM last_mark
 )
 SELECT
     mk.scope,

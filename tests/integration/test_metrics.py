@@ -1,0 +1,487 @@
+"""The warehouse's figures (METRICS.md) on small hand-built programmes, each checked against a value
+worked out by hand in the test: attendance, airtime, dominance alerts, commitments, group health,
+facilitator figures, and the programme as it stood on an earlier as-of date.
+
+Each scenario is written as IMPORT.md commands, imported through the domain like a real file, and the
+warehouse is built from the event store exactly as the pipeline does (tests/conftest.py). `Programme`
+is shared with the other test_metrics_*.py files.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from domain.config import Settings, open_application
+from domain.importer import import_file
+from tests.conftest import build_warehouse
+
+
+class Programme:
+    """A hand-built programme as IMPORT.md commands, in the order they happened."""
+
+    def __init__(self) -> None:
+        self.commands: list[dict] = []
+        self._registered: set[str] = set()
+
+    def group(self, group: str, formed_on: str, cadence: str = "monthly") -> Programme:
+        self.commands.append({"type": "form_group", "group": group, "name": f"Group {group}", "cadence": cadence,
+                              "formed_on": formed_on})
+        return self
+
+    def register(self, member: str) -> None:
+        if member not in self._registered:
+            self._registered.add(member)
+            self.commands.append({"type": "register_member", "member": member, "name": f"Member {member}",
+                                  "email": f"{member}@example.org"})
+
+    def join(self, group: str, member: str, joined_on: str) -> Programme:
+        self.register(member)
+        self.commands.append({"type": "join_group", "group": group, "member": member, "joined_on": joined_on})
+        return self
+
+    def leave(self, group: str, member: str, left_on: str, reason: str) -> Programme:
+        self.commands.append({"type": "leave_group", "group": group, "member": member, "left_on": left_on,
+                              "reason": reason})
+        return self
+
+    def facilitator(self, group: str, member: str, assigned_on: str) -> Programme:
+        self.register(member)
+        self.commands.append({"type": "assign_facilitator", "group": group, "member": member,
+                              "assigned_on": assigned_on})
+        return self
+
+    def meeting(self, group: str, meeting: str, held_on: str, attendance: dict[str, str],
+                seconds: dict[str, float] | None = None, presenters: list[str] | None = None) -> Programme:
+        command = {"type": "hold_meeting", "group": group, "meeting": meeting, "held_on": held_on,
+                   "topic": "growth", "attendance": attendance}
+        if seconds is not None:
+            command["speaking_seconds"] = seconds
+        if presenters:
+            command["presenters"] = presenters
+        self.commands.append(command)
+        return self
+
+    def correct(self, meeting: str, member: str, status: str) -> Programme:
+        self.commands.append({"type": "correct_attendance", "meeting": meeting, "member": member, "status": status})
+        return self
+
+    def commit(self, commitment: str, member: str, meeting: str, due_on: str) -> Programme:
+        self.commands.append({"type": "make_commitment", "commitment": commitment, "member": member,
+                              "meeting": meeting, "text": "something confidential", "due_on": due_on})
+        return self
+
+    def follow_up(self, commitment: str, meeting: str, outcome: str, new_due_on: str | None = None) -> Programme:
+        command = {"type": "follow_up", "commitment": commitment, "meeting": meeting, "outcome": outcome}
+        if new_due_on:
+            command["new_due_on"] = new_due_on
+        self.commands.append(command)
+        return self
+
+    def rate(self, meeting: str, member: str, score: int) -> Programme:
+        self.commands.append({"type": "rate_meeting", "meeting": meeting, "member": member, "score": score})
+        return self
+
+    def store(self, tmp_path: Path) -> Settings:
+        """Import the commands into a new SQLite event store, as `peerpulse import` would."""
+        settings = Settings(home=tmp_path / "home")
+        path = tmp_path / "programme.jsonl"
+        path.write_text("".join(json.dumps(c) + "\n" for c in self.commands))
+        with open_application(settings) as app:
+            import_file(app, path)
+        return settings
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    """warehouse(programme_or_settings, as_of) -> an open DuckDB connection to the built warehouse."""
+    opened = []
+
+    def build(source: Programme | Settings, as_of: str):
+        settings = source.store(tmp_path) if isinstance(source, Programme) else source
+        for con in opened:  # one connection per warehouse file at a time
+            con.close()
+        opened.clear()
+        con = build_warehouse(settings, date.fromisoformat(as_of))
+        opened.append(con)
+        return con
+
+    yield build
+    for con in opened:
+        con.close()
+
+
+def rows(con, sql: str, *params) -> list[dict]:
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def by(con, sql: str, key: str, *params) -> dict:
+    return {r[key]: r for r in rows(con, sql, *params)}
+
+
+D = date.fromisoformat
+approx = pytest.approx
+
+
+# -- attendance ------------------------------------------------------------------------------------------
+
+def attendance_programme() -> Programme:
+    p = Programme().group("north", "2025-01-06")
+    for member in ("ana", "bob", "cleo", "dan"):
+        p.join("north", member, "2025-01-06")
+    p.meeting("north", "n1", "2025-01-13", {"ana": "present", "bob": "late", "cleo": "absent", "dan": "excused"})
+    p.correct("n1", "cleo", "present")          # cleo was there after all
+    p.correct("n1", "dan", "present")           # corrected twice: the last correction wins
+    p.correct("n1", "dan", "excused")
+    p.join("north", "eve", "2025-02-01")
+    p.leave("north", "dan", "2025-02-10", "moved")  # left on the meeting day: not on its roster
+    p.meeting("north", "n2", "2025-02-10", {"ana": "present"})  # the others are absent by default
+    p.meeting("north", "n3", "2025-02-24", {"ana": "present", "bob": "present", "cleo": "late", "eve": "present"})
+    return p
+
+
+def test_attendance_applies_the_last_correction_and_counts_present_and_late(warehouse):
+    con = warehouse(attendance_programme(), "2025-03-31")
+
+    statuses = {(r["meeting_id"], r["member_id"]): r["status"] for r in rows(con, "SELECT * FROM meeting_attendance")}
+    assert statuses == {
+        ("n1", "ana"): "present", ("n1", "bob"): "late", ("n1", "cleo"): "present", ("n1", "dan"): "excused",
+        ("n2", "ana"): "present", ("n2", "bob"): "absent", ("n2", "cleo"): "absent", ("n2", "eve"): "absent",
+        ("n3", "ana"): "present", ("n3", "bob"): "present", ("n3", "cleo"): "late", ("n3", "eve"): "present",
+    }
+    summary = by(con, "SELECT * FROM meeting_summary", "meeting_id")
+    assert (summary["n1"]["roster_size"], summary["n1"]["attended"]) == (4, 3)  # dan excused is on the roster
+    assert summary["n1"]["attendance_rate"] == approx(3 / 4)
+    assert (summary["n2"]["roster_size"], summary["n2"]["attended"], summary["n2"]["attendance_rate"]) == (4, 1, 1 / 4)
+    assert summary["n3"]["attendance_rate"] == 1.0
+    assert summary["n1"]["held_on"] == D("2025-01-13") and summary["n1"]["group_id"] == "north"
+
+    health = by(con, "SELECT * FROM group_health", "month")
+    assert health[D("2025-01-01")]["attendance_rate"] == approx(3 / 4)
+    assert health[D("2025-02-01")]["attendance_rate"] == approx((1 + 4) / (4 + 4))  # Σ attendees / Σ roster
+    assert health[D("2025-02-01")]["meetings"] == 2
+
+
+# -- airtime ---------------------------------------------------------------------------------------------
+
+def airtime_programme() -> Programme:
+    p = Programme().group("west", "2025-01-01")
+    for member in ("a", "b", "c", "d", "e"):
+        p.join("west", member, "2025-01-01")
+    # c attends and says nothing (not listed: 0 seconds); d is corrected into attendance (0 seconds);
+    # e is corrected out of it, so e's 100 seconds are not airtime of a participant.
+    p.meeting("west", "w1", "2025-01-10", {"a": "present", "b": "late", "c": "present", "d": "absent", "e": "present"},
+              seconds={"a": 600, "b": 300, "e": 100})
+    p.correct("w1", "d", "late").correct("w1", "e", "absent")
+    p.meeting("west", "w2", "2025-02-10", {"a": "present", "b": "present"})  # no airtime recorded
+    p.meeting("west", "w3", "2025-03-10", {"a": "present"}, seconds={"a": 1200})  # a lone speaker
+    p.meeting("west", "w4", "2025-04-10", {"a": "present", "b": "present"}, seconds={})  # recorded, all silent
+    p.meeting("west", "w5", "2025-05-12", {m: "present" for m in "abcde"},
+              seconds={"a": 100, "b": 100, "c": 100, "d": 100, "e": 100})
+    return p
+
+
+def test_airtime_share_dominance_gini_and_top_share(warehouse):
+    con = warehouse(airtime_programme(), "2025-06-30")
+
+    w1 = by(con, "SELECT * FROM meeting_airtime WHERE meeting_id = 'w1'", "member_id")
+    # participants a 600, b 300, c 0, d 0: n = 4, S = 900
+    assert sorted(w1) == ["a", "b", "c", "d"]
+    assert {m: r["seconds"] for m, r in w1.items()} == {"a": 600, "b": 300, "c": 0, "d": 0}
+    assert w1["a"]["share"] == approx(600 / 900) and w1["b"]["share"] == approx(300 / 900)
+    assert w1["c"]["share"] == 0 and w1["d"]["share"] == 0
+    assert w1["a"]["dominance_ratio"] == approx(600 / 900 * 4) and w1["b"]["dominance_ratio"] == approx(300 / 900 * 4)
+    assert w1["d"]["dominance_ratio"] == 0
+
+    summary = by(con, "SELECT * FROM meeting_summary", "meeting_id")
+    # Σ|si - sj| over ordered pairs: 2·(|600-300| + |600-0|·2 + |300-0|·2 + |0-0|) = 2·2100; mean = 900/4
+    assert summary["w1"]["airtime_gini"] == approx(2 * 2100 / (2 * 4**2 * (900 / 4)))
+    assert summary["w1"]["top_speaker_share"] == approx(600 / 900)
+    # no airtime recorded: NULL, never 0; and no airtime rows
+    assert summary["w2"]["airtime_gini"] is None and summary["w2"]["top_speaker_share"] is None
+    assert rows(con, "SELECT * FROM meeting_airtime WHERE meeting_id = 'w2'") == []
+    # one participant: Gini undefined (n < 2), the lone speaker has the whole share
+    assert summary["w3"]["airtime_gini"] is None and summary["w3"]["top_speaker_share"] == 1.0
+    # recorded but S = 0: both participants are there with 0 seconds, and every ratio is NULL
+    w4 = rows(con, "SELECT * FROM meeting_airtime WHERE meeting_id = 'w4' ORDER BY member_id")
+    assert [(r["member_id"], r["seconds"], r["share"], r["dominance_ratio"]) for r in w4] == [
+        ("a", 0, None, None), ("b", 0, None, None)]
+    assert summary["w4"]["airtime_gini"] is None and summary["w4"]["top_speaker_share"] is None
+    # perfectly equal airtime: Gini 0
+    assert summary["w5"]["airtime_gini"] == approx(0, abs=1e-12) and summary["w5"]["top_speaker_share"] == approx(1 / 5)
+
+    health = by(con, "SELECT * FROM group_health", "month")
+    assert health[D("2025-01-01")]["airtime_gini"] == approx(4200 / 7200)
+    assert health[D("2025-02-01")]["airtime_gini"] is None  # the month's only meeting has no Gini
+
+
+def test_dominance_alert_needs_two_of_three_consecutive_airtime_meetings(warehouse):
+    p = Programme().group("east", "2025-02-01", cadence="weekly")
+    for member in ("a", "b", "c"):
+        p.join("east", member, "2025-02-01")
+    everyone = {"a": "present", "b": "present", "c": "present"}
+    fair = {"a": 100, "b": 100, "c": 100}
+    # a's ratio = a·3 / S: 400 of 600 -> 2.0 exactly (>= 2.0 counts); 500 of 600 -> 2.5; 398 of 600 -> 1.99
+    weeks = [
+        ("k01", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0, nothing before it: no alert
+        ("k02", everyone, fair),
+        ("k03", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0, and 2.0 at k01 (two airtime meetings back): alert
+        ("k04", everyone, None),                             # no airtime recorded: not one of "the previous two"
+        ("k05", everyone, fair),
+        ("k06", everyone, {"a": 500, "b": 50, "c": 50}),     # 2.5; previous two airtime meetings k05, k03 (2.0): alert
+        ("k07", everyone, fair),
+        ("k08", everyone, fair),
+        ("k09", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0 but k08, k07 were fair: no alert
+        ("k10", {"a": "absent", "b": "present", "c": "present"}, {"b": 100, "c": 100}),  # a absent: still counts
+        ("k11", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0; previous two k10 (absent), k09 (2.0): alert
+        ("k12", everyone, {"a": 398, "b": 101, "c": 101}),   # 1.99: below the bar
+    ]
+    for week, (meeting, attendance, seconds) in enumerate(weeks):
+        p.meeting("east", meeting, (date(2025, 3, 3) + timedelta(days=7 * week)).isoformat(), attendance, seconds)
+    con = warehouse(p, "2025-06-30")
+
+    alerts = rows(con, "SELECT * FROM dominance_alerts ORDER BY held_on")
+    assert [(r["member_id"], r["meeting_id"], r["dominance_ratio"]) for r in alerts] == [
+        ("a", "k03", 2.0), ("a", "k06", 2.5), ("a", "k11", 2.0)]
+    assert alerts[0]["group_id"] == "east" and alerts[0]["held_on"] == D("2025-03-17")
+
+
+# -- commitments -----------------------------------------------------------------------------------------
+
+def commitments_programme() -> Programme:
+    p = Programme().group("south", "2025-01-01")
+    for member in ("a", "b", "c"):
+        p.join("south", member, "2025-01-01")
+    everyone = {"a": "present", "b": "present", "c": "present"}
+    p.meeting("south", "m1", "2025-01-13", everyone)
+    p.commit("c1", "a", "m1", "2025-02-05").commit("c2", "a", "m1", "2025-02-01")
+    p.meeting("south", "m2", "2025-02-10", everyone)
+    p.follow_up("c1", "m2", "carried_forward", "2025-03-05")
+    p.commit("c3", "b", "m2", "2025-03-01").commit("c8", "a", "m2", "2025-03-05")
+    p.meeting("south", "m3", "2025-03-10", everyone)
+    p.follow_up("c1", "m3", "carried_forward", "2025-04-10")
+    p.follow_up("c3", "m3", "dropped").follow_up("c8", "m3", "done")
+    p.commit("c4", "b", "m3", "2025-04-01")
+    p.leave("south", "c", "2025-04-01", "dropped_out")
+    p.join("south", "d", "2025-04-02")
+    p.meeting("south", "m4", "2025-04-14", {"a": "present", "b": "present", "d": "present"})
+    p.follow_up("c1", "m4", "done").follow_up("c4", "m4", "partial")
+    p.commit("c6", "b", "m4", "2025-05-01").commit("c5", "a", "m4", "2025-07-15")
+    p.meeting("south", "m5", "2025-05-12", {"a": "present", "b": "present", "d": "present"})
+    p.follow_up("c6", "m5", "not_done")
+    p.meeting("south", "m6", "2025-06-09", {"a": "present", "b": "present", "d": "present"})
+    p.commit("c10", "b", "m6", "2025-06-15").commit("c11", "a", "m6", "2025-06-12").commit("c7", "a", "m6", "2025-06-30")
+    p.meeting("south", "m7", "2025-06-16", {"a": "present", "b": "present", "d": "present"})
+    p.follow_up("c11", "m7", "done")
+    return p
+
+
+def test_commitments_status_score_due_date_and_overdue(warehouse):
+    con = warehouse(commitments_programme(), "2025-06-20")
+
+    c = by(con, "SELECT * FROM member_commitments", "commitment_id")
+    # carried forward twice, then done
+    assert {k: c["c1"][k] for k in ("member_id", "group_id", "made_on", "due_on", "status", "outcome_score",
+                                   "closed_on", "times_carried_forward", "overdue")} == {
+        "member_id": "a", "group_id": "south", "made_on": D("2025-01-13"), "due_on": D("2025-04-10"),
+        "status": "done", "outcome_score": 1.0, "closed_on": D("2025-04-14"), "times_carried_forward": 2,
+        "overdue": False}
+    # never followed up, due before the as-of date: open and overdue, no score
+    assert (c["c2"]["status"], c["c2"]["outcome_score"], c["c2"]["closed_on"], c["c2"]["overdue"]) == (
+        "open", None, None, True)
+    assert (c["c3"]["status"], c["c3"]["outcome_score"], c["c3"]["closed_on"]) == ("dropped", 0.0, D("2025-03-10"))
+    assert (c["c4"]["status"], c["c4"]["outcome_score"]) == ("partial", 0.5)
+    assert (c["c6"]["status"], c["c6"]["outcome_score"]) == ("not_done", 0.0)
+    # open, due after the as-of date (c5), or on it (c7): not overdue
+    assert (c["c5"]["status"], c["c5"]["overdue"]) == ("open", False)
+    assert (c["c7"]["status"], c["c7"]["overdue"]) == ("open", False)
+    assert c["c10"]["overdue"] is True
+
+
+def test_follow_through_rate_per_month_of_the_current_due_date(warehouse):
+    con = warehouse(commitments_programme(), "2025-06-20")
+
+    rate = {r["month"]: r["follow_through_rate"] for r in rows(con, "SELECT * FROM group_health")}
+    assert rate[D("2025-01-01")] is None   # nothing fell due in January
+    assert rate[D("2025-02-01")] == 0.0    # c2 open and overdue counts 0 (c1 moved on to April)
+    assert rate[D("2025-03-01")] == approx((0 + 1) / 2)   # c3 dropped, c8 done
+    assert rate[D("2025-04-01")] == approx((1 + 0.5) / 2)  # c1 done (its current due date), c4 partial
+    assert rate[D("2025-05-01")] == 0.0    # c6 not_done
+    assert rate[D("2025-06-01")] == approx((0 + 1) / 2)   # c10 overdue, c11 done; c7 due after the as-of date
+
+
+def test_avg_rating_is_the_mean_of_all_the_months_ratings(warehouse):
+    p = Programme().group("rated", "2025-01-01")
+    for member in ("a", "b", "c"):
+        p.join("rated", member, "2025-01-01")
+    everyone = {"a": "present", "b": "present", "c": "present"}
+    p.meeting("rated", "r1", "2025-01-08", everyone).rate("r1", "a", 7).rate("r1", "b", 9).rate("r1", "c", 8)
+    p.meeting("rated", "r2", "2025-01-22", everyone).rate("r2", "a", 4)
+    p.correct("r2", "a", "absent")  # a correction does not take the rating away
+    p.meeting("rated", "r3", "2025-02-05", everyone)  # nobody rated February
+    con = warehouse(p, "2025-03-31")
+
+    rating = {r["month"]: r["avg_rating"] for r in rows(con, "SELECT * FROM group_health")}
+    assert rating == {D("2025-01-01"): approx((7 + 9 + 8 + 4) / 4), D("2025-02-01"): None}
+
+
+# -- retention and health --------------------------------------------------------------------------------
+
+def retention_programme() -> Programme:
+    p = Programme().group("old", "2024-01-01")
+    for member in ("p1", "p2", "p3", "p5", "p6"):
+        p.join("old", member, "2024-01-05")
+    p.leave("old", "p6", "2024-01-31", "dropped_out")  # left on 31 Jan: not active that day
+    p.join("old", "p7", "2024-01-31")                  # joined on 31 Jan: active that day
+    p.join("old", "p4", "2024-02-15")
+    p.meeting("old", "o1", "2024-06-10", {m: "present" for m in ("p1", "p2", "p3", "p4", "p5", "p7")})
+    p.leave("old", "p3", "2024-08-01", "moved")        # censored: left out of both counts
+    p.leave("old", "p2", "2024-09-10", "dropped_out")
+    p.meeting("old", "o2", "2025-01-15", {m: "present" for m in ("p1", "p4", "p5", "p7")})
+    p.leave("old", "p5", "2025-01-31", "removed")      # a dropout on the last day of January 2025
+    p.meeting("old", "o3", "2025-02-12", {m: "present" for m in ("p1", "p4", "p7")})
+    return p
+
+
+def test_retention_12m_leaves_censored_leavers_out_of_both_counts(warehouse):
+    con = warehouse(retention_programme(), "2025-03-31")
+
+    retention = {r["month"]: r["retention_12m"] for r in rows(con, "SELECT * FROM group_health")}
+    # June 2024: nobody was a member on 30 June 2023
+    assert retention[D("2024-06-01")] is None
+    # active on 31 Jan 2024: p1 p2 p3 p5 p7 (not p6, who left that day; not p4, not yet); p3 left for a censored
+    # reason; still active on 31 Jan 2025: p1 p7; lost to dropouts: p2, p5 (who left on 31 Jan 2025)
+    assert retention[D("2025-01-01")] == approx(2 / (2 + 2))
+    # active on 29 Feb 2024: p1 p2 p3 p4 p5 p7; p3 left out; retained p1 p4 p7; lost p2 p5
+    assert retention[D("2025-02-01")] == approx(3 / (3 + 2))
+
+
+def test_health_score_rescales_the_weights_of_the_components_it_has(warehouse):
+    p = Programme().group("fresh", "2025-01-01")
+    for member in ("a", "b", "c", "d"):
+        p.join("fresh", member, "2025-01-01")
+    p.meeting("fresh", "f1", "2025-01-15", {"a": "present", "b": "present", "c": "late", "d": "absent"},
+              seconds={"a": 300, "b": 300, "c": 300})
+    p.rate("f1", "a", 8).rate("f1", "b", 9).rate("f1", "c", 7)
+    con = warehouse(p, "2025-01-31")
+
+    [month] = rows(con, "SELECT * FROM group_health")
+    # attendance 3/4 -> 75; airtime balance 100·(1 - 0) = 100; rating 10·8 = 80;
+    # no commitment fell due and nobody was a member a year earlier: those two are NULL and left out
+    assert (month["follow_through_rate"], month["retention_12m"]) == (None, None)
+    assert month["airtime_gini"] == approx(0, abs=1e-12)
+    expected = (0.25 * 75 + 0.20 * 100 + 0.15 * 80) / (0.25 + 0.20 + 0.15)  # = 84.58...
+    assert month["health_score"] == approx(expected)
+    assert month["tier"] == "healthy"
+
+
+def test_health_tiers_at_their_boundaries(warehouse):
+    # Only attendance is known (no airtime, commitments, ratings, or members a year before), so the
+    # health score is 100 · attendance_rate, and the tiers can be put exactly on their boundaries.
+    p = Programme().group("tiers", "2025-01-01")
+    five = ("a", "b", "c", "d", "e")
+    for member in five:
+        p.join("tiers", member, "2025-01-01")
+
+    def meet(meeting: str, held_on: str, attendees: int) -> None:
+        p.meeting("tiers", meeting, held_on, {m: ("present" if i < attendees else "absent") for i, m in enumerate(five)})
+
+    meet("t01", "2025-01-08", 4)                                   # January: 4/5 = 0.80 -> 80 healthy
+    for i, n in enumerate((4, 3, 3, 3)):                           # February: 13/20 = 0.65 -> 65 fit
+        meet(f"t02{i}", f"2025-02-{3 + 7 * i:02d}", n)
+    meet("t03a", "2025-03-05", 3), meet("t03b", "2025-03-19", 2)   # March: 5/10 = 0.50 -> 50 at_risk
+    for i, n in enumerate((4, 4, 4, 3)):                           # April: 15/20 = 0.75 -> 75 fit (below 80)
+        meet(f"t04{i}", f"2025-04-{2 + 7 * i:02d}", n)
+    meet("t05", "2025-05-07", 3)                                   # May: 3/5 -> 60 at_risk (below 65)
+    meet("t06", "2025-06-04", 2)                                   # June: 2/5 -> 40 high_risk (below 50)
+    p.group("empty", "2025-01-01")
+    p.meeting("empty", "x1", "2025-01-20", {})                     # nobody on the roster: no figure at all
+    con = warehouse(p, "2025-06-30")
+
+    tiers = {(r["group_id"], r["month"].month): (r["health_score"], r["tier"])
+             for r in rows(con, "SELECT * FROM group_health")}
+    assert tiers == {
+        ("tiers", 1): (80.0, "healthy"), ("tiers", 2): (65.0, "fit"), ("tiers", 3): (50.0, "at_risk"),
+        ("tiers", 4): (75.0, "fit"), ("tiers", 5): (60.0, "at_risk"), ("tiers", 6): (40.0, "high_risk"),
+        ("empty", 1): (None, None),
+    }
+    empty = rows(con, "SELECT * FROM group_health WHERE group_id = 'empty'")[0]
+    assert (empty["meetings"], empty["attendance_rate"]) == (1, None)
+
+
+# -- facilitator figures ---------------------------------------------------------------------------------
+
+def test_meetings_since_presented_counts_the_groups_meetings_since(warehouse):
+    p = Programme().group("pres", "2025-01-01").facilitator("pres", "fac1", "2025-01-01")
+    for member in ("a", "b", "d", "e", "f"):
+        p.join("pres", member, "2025-01-01")
+    everyone = {m: "present" for m in ("a", "b", "d", "e", "f")}
+    p.meeting("pres", "p1", "2025-01-10", everyone, presenters=["e"])
+    p.meeting("pres", "p2", "2025-02-10", everyone, presenters=["a"])
+    p.facilitator("pres", "fac2", "2025-03-01")
+    p.meeting("pres", "p3", "2025-03-10", everyone)
+    p.leave("pres", "f", "2025-03-15", "graduated")
+    p.join("pres", "c", "2025-03-20")
+    p.join("pres", "g", "2025-04-10")  # joined on the day of p4: p4 counts
+    after = {m: "present" for m in ("a", "b", "c", "d", "e", "g")}
+    p.meeting("pres", "p4", "2025-04-10", after, presenters=["d"])
+    p.correct("p4", "d", "absent")  # recorded as presenting, but was not there: not a presentation
+    p.meeting("pres", "p5", "2025-05-12", after, presenters=["e"])
+    p.facilitator("pres", "fac3", "2025-07-01")  # after the as-of date
+    con = warehouse(p, "2025-05-31")
+
+    presenting = {r["member_id"]: (r["meetings_since_presented"], r["last_presented_on"])
+                  for r in rows(con, "SELECT * FROM member_presenting")}
+    assert presenting == {
+        "a": (3, D("2025-02-10")),  # p3, p4, p5
+        "b": (5, None),             # never: p1..p5 since joining
+        "c": (2, None),             # joined after p3: p4, p5
+        "d": (5, None),             # the corrected-out presentation does not count
+        "e": (0, D("2025-05-12")),
+        "g": (2, None),             # joined on p4's day: p4, p5
+    }                               # f has left: not listed
+    facilitators = {(r["member_id"], r["assigned_on"], r["current"])
+                    for r in rows(con, "SELECT * FROM group_facilitators")}
+    assert facilitators == {("fac1", D("2025-01-01"), False), ("fac2", D("2025-03-01"), True)}
+    [group] = rows(con, "SELECT * FROM groups")
+    assert group == {"group_id": "pres", "cadence": "monthly", "formed_on": D("2025-01-01"), "active_members": 6,
+                     "last_held_on": D("2025-05-12")}
+
+
+# -- as of an earlier date -------------------------------------------------------------------------------
+
+def test_as_of_shows_the_programme_as_it_stood_that_day(warehouse, tmp_path):
+    settings = commitments_programme().store(tmp_path)
+
+    con = warehouse(settings, "2025-03-01")
+    # m3 (10 March) has not happened: no meeting, no follow-ups at it, no leave of c on 1 April, no join of d
+    assert [r["meeting_id"] for r in rows(con, "SELECT * FROM meeting_summary ORDER BY held_on")] == ["m1", "m2"]
+    assert rows(con, "SELECT * FROM meeting_attendance WHERE held_on > '2025-03-01'") == []
+    c = by(con, "SELECT * FROM member_commitments", "commitment_id")
+    assert sorted(c) == ["c1", "c2", "c3", "c8"]  # made at m1 and m2 only
+    assert (c["c1"]["status"], c["c1"]["due_on"], c["c1"]["times_carried_forward"], c["c1"]["overdue"]) == (
+        "open", D("2025-03-05"), 1, False)
+    assert (c["c3"]["status"], c["c3"]["closed_on"], c["c3"]["overdue"]) == ("open", None, False)
+    assert c["c2"]["overdue"] is True
+    members = {r["member_id"]: (r["active"], r["left_on"]) for r in rows(con, "SELECT * FROM group_members")}
+    assert members == {"a": (True, None), "b": (True, None), "c": (True, None)}
+    assert {r["member_id"]: r["as_of"] for r in rows(con, "SELECT * FROM dropout_risk")} == {
+        "a": D("2025-02-10"), "b": D("2025-02-10"), "c": D("2025-02-10")}
+    assert [r["month"] for r in rows(con, "SELECT * FROM group_health ORDER BY month")] == [
+        D("2025-01-01"), D("2025-02-01")]
+    # the spell of c is still running on 1 March: censored at 59 days, not a dropout
+    [spell_end] = rows(con, "SELECT max(month) AS k, sum(dropouts) AS dropouts FROM retention_curve "
+                            "WHERE scope = 'programme' AND cohort = 'all'")
+    assert (spell_end["k"], spell_end["dropouts"]) == (2, 0)  # ceil(59 / 30.4375) = 2
+
+    con = warehouse(settings, "2025-06-20")
+    members = {r["member_id"]: (r["active"], r["left_on"], r["leave_reason"])
+               for r in rows(con, "SELECT * FROM group_members")}
+    assert members["c"] == (False, D("2025-04-01"), "dropped_out") and members["d"] == (True, None, None)
+    assert by(con, "SELECT * FROM member_commitments", "commitment_id")["c1"]["status"] == "done"
+    assert len(rows(con, "SELECT * FROM meeting_summary")) == 7

@@ -1,0 +1,341 @@
+"""Invariants of the published tables on a small seeded programme (domain.seed), checked against the
+domain's own aggregates where one holds the answer: rates in [0, 1], ratings in [0, 10], referential
+integrity, one attendance row per roster member, the warehouse contract's columns and types, the
+programme as of an earlier date; and, recomputed independently from the aggregates, the retention
+curve (lifelines), the backtest's labels and AUC, and every member's risk score at every meeting."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from lifelines import KaplanMeierFitter
+
+from domain import ids
+from domain.config import Settings, open_application
+from domain.importer import apply_jsonl_lines, to_jsonl
+from domain.seed import generate_programme
+from tests.conftest import build_warehouse
+from tests.integration.test_metrics import rows
+from tests.integration.test_metrics_risk import mann_whitney_auc
+from warehouse import db
+
+UNTIL = date(2025, 6, 30)
+EARLIER = date(2024, 12, 31)
+CONTRACT = {  # PRODUCT.md, "Warehouse contract": these columns, in this order, lead each table
+    "meeting_summary": ["group_id", "meeting_id", "held_on", "roster_size", "attended", "attendance_rate",
+                        "airtime_gini", "top_speaker_share"],
+    "meeting_attendance": ["group_id", "meeting_id", "held_on", "member_id", "status"],
+    "meeting_airtime": ["group_id", "meeting_id", "held_on", "member_id", "seconds", "share", "dominance_ratio"],
+    "group_health": ["group_id", "month", "meetings", "attendance_rate", "airtime_gini", "follow_through_rate",
+                     "avg_rating", "retention_12m", "health_score", "tier"],
+    "member_commitments": ["member_id", "group_id", "commitment_id", "made_on", "due_on", "status", "outcome_score",
+                           "closed_on", "times_carried_forward"],
+    "dominance_alerts": ["group_id", "member_id", "meeting_id", "held_on", "dominance_ratio"],
+    "dropout_risk": ["group_id", "member_id", "as_of", "risk_score", "level", "reasons"],
+    "retention_curve": ["scope", "cohort", "month", "at_risk", "dropouts", "survival"],
+}
+PLAIN_TYPES = {"VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}
+RATES = [("meeting_summary", "attendance_rate"), ("meeting_summary", "airtime_gini"),
+         ("meeting_summary", "top_speaker_share"), ("meeting_airtime", "share"),
+         ("group_health", "attendance_rate"), ("group_health", "airtime_gini"), ("group_health", "follow_through_rate"),
+         ("group_health", "retention_12m"), ("member_commitments", "outcome_score"), ("retention_curve", "survival"),
+         ("dropout_risk", "risk_score"), ("dropout_backtest", "auc")]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Settings:
+    settings = Settings(home=tmp_path_factory.mktemp("seeded") / "home")
+    with open_application(settings) as app:
+        for number, batch in enumerate(generate_programme(groups=8, months=18, seed=11, until=UNTIL), start=1):
+            apply_jsonl_lines(app, to_jsonl(batch), f"seed batch {number}")
+    return settings
+
+
+@pytest.fixture(scope="module")
+def con(seeded):
+    con = build_warehouse(seeded, UNTIL)
+    yield con
+    con.close()
+
+
+def column_types(con, table: str) -> dict[str, str]:
+    return {r["column_name"]: r["data_type"] for r in rows(
+        con, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        table)}
+
+
+def test_the_contract_tables_lead_with_their_columns_in_plain_types(con):
+    for table in db.PUBLISHED:
+        types = column_types(con, table)
+        assert types, f"{table} was not built"
+        assert set(types.values()) <= PLAIN_TYPES, f"{table}: {types}"  # no HUGEINT / DECIMAL for polars, Altair
+        assert not {"name", "email", "text", "note", "company", "title"} & set(types), table  # pseudonymous
+        if table in CONTRACT:
+            assert list(types)[: len(CONTRACT[table])] == CONTRACT[table]
+        assert rows(con, f"SELECT count(*) AS n FROM {table}")[0]["n"] > 0, f"{table} is empty"
+
+
+def test_every_model_reads_only_what_is_built_before_it():
+    built = {"fact_group_formed", "fact_membership", "fact_facilitator_assigned", "fact_meeting_held",
+             "fact_meeting_roster", "fact_attendance_corrected", "fact_meeting_rated", "fact_commitment_made",
+             "fact_commitment_followed_up"}
+    tables = built | set(db.MODELS)
+    for name, reads in db.MODELS.items():
+        assert set(reads) <= built, f"{name} reads {set(reads) - built} before it is built"
+        sql = re.sub(r"--[^\n]*", "", db.model_sql(name))
+        read = set(re.findall(r"\b(?:FROM|JOIN)\s+(\w+)", sql, flags=re.IGNORECASE)) & tables
+        assert read == set(reads), f"{name} reads {read}, MODELS says {reads}"
+        built.add(name)
+    assert set(db.PUBLISHED) <= set(db.MODELS)
+
+
+def test_rates_are_between_0_and_1_and_ratings_between_0_and_10(con):
+    for table, column in RATES:
+        [bounds] = rows(con, f"SELECT min({column}) AS low, max({column}) AS high, count({column}) AS n FROM {table}")
+        assert bounds["n"] > 0, f"{table}.{column} is never known"
+        assert 0 <= bounds["low"] <= bounds["high"] <= 1, f"{table}.{column}: {bounds}"
+    [ratings] = rows(con, "SELECT min(avg_rating) AS low, max(avg_rating) AS high FROM group_health")
+    assert 0 <= ratings["low"] <= ratings["high"] <= 10
+    [health] = rows(con, "SELECT min(health_score) AS low, max(health_score) AS high FROM group_health")
+    assert 0 <= health["low"] <= health["high"] <= 100
+    assert rows(con, "SELECT * FROM meeting_airtime WHERE dominance_ratio < 0 OR seconds < 0") == []
+
+
+def test_codes_are_from_their_lists(con):
+    def values(sql: str) -> set:
+        return {r["v"] for r in rows(con, sql)}
+
+    assert values("SELECT DISTINCT status AS v FROM meeting_attendance") <= {"present", "late", "absent", "excused"}
+    assert values("SELECT DISTINCT status AS v FROM member_commitments") <= {"open", "done", "partial", "not_done",
+                                                                            "dropped"}
+    assert values("SELECT DISTINCT tier AS v FROM group_health") <= {"healthy", "fit", "at_risk", "high_risk", None}
+    assert values("SELECT DISTINCT level AS v FROM dropout_risk") <= {"high", "medium", "low"}
+    codes = values("SELECT reason AS v FROM dropout_weights")
+    for reasons in values("SELECT DISTINCT reasons AS v FROM dropout_risk"):
+        assert reasons == "" or set(reasons.split(",")) <= codes
+
+
+def test_health_score_is_the_rescaled_weighted_mean_of_its_components(con):
+    weights = (0.25, 0.25, 0.20, 0.15, 0.15)
+    for r in rows(con, "SELECT * FROM group_health"):
+        components = (
+            None if r["attendance_rate"] is None else 100 * r["attendance_rate"],
+            None if r["follow_through_rate"] is None else 100 * r["follow_through_rate"],
+            None if r["airtime_gini"] is None else 100 * (1 - r["airtime_gini"]),
+            None if r["retention_12m"] is None else 100 * r["retention_12m"],
+            None if r["avg_rating"] is None else 10 * r["avg_rating"],
+        )
+        known = [(w, c) for w, c in zip(weights, components) if c is not None]
+        expected = sum(w * c for w, c in known) / sum(w for w, _ in known) if known else None
+        assert r["health_score"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_referential_integrity(con):
+    def missing(sql: str) -> list[dict]:
+        return rows(con, sql)
+
+    assert missing("SELECT * FROM meeting_attendance a ANTI JOIN meeting_summary s USING (group_id, meeting_id, held_on)") == []
+    assert missing("SELECT * FROM meeting_airtime a ANTI JOIN meeting_attendance t ON t.meeting_id = a.meeting_id "
+                   "AND t.member_id = a.member_id AND t.status IN ('present', 'late')") == []
+    assert missing("SELECT * FROM meeting_airtime a ANTI JOIN meeting_summary s ON s.meeting_id = a.meeting_id "
+                   "AND s.has_airtime") == []
+    assert missing("SELECT * FROM dominance_alerts d ANTI JOIN meeting_airtime a USING (group_id, member_id, meeting_id) ") == []
+    assert missing("SELECT * FROM member_commitments c ANTI JOIN group_members m USING (group_id, member_id)") == []
+    assert missing("SELECT * FROM meeting_summary s ANTI JOIN groups g USING (group_id)") == []
+    assert missing("SELECT * FROM group_facilitators f ANTI JOIN groups g USING (group_id)") == []
+    assert rows(con, "SELECT group_id FROM group_facilitators GROUP BY group_id HAVING count(*) FILTER (WHERE current) <> 1") == []
+    active = {(r["group_id"], r["member_id"]) for r in rows(con, "SELECT * FROM group_members WHERE active")}
+    assert {(r["group_id"], r["member_id"]) for r in rows(con, "SELECT * FROM dropout_risk")} == active
+    assert {(r["group_id"], r["member_id"]) for r in rows(con, "SELECT * FROM member_presenting")} == active
+    months = {(r["group_id"], r["month"]) for r in rows(
+        con, "SELECT DISTINCT group_id, date_trunc('month', held_on)::DATE AS month FROM meeting_summary")}
+    assert {(r["group_id"], r["month"]) for r in rows(con, "SELECT * FROM group_health")} == months
+
+
+def test_attendance_and_commitments_agree_with_the_domain(con, seeded):
+    attendance: dict[str, dict[str, str]] = {}
+    for r in rows(con, "SELECT * FROM meeting_attendance"):
+        attendance.setdefault(r["meeting_id"], {})[r["member_id"]] = r["status"]
+    summary = {r["meeting_id"]: r for r in rows(con, "SELECT * FROM meeting_summary")}
+    commitments = rows(con, "SELECT * FROM member_commitments")
+    with open_application(seeded) as app:
+        for meeting_id, s in summary.items():
+            meeting = app.meeting(meeting_id)
+            assert attendance.get(meeting_id, {}) == meeting.attendance  # one row per roster member, corrected
+            assert sorted(attendance.get(meeting_id, {})) == sorted(meeting.roster)
+            assert s["roster_size"] == len(meeting.roster)
+            assert s["attended"] == sum(meeting.attended(m) for m in meeting.roster)
+        for c in commitments:
+            commitment = app.commitment(c["commitment_id"])
+            assert (c["status"] == "open") == commitment.is_open
+            assert c["status"] == (commitment.outcome or "open")
+            assert c["due_on"].isoformat() == commitment.due_on
+            assert c["times_carried_forward"] == commitment.times_carried_forward
+
+
+def domain_spells(settings: Settings, con) -> list[tuple[str, str, str | None, str | None]]:
+    """(group, joined_on, left_on, reason) of every spell, read from the Group aggregates."""
+    spells = []
+    with open_application(settings) as app:
+        for r in rows(con, "SELECT group_id FROM groups"):
+            for member_spells in app.group(r["group_id"]).spells.values():
+                spells += [(r["group_id"], joined, left, reason) for joined, left, reason in member_spells]
+    return spells
+
+
+def test_programme_retention_curve_agrees_with_lifelines_on_the_domains_spells(con, seeded):
+    spells = domain_spells(seeded, con)
+    durations = [(date.fromisoformat(left or UNTIL.isoformat()) - date.fromisoformat(joined)).days
+                 for _, joined, left, _ in spells]
+    events = [reason in ("dropped_out", "removed") for *_, reason in spells]
+    curve = rows(con, "SELECT * FROM retention_curve WHERE scope = 'programme' AND cohort = 'all' ORDER BY month")
+    marks = [r["month"] * 30.4375 for r in curve]
+    kmf = KaplanMeierFitter().fit(durations, event_observed=events)
+    assert [r["survival"] for r in curve] == pytest.approx(list(kmf.survival_function_at_times(marks)), abs=1e-12)
+    assert curve[0]["at_risk"] == len(spells) and sum(r["dropouts"] for r in curve) == sum(events)
+
+
+def test_backtest_auc_agrees_with_labels_taken_from_the_domain(con, seeded):
+    spells = domain_spells(seeded, con)
+    dropped_out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    with open_application(seeded) as app:
+        for r in rows(con, "SELECT group_id FROM groups"):
+            for member, member_spells in app.group(r["group_id"]).spells.items():
+                dropped_out[(r["group_id"], member)] = [
+                    (joined, left) for joined, left, reason in member_spells if reason in ("dropped_out", "removed")]
+    assert spells
+
+    def label(group: str, member: str, held_on: date) -> int:
+        day = held_on.isoformat()
+        horizon = (held_on + timedelta(days=90)).isoformat()
+        return int(any(joined <= day < left <= horizon for joined, left in dropped_out.get((group, member), [])))
+
+    points = [(r["risk_score"], label(r["group_id"], r["member_id"], r["held_on"])) for r in rows(
+        con, "SELECT * FROM member_risk_signals WHERE on_roster AND held_on <= ?", UNTIL - timedelta(days=90))]
+    [backtest] = rows(con, "SELECT * FROM dropout_backtest")
+    assert backtest["scored_points"] == len(points)
+    assert backtest["positives"] == sum(labelled for _, labelled in points) > 0
+    assert backtest["auc"] == pytest.approx(mann_whitney_auc(points))
+
+
+def test_as_of_an_earlier_date_leaves_out_everything_after_it(seeded, tmp_path):
+    earlier = Settings(home=tmp_path / "earlier")
+    shutil.copytree(seeded.home, earlier.home, ignore=shutil.ignore_patterns("*.duckdb*"))
+    con = build_warehouse(earlier, EARLIER)
+    try:
+        dated = [("meeting_summary", "held_on"), ("meeting_attendance", "held_on"), ("meeting_airtime", "held_on"),
+                 ("member_commitments", "made_on"), ("member_commitments", "closed_on"), ("group_members", "joined_on"),
+                 ("group_members", "left_on"), ("dominance_alerts", "held_on"), ("dropout_risk", "as_of"),
+                 ("group_health", "month"), ("group_facilitators", "assigned_on"), ("groups", "formed_on"),
+                 ("member_presenting", "last_presented_on")]
+        for table, column in dated:
+            [latest] = rows(con, f"SELECT max({column}) AS latest FROM {table}")
+            assert latest["latest"] is None or latest["latest"] <= EARLIER, f"{table}.{column}"
+        # a spell that ended after the earlier date is still active then
+        later_leavers = [(g, j) for g, j, left, _ in domain_spells(seeded, con) if left and left > EARLIER.isoformat()
+                         and j <= EARLIER.isoformat()]
+        assert later_leavers
+        active = {(r["group_id"], r["joined_on"].isoformat()) for r in rows(con, "SELECT * FROM group_members WHERE active")}
+        assert set(later_leavers) <= active
+    finally:
+        con.close()
+
+
+# -- the risk score, recomputed in plain Python from the domain's aggregates -------------------------------
+
+WEIGHTS = {"consecutive_absences": 0.35, "early_no_show": 0.20, "low_attendance": 0.15, "missed_commitments": 0.20,
+           "going_quiet": 0.10, "low_ratings": 0.10}
+
+
+def reference_scores(settings: Settings, con) -> dict[tuple[str, str, str], tuple[float, str]]:
+    """(group, member, meeting) -> (risk_score, reasons) for every roster member of every meeting, by the
+    readings of warehouse/README.md, from the aggregates alone (the warehouse only lists the ids)."""
+    meeting_ids = [r["meeting_id"] for r in rows(con, "SELECT meeting_id FROM meeting_summary")]
+    commitment_ids = [r["commitment_id"] for r in rows(con, "SELECT commitment_id FROM member_commitments")]
+    with open_application(settings) as app:
+        meetings = sorted((app.meeting(m) for m in meeting_ids), key=lambda m: (m.group, m.held_on, m.ref))
+        spells = {g: app.group(g).spells for g in {m.group for m in meetings}}
+        commitments = []
+        for ref in sorted(commitment_ids):
+            c = app.commitment(ref)
+            original_due = app.repository.get(ids.commitment_id(ref), version=1).due_on
+            follow_ups = [(app.meeting(meeting).held_on, outcome, new_due) for meeting, outcome, new_due in c.follow_ups]
+            commitments.append((c.group, c.member, c.made_on, original_due, follow_ups, ref))
+
+    by_group: dict[str, list] = {}
+    for meeting in meetings:
+        by_group.setdefault(meeting.group, []).append(meeting)
+
+    def ratio(meeting, member: str) -> float | None:
+        if meeting.speaking_seconds is None or not meeting.attended(member):
+            return None
+        seconds = {m: meeting.speaking_seconds.get(m, 0) for m in meeting.roster if meeting.attended(m)}
+        total = sum(seconds.values())
+        return seconds[member] * len(seconds) / total if total else None
+
+    def overdue_on(group: str, member: str, day: str) -> int:
+        count = 0
+        for g, m, made_on, due_on, follow_ups, _ in commitments:
+            if (g, m) != (group, member) or made_on > day:
+                continue
+            known = [(held_on, outcome, new_due) for held_on, outcome, new_due in follow_ups if held_on <= day]
+            if any(outcome != "carried_forward" for _, outcome, _ in known):
+                continue
+            due = ([new_due for _, outcome, new_due in known if outcome == "carried_forward"] or [due_on])[-1]
+            count += due < day
+        return count
+
+    def last_two_closed_scored_zero(group: str, member: str, day: str) -> bool:
+        # closes at one meeting in the order the commitments were made
+        closes = sorted((held_on, made_on, ref, outcome) for g, m, made_on, _, follow_ups, ref in commitments
+                        if (g, m) == (group, member)
+                        for held_on, outcome, _ in follow_ups if outcome != "carried_forward" and held_on <= day)
+        return len(closes) >= 2 and all(outcome in ("not_done", "dropped") for *_, outcome in closes[-2:])
+
+    scores = {}
+    for group, group_meetings in by_group.items():
+        for t, meeting in enumerate(group_meetings):
+            day = meeting.held_on
+            for member in meeting.roster:
+                history = [m for m in group_meetings[: t + 1] if member in m.roster]
+                missed = [not m.attended(member) for m in history]
+                fired = {}
+                if missed[-2:] == [True, True]:
+                    fired["consecutive_absences"] = 0.55 if missed[-3:] == [True, True, True] else 0.35
+                joined = next(j for j, left, _ in spells[group][member] if j <= day and (left is None or left > day))
+                first_three = [m for m in group_meetings if m.held_on >= joined][:3]
+                if ((date.fromisoformat(day) - date.fromisoformat(joined)).days <= 183
+                        and any(not m.attended(member) for m in first_three if m.held_on <= day)):
+                    fired["early_no_show"] = 0.20
+                last_six = missed[-6:]
+                if len(last_six) >= 3 and 2 * last_six.count(False) < len(last_six):
+                    fired["low_attendance"] = 0.15
+                if last_two_closed_scored_zero(group, member, day) or overdue_on(group, member, day) >= 2:
+                    fired["missed_commitments"] = 0.20
+                ratios = [r for r in (ratio(m, member) for m in history) if r is not None]
+                if len(ratios) >= 3 and all(r <= 0.25 for r in ratios[-3:]):
+                    fired["going_quiet"] = 0.10
+                ratings = [m.ratings[member] for m in history if member in m.ratings]
+                if len(ratings) >= 3 and sum(ratings[-3:]) / 3 <= 5:
+                    fired["low_ratings"] = 0.10
+                order = list(WEIGHTS)
+                reasons = ",".join(sorted(fired, key=lambda r: (-fired[r], order.index(r))))
+                scores[(group, member, meeting.ref)] = (round(min(1.0, sum(fired.values())), 6), reasons)
+    return scores
+
+
+def test_risk_scores_agree_with_a_plain_python_scoring_of_the_domain(con, seeded):
+    expected = reference_scores(seeded, con)
+    points = {(r["group_id"], r["member_id"], r["meeting_id"]): r["risk_score"]
+              for r in rows(con, "SELECT * FROM member_risk_signals WHERE on_roster")}
+    assert points.keys() == expected.keys()
+    assert {k: pytest.approx(score) for k, (score, _) in expected.items()} == points
+    assert sum(score > 0 for score in points.values()) > 100  # the comparison is not all zeros
+
+    for r in rows(con, "SELECT * FROM dropout_risk WHERE meeting_id IS NOT NULL"):
+        key = (r["group_id"], r["member_id"], r["meeting_id"])
+        if key in expected:  # on the roster of the group's latest meeting
+            assert (r["risk_score"], r["reasons"]) == (pytest.approx(expected[key][0]), expected[key][1])
