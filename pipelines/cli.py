@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import date
 
@@ -21,7 +22,9 @@ def run_materialize(as_of: date | None):
 
     definitions = defs()
     job = definitions.resolve_job_def("materialize_all")
-    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Dagster's own run log goes to stderr; quiet unless asked (PEERPULSE_LOG_LEVEL=INFO or DEBUG).
+    level = os.environ.get("PEERPULSE_LOG_LEVEL", "WARNING").upper()
+    run_config = {"loggers": {"console": {"config": {"log_level": level}}}}
     if as_of is not None:
         run_config["resources"] = {"warehouse": {"config": {"as_of": as_of.isoformat()}}}
     return job.execute_in_process(run_config=run_config, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
