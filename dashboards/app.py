@@ -1,0 +1,100 @@
+"""PeerPulse dashboards: the router. It works out who is looking and registers only their pages.
+
+A page that is not registered for this viewer does not exist for them: typing its URL opens their
+own first page instead. Each page is one file in views/, reading top to bottom like the page looks.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import data, identity
+from dashboards.identity import SignIn
+from dashboards.viewer import NotEntitled, Viewer
+
+log = logging.getLogger("peerpulse.dashboards")
+VIEWS = Path(__file__).resolve().parent / "views"
+
+
+def page(file: str, title: str, icon: str) -> st.Page:
+    return st.Page(VIEWS / file, title=title, icon=icon)
+
+
+def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]:
+    if viewer is None:
+        if method is SignIn.DEMO:
+            return {"": [page("demo_sign_in.py", "Demo sign-in", "🎭")]}
+        if method is SignIn.OIDC:
+            return {"": [page("sign_in.py", "Sign in", "🔑")]}
+        return {"": [page("signed_out.py", "Not signed in", "🔒")]}
+    if data.publication() is None:
+        return {"": [page("nothing_published.py", "Nothing to show yet", "⏳")]}
+    sections: dict[str, list[st.Page]] = {}
+    if viewer.is_lead:
+        sections["Programme"] = [
+            page("programme_portfolio.py", "Portfolio", "📊"),
+            page("programme_trends.py", "Attendance and follow-through", "📈"),
+            page("programme_retention.py", "Retention and dropout risk", "🧭"),
+        ]
+    if viewer.is_facilitator:
+        sections["My groups"] = [
+            page("group_next_meeting.py", "Before the next meeting", "🗓️"),
+            page("group_airtime.py", "Airtime", "🎙️"),
+        ]
+    if viewer.is_member:
+        sections["Me"] = [
+            page("my_commitments.py", "My commitments", "✅"),
+            page("my_attendance.py", "My attendance and airtime", "🙋"),
+        ]
+    return sections or {"": [page("not_registered.py", "Not registered", "👋")]}
+
+
+def sidebar(viewer: Viewer | None, method: SignIn) -> None:
+    with st.sidebar:
+        if method is SignIn.DEMO:
+            st.warning("**Demo mode.** Sign-in is simulated with demo personas; this server only listens on 127.0.0.1.", icon="🎭")
+        if viewer is None:
+            return
+        st.caption(f"Signed in as **{viewer.name or viewer.email}**")
+        if method in (SignIn.DEMO, SignIn.OIDC):
+            label = "Switch persona" if method is SignIn.DEMO else "Sign out"
+            st.button(label, on_click=identity.sign_out, key="sign_out")
+
+
+def failed(what: str, error: BaseException) -> None:
+    """Log a bug without its message (it could hold personal data), and tell the viewer plainly."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("%s failed with %s\n%s", what, type(error).__name__, frames)
+    st.error("Something went wrong while showing this page. It has been logged; please try again in a moment.", icon="⚠️")
+
+
+def main() -> None:
+    st.set_page_config(page_title="PeerPulse", page_icon="🫂", layout="wide")
+    try:
+        method = identity.sign_in_method()
+        viewer = identity.current_viewer()
+        navigation = st.navigation(pages_for(viewer, method))
+        sidebar(viewer, method)
+    except data.NothingPublished:
+        st.navigation([page("nothing_published.py", "Nothing to show yet", "⏳")]).run()
+        return
+    except Exception as e:
+        failed("signing in", e)
+        return
+    try:
+        navigation.run()
+    except data.NothingPublished:
+        st.info("Nothing has been published yet: run `peerpulse materialize`, then reload this page.", icon="⏳")
+    except data.WarehouseIncomplete as e:
+        st.warning(f"The figures cannot be shown: {e}.", icon="🛠️")
+    except NotEntitled:
+        st.error("This page is not available to you.", icon="🔒")
+    except Exception as e:
+        failed(f"page {navigation.title!r}", e)
+
+
+main()

@@ -1,0 +1,172 @@
+"""Names and commitment texts, read from the encrypted event store for a viewer entitled to them.
+
+The warehouse holds ids only. A facilitator may see the names of the people in the groups they
+facilitate and the texts of those groups' commitments (they follow them up at the meeting); a member
+sees their own name and texts; a programme lead sees group names, never a person's name or a text.
+Each entitlement is checked against the domain's own record (the group's spells, the commitment's
+member and group), not against what a page passes in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+import streamlit as st
+from eventsourcing.application import AggregateNotFoundError
+
+from dashboards.viewer import NotEntitled, Viewer
+from domain import ids
+from domain.application import PeerPulse
+from domain.config import Settings
+
+ERASED = "(erased)"
+LOOKUPS = {"show_spinner": False, "max_entries": 5000, "ttl": 300}
+T = TypeVar("T")
+
+
+class DomainReader:
+    """The application, opened and used on one thread of its own: the event store's and key store's
+    connections belong to the thread that opened them, and page scripts run on many threads."""
+
+    def __init__(self, settings: Settings):
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerpulse-domain")
+        self._app = self._thread.submit(PeerPulse.open, settings).result()
+
+    def read(self, question: Callable[[PeerPulse], T]) -> T:
+        return self._thread.submit(question, self._app).result()
+
+    def close(self) -> None:
+        def close_here() -> None:
+            app, self._app = self._app, None
+            app.close()
+            del app  # the last reference goes here, so the library's __del__ (a second close) runs here too
+
+        self._thread.submit(close_here).result()
+        self._thread.shutdown()
+
+
+@st.cache_resource(show_spinner=False, on_release=DomainReader.close)
+def _domain(settings: Settings) -> DomainReader:
+    return DomainReader(settings)
+
+
+def _read(question: Callable[[PeerPulse], T]) -> T:
+    return _domain(Settings.from_env()).read(question)
+
+
+def _store_version() -> str:
+    """Which store, and how far its log goes: changes with every new event, so an erasure or a new
+    member is seen on the next page load."""
+    settings = Settings.from_env()
+    count = _read(lambda app: app.event_count())
+    return f"{settings.home}|{settings.describe_store()}#{count}"
+
+
+@st.cache_data(**LOOKUPS)
+def _person_by_email(email: str, version: str) -> tuple[str, str] | None:
+    person = _read(lambda app: app.member_by_email(email))
+    return (person.ref, person.name or ERASED) if person is not None else None
+
+
+def person_by_email(email: str) -> tuple[str, str] | None:
+    """(member id, name) of the registered person with this email, or None. For dashboards.identity."""
+    return _person_by_email(email.strip().lower(), _store_version())
+
+
+@st.cache_resource(show_spinner=False)
+def _group_name_book(settings: Settings) -> dict[str, str]:
+    """group id -> name, kept for the life of the server: a group's name is set when it is formed and
+    no event changes it, so each is read once, from the group's first event only."""
+    return {}
+
+
+def _group_names(group_ids: tuple[str, ...]) -> dict[str, str]:
+    book = _group_name_book(Settings.from_env())
+    missing = [group_id for group_id in group_ids if group_id not in book]
+    if missing:
+        book.update(_read(lambda app: {group_id: _name_as_formed(app, group_id) for group_id in missing}))
+    return {group_id: book.get(group_id) or group_id for group_id in group_ids}
+
+
+def _name_as_formed(app: PeerPulse, group_id: str) -> str | None:
+    # The group as of its first event (GroupFormed): a fraction of replaying its whole history.
+    try:
+        return app.repository.get(ids.group_id(group_id), version=1).name
+    except AggregateNotFoundError:
+        return None
+
+
+@st.cache_data(**LOOKUPS)
+def _group_members(group_id: str, version: str) -> frozenset[str]:
+    """Everyone who was ever a member of the group."""
+    group = _read(lambda app: app.group(group_id))
+    return frozenset(group.spells) if group is not None else frozenset()
+
+
+@st.cache_data(**LOOKUPS)
+def _names(member_ids: tuple[str, ...], version: str) -> dict[str, str]:
+    def names(app: PeerPulse) -> dict[str, str]:
+        people = ((member_id, app.member(member_id)) for member_id in member_ids)
+        return {member_id: (person.name if person is not None else None) or ERASED for member_id, person in people}
+
+    return _read(names)
+
+
+@st.cache_data(**LOOKUPS)
+def _commitments(commitment_ids: tuple[str, ...], version: str) -> dict[str, tuple[str, str, str]]:
+    """commitment id -> (member id, group id, text)."""
+
+    def commitments(app: PeerPulse) -> dict[str, tuple[str, str, str]]:
+        found = ((commitment_id, app.commitment(commitment_id)) for commitment_id in commitment_ids)
+        return {cid: (c.member, c.group, c.text or ERASED) for cid, c in found if c is not None}
+
+    return _read(commitments)
+
+
+def _unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(ids)))
+
+
+def group_names(viewer: Viewer, group_ids: Iterable[str]) -> dict[str, str]:
+    """Names of groups the viewer may see: any group for a lead, else their own groups."""
+    wanted = _unique(group_ids)
+    if not viewer.is_lead:
+        allowed = set(viewer.facilitates) | set(viewer.member_of)
+        if not set(wanted) <= allowed:
+            raise NotEntitled("a group's name is for its lead, facilitator and members")
+    return _group_names(wanted)
+
+
+def member_names(viewer: Viewer, group_id: str, member_ids: Iterable[str]) -> dict[str, str]:
+    """Names of people who are or were in a group the viewer facilitates."""
+    viewer.require_facilitator_of(group_id)
+    wanted = _unique(member_ids)
+    version = _store_version()
+    if not set(wanted) <= _group_members(group_id, version):
+        raise NotEntitled("a facilitator sees the names of their own groups' members only")
+    return _names(wanted, version)
+
+
+def commitment_texts(viewer: Viewer, commitment_ids: Iterable[str]) -> dict[str, str]:
+    """Texts of the viewer's own commitments, or of commitments made in a group they facilitate."""
+    records = _commitments(_unique(commitment_ids), _store_version())
+    texts = {}
+    for commitment_id, (member_id, group_id, text) in records.items():
+        if member_id != viewer.member_id and group_id not in viewer.facilitates:
+            raise NotEntitled("a commitment's text is for its member and their group's facilitator")
+        texts[commitment_id] = text
+    return texts
+
+
+@st.cache_data(**LOOKUPS)
+def _name_and_email(member_id: str, version: str) -> tuple[str, str] | None:
+    person = _read(lambda app: app.member(member_id))
+    return (person.name, person.email) if person is not None and person.email else None
+
+
+def demo_persona(member_id: str) -> tuple[str, str] | None:
+    """(name, email) of a person the demo sign-in offers as a persona. Only dashboards.identity calls it,
+    and only on a loopback demo server."""
+    return _name_and_email(member_id, _store_version())

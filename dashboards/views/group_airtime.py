@@ -1,0 +1,69 @@
+"""Facilitator: who speaks how much, meeting by meeting, and whether it is getting more or less equal."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts, data, people, ui
+from dashboards import formatting as fmt
+from dashboards.identity import require_viewer
+
+viewer = require_viewer()
+overviews = data.group_overviews(viewer)
+group_names = people.group_names(viewer, overviews["group_id"])
+group = ui.choose_group(viewer, overviews, group_names)
+group_id, name = group["group_id"], group_names[group["group_id"]]
+
+st.title(f"Airtime in {name}")
+ui.published_caption()
+
+airtime = data.airtime(viewer, group_id)
+if airtime.is_empty():
+    ui.empty(
+        f"No meeting of {name} has recorded who spoke for how long. Airtime comes from a Zoom or Teams export "
+        "(`peerpulse import-zoom`, `peerpulse import-teams`) or from `speaking_seconds` in an import."
+    )
+    st.stop()
+meetings = data.meetings(viewer, group_id).filter(pl.col("airtime_gini").is_not_null())
+alerts = data.dominance_alerts(viewer, group_id)
+names = people.member_names(viewer, group_id, pl.concat([airtime["member_id"], alerts["member_id"]]))
+airtime = ui.named(airtime, names)
+
+last = meetings.row(-1, named=True) if meetings.height else None
+tiles = st.columns(3)
+tiles[0].metric("Airtime Gini, last meeting", fmt.gini(last and last["airtime_gini"]),
+                help="0 = everyone spoke equally; the closer to 1, the more a few people did the talking.", border=True)
+tiles[1].metric("Top speaker's share, last meeting", fmt.percent(last and last["top_speaker_share"]), border=True)
+tiles[2].metric("Dominance alerts, last 3 meetings", alerts.filter(pl.col("recent"))["member_id"].n_unique(), border=True)
+
+st.subheader("Share of the airtime, meeting by meeting")
+st.altair_chart(charts.airtime_shares(airtime), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Is it getting more equal?")
+    if meetings.is_empty():
+        ui.empty("Airtime inequality needs at least two participants who spoke.")
+    else:
+        st.altair_chart(charts.gini_trend(meetings), width="stretch")
+with right:
+    st.subheader("Lorenz curve")
+    held = airtime.select("meeting_id", "held_on").unique().sort("held_on", descending=True)
+    meeting_id = st.selectbox(
+        "Meeting", held["meeting_id"].to_list(),
+        format_func=dict(zip(held["meeting_id"], (fmt.day(d) for d in held["held_on"]))).get,
+    )
+    st.altair_chart(charts.lorenz_curve(airtime.filter(pl.col("meeting_id") == meeting_id)), width="stretch")
+
+st.subheader("Dominance alerts")
+st.caption("A member took at least twice a fair share at a meeting and at one of the group's two previous airtime meetings.")
+if alerts.is_empty():
+    ui.empty("No dominance alert in this group's history.")
+else:
+    st.dataframe(
+        ui.named(alerts, names).select(
+            pl.col("member").alias("Member"),
+            ui.shown("held_on", fmt.day, "Meeting"),
+            ui.shown("dominance_ratio", fmt.times_fair_share, "Airtime"),
+        ),
+        hide_index=True,
+    )

@@ -1,0 +1,104 @@
+"""Facilitator, the evening before a meeting: what to follow up, who to check in with, who should
+present, whose airtime to balance. Only the groups the viewer facilitates."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts, data, people, ui
+from dashboards import formatting as fmt
+from dashboards.identity import require_viewer
+from domain.clock import today
+
+viewer = require_viewer()
+overviews = data.group_overviews(viewer)
+group_names = people.group_names(viewer, overviews["group_id"])
+group = ui.choose_group(viewer, overviews, group_names)
+group_id, name = group["group_id"], group_names[group["group_id"]]
+
+st.title(f"Before {name}'s next meeting")
+if group["last_held_on"] is None:
+    ui.empty(f"{name} has not met yet. Once its first meeting is recorded, this page lists what to prepare for the next one.")
+    st.stop()
+next_meeting = max(group["next_meeting_on"] or today(), today())
+st.markdown(
+    f"Next meeting expected **{fmt.weekday(next_meeting)}** (meets {group['cadence']}). "
+    f"Last met {fmt.day(group['last_held_on'])}: {group['last_attended']} of {group['last_roster_size']} attended. "
+    f"{fmt.count(group['active_members'], 'member')} now."
+)
+ui.published_caption()
+
+due = data.commitments_due(viewer, group_id, by=next_meeting)
+drifting = data.drifting_members(viewer, group_id)
+presenting = data.presenting(viewer, group_id)
+alerts = data.dominance_alerts(viewer, group_id)
+recent_alerts = alerts.filter(pl.col("recent"))
+grid = data.attendance_grid(viewer, group_id)
+everyone = pl.concat([f["member_id"] for f in (due, drifting, presenting, alerts, grid)])
+names = people.member_names(viewer, group_id, everyone)
+
+longest = presenting.row(0, named=True) if presenting.height else None
+high = drifting.filter(pl.col("level") == "high").height
+overdue = int(due["overdue"].sum())
+tiles = st.columns(4)
+tiles[0].metric("Follow-ups due", due.height, f"{overdue} overdue" if overdue else None, delta_color="inverse",
+                delta_arrow="off", border=True, help="Open commitments falling due by the next meeting.")
+tiles[1].metric("To check in with", drifting.height, f"{high} at high risk" if high else None, delta_color="inverse",
+                delta_arrow="off", border=True, help="Members at medium or high dropout risk.")
+tiles[2].metric("Airtime alerts", recent_alerts["member_id"].n_unique(), border=True,
+                help="Members who took twice a fair share or more, lately (last 3 meetings with airtime).")
+tiles[3].metric("Waiting to present", longest["meetings_since_presented"] if longest else fmt.NO_DATA,
+                names.get(longest["member_id"]) if longest else None, delta_color="off", delta_arrow="off", border=True,
+                help="The most meetings any current member has gone without presenting, and who.")
+
+st.subheader("1 · Follow up these commitments")
+if due.is_empty():
+    ui.empty(f"No open commitment falls due by {fmt.day(next_meeting)}.")
+else:
+    texts = people.commitment_texts(viewer, due["commitment_id"])
+    st.dataframe(
+        ui.named(due, names).select(
+            pl.col("member").alias("Member"),
+            pl.col("commitment_id").replace_strict(texts, default=fmt.NO_DATA).alias("Commitment"),
+            ui.shown("made_on", fmt.day, "Made"),
+            ui.shown("due_on", fmt.day, "Due"),
+            pl.when(pl.col("overdue")).then(pl.lit("⏰ Overdue")).otherwise(pl.lit("Due")).alias("Status"),
+            pl.col("times_carried_forward").alias("Times carried forward"),
+        ),
+        hide_index=True,
+        height="content",
+    )
+
+st.subheader("2 · Check in with")
+if drifting.is_empty():
+    ui.empty("Nobody in the group shows signs of drifting away (no member at medium or high dropout risk).")
+else:
+    for row in ui.named(drifting, names).iter_rows(named=True):
+        st.markdown(f"- **{row['member']}** — {fmt.risk_level(row['level'])} risk ({row['risk_score']:.2f}): {fmt.reasons(row['reasons'])}")
+
+st.subheader("3 · Invite to present")
+if presenting.is_empty():
+    ui.empty("No presenting history yet.")
+else:
+    st.caption("Current members, longest since they last presented first (or since they joined, if they never have).")
+    st.dataframe(
+        ui.named(presenting, names).head(5).select(
+            pl.col("member").alias("Member"),
+            pl.col("meetings_since_presented").alias("Meetings since presenting"),
+            ui.shown("last_presented_on", fmt.day, "Last presented"),
+        ),
+        hide_index=True,
+    )
+
+st.subheader("4 · Balance the airtime")
+if recent_alerts.is_empty():
+    ui.empty("No one took twice a fair share of the airtime at two of the last three meetings that recorded it.")
+else:
+    for row in ui.named(recent_alerts, names).iter_rows(named=True):
+        st.markdown(f"- **{row['member']}** took {fmt.times_fair_share(row['dominance_ratio'])} on {fmt.day(row['held_on'])}")
+    st.caption("Consider giving the quieter members the first word, or a round where everyone speaks once.")
+
+st.subheader("Attendance, last meetings")
+if grid.is_empty():
+    ui.empty("No attendance recorded yet.")
+else:
+    st.altair_chart(charts.attendance_heatmap(ui.named(grid, names)), width="stretch")

@@ -1,0 +1,75 @@
+"""Member: my own commitments, how I followed them through, and what is still open. Nobody else's."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts, data, people, ui
+from dashboards import formatting as fmt
+from dashboards.identity import require_viewer
+
+viewer = require_viewer()
+st.title("My commitments")
+ui.published_caption()
+
+commitments = data.my_commitments(viewer)
+if commitments.is_empty():
+    ui.empty(
+        "You have not made a commitment yet. When you commit to an action at a meeting, it appears here with its "
+        "due date, and how you followed it through once the group has followed it up."
+    )
+    st.stop()
+summary = data.my_follow_through(viewer).row(0, named=True)
+texts = people.commitment_texts(viewer, commitments["commitment_id"])
+groups = people.group_names(viewer, commitments["group_id"])
+
+tiles = st.columns(4)
+tiles[0].metric("Follow-through", fmt.percent(summary["follow_through_rate"]), border=True,
+                help=f"Over the {fmt.count(summary['counted'], 'commitment')} followed up or overdue: done counts "
+                     "fully, partly done half, not done, dropped or overdue nothing.")
+tiles[1].metric("Open", summary["open"], border=True)
+tiles[2].metric("Overdue", summary["overdue"], border=True)
+tiles[3].metric("Carried forward", summary["carried_forward"], border=True,
+                help="Commitments whose due date was moved at a follow-up, at least once.")
+
+commitments = commitments.with_columns(
+    pl.col("commitment_id").replace_strict(texts, default=fmt.NO_DATA).alias("text"),
+    pl.col("group_id").replace_strict(groups, default=fmt.NO_DATA).alias("group"),
+)
+
+st.subheader("Open now")
+still_open = commitments.filter(pl.col("status") == "open").sort("due_on")
+if still_open.is_empty():
+    ui.empty("Nothing open: every commitment you made has been followed up.")
+else:
+    st.dataframe(
+        still_open.select(
+            pl.col("text").alias("Commitment"),
+            ui.shown("due_on", fmt.day, "Due"),
+            pl.when(pl.col("overdue")).then(pl.lit("⏰ Overdue")).otherwise(pl.lit("Open")).alias("Status"),
+            pl.col("times_carried_forward").alias("Times carried forward"),
+            pl.col("group").alias("Group"),
+        ),
+        hide_index=True,
+    )
+
+st.subheader("Timeline")
+recent = commitments.head(20).with_columns(
+    (pl.col("made_on").map_elements(fmt.day, return_dtype=pl.String) + " · " + pl.col("text").str.slice(0, 60)).alias("label")
+)
+shown = "Your commitments" if commitments.height <= recent.height else f"Your last {recent.height} commitments"
+st.caption(f"{shown}, from the meeting where you made each one to when it was closed; the tick is the due date.")
+st.altair_chart(charts.commitment_timeline(recent), width="stretch")
+
+st.subheader("All my commitments")
+st.dataframe(
+    commitments.select(
+        pl.col("text").alias("Commitment"),
+        ui.shown("made_on", fmt.day, "Made"),
+        ui.shown("due_on", fmt.day, "Due"),
+        ui.shown("status", fmt.commitment_status, "Status"),
+        ui.shown("closed_on", fmt.day, "Closed"),
+        pl.col("times_carried_forward").alias("Times carried forward"),
+        pl.col("group").alias("Group"),
+    ),
+    hide_index=True,
+)

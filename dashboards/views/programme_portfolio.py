@@ -1,0 +1,79 @@
+"""Programme lead: every group's health this month, the groups slipping first, and why.
+
+Group names only: never a member's name, a commitment or a note. Dropout risk is counted, not named.
+"""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts, data, people, ui
+from dashboards import formatting as fmt
+from dashboards.identity import require_viewer
+
+ATTENTION = 20  # groups in the component breakdown
+
+viewer = require_viewer()
+st.title("Programme portfolio")
+ui.published_caption()
+
+groups = data.portfolio(viewer)
+if groups.is_empty():
+    ui.empty(
+        "No group has a health score yet. A group's health is measured for each month in which it held a "
+        "meeting: record a meeting, run `peerpulse materialize`, and it appears here."
+    )
+    st.stop()
+
+names = people.group_names(viewer, groups["group_id"])
+groups = ui.named(groups, names, column="group_id", alias="group")
+running = groups.filter(pl.col("active_members") > 0)
+closed = groups.height - running.height
+
+tiles = st.columns(5)
+for tile, tier in zip(tiles, fmt.TIER_ORDER):
+    tile.metric(fmt.tier(tier), running.filter(pl.col("tier") == tier).height, border=True)
+tiles[4].metric("High dropout risk", int(running["high_risk_members"].sum()), border=True)
+
+st.subheader("Groups, those needing attention first")
+st.caption(
+    "Each group's latest month with a meeting. Health is 0–100: healthy ≥ 80, fit ≥ 65, at risk ≥ 50, high risk below. "
+    "Dropout risk is counted in members, never named."
+    + (f" {fmt.count(closed, 'group')} with no active members left {'is' if closed == 1 else 'are'} not shown." if closed else "")
+)
+table = running.select(
+    pl.col("group").alias("Group"),
+    ui.shown("tier", fmt.tier, "Tier"),
+    pl.col("health_score").alias("Health"),
+    pl.col("health_trend").alias("Last 12 months"),
+    ui.shown("attendance_rate", fmt.percent, "Attendance"),
+    ui.shown("follow_through_rate", fmt.percent, "Follow-through"),
+    ui.shown("airtime_gini", fmt.gini, "Airtime Gini"),
+    ui.shown("retention_12m", fmt.percent, "12-month retention"),
+    ui.shown("avg_rating", fmt.rating, "Rating"),
+    pl.col("high_risk_members").alias("High dropout risk"),
+    pl.col("medium_risk_members").alias("Medium dropout risk"),
+    ui.shown("month", fmt.month, "Month"),
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "Health": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
+        "Last 12 months": st.column_config.LineChartColumn(y_min=0, y_max=100, help="Health score, month by month"),
+        "Airtime Gini": st.column_config.TextColumn(help="0 = everyone speaks equally; higher = a few dominate"),
+        "High dropout risk": st.column_config.NumberColumn(help="Members at high dropout risk (a count, never names)"),
+        "Medium dropout risk": st.column_config.NumberColumn(help="Members at medium dropout risk (a count, never names)"),
+    },
+)
+
+st.subheader("What makes up their health")
+attention = running.head(ATTENTION)
+if running.height > ATTENTION:
+    st.caption(f"The {ATTENTION} groups needing attention most, each component 0–100 as the health score weighs it.")
+components = data.health_components(viewer, attention["group_id"].to_list())
+latest = components.join(attention.select("group_id", "month", "group"), on=["group_id", "month"])
+st.altair_chart(charts.component_heatmap(latest, attention["group"].to_list()), width="stretch")
+
+st.subheader("One group over time")
+group_id = st.selectbox("Group", running["group_id"].to_list() or groups["group_id"].to_list(), format_func=names.get)
+st.altair_chart(charts.health_trend(data.health_components(viewer, [group_id])), width="stretch")
