@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -29,7 +28,6 @@ from warehouse.db import ServingReader, file_identity
 
 CACHE = {"show_spinner": False, "max_entries": 2000, "ttl": 3600}
 RECENT_MEETINGS = 12  # the meetings a facilitator's charts cover
-BUSY_RETRIES = 5
 
 
 class NothingPublished(Exception):
@@ -75,22 +73,14 @@ def _reader(path: str) -> ServingReader:
 
 def _query(sql: str, *params: object) -> pl.DataFrame:
     reader = _reader(str(serving_path()))
-    for attempt in range(1, BUSY_RETRIES + 1):
-        try:
-            return reader.query(sql, params)
-        except FileNotFoundError:
-            raise NothingPublished("nothing has been published yet: run `peerpulse materialize`") from None
-        except duckdb.CatalogException as e:
-            raise WarehouseIncomplete(
-                "the serving file lacks a table the dashboards read; run `peerpulse materialize` to rebuild it"
-            ) from e
-        except duckdb.ResourceInUseException:
-            # Sessions run on threads of their own and share the reader's connection; DuckDB refuses (rather
-            # than waits) when two of them take a cursor from it at the same instant. Taking one again works.
-            if attempt == BUSY_RETRIES:
-                raise
-            time.sleep(0.001 * attempt)
-    raise AssertionError("unreachable")
+    try:
+        return reader.query(sql, params)
+    except FileNotFoundError:
+        raise NothingPublished("nothing has been published yet: run `peerpulse materialize`") from None
+    except duckdb.CatalogException as e:
+        raise WarehouseIncomplete(
+            "the serving file lacks a table the dashboards read; run `peerpulse materialize` to rebuild it"
+        ) from e
 
 
 # -- who the viewer is (dashboards.identity) -----------------------------------------------------

@@ -155,8 +155,10 @@ class PeerPulse(Application):
         return app
 
     def close(self) -> None:
-        if getattr(self, "member_keys", None) is not None:
-            self.member_keys.close()
+        """Safe to call more than once (the library's finaliser calls it again)."""
+        member_keys, self.member_keys = getattr(self, "member_keys", None), None
+        if member_keys is not None:
+            member_keys.close()
         super().close()
 
     def _check_key(self) -> None:

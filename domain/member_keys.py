@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -123,7 +124,9 @@ class _SQLiteKeyFile:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         if not path.exists():
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        self._conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+        # One connection, used from whichever thread the application is used on, one call at a time.
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         # No WAL: a rollback journal is deleted at commit, and secure_delete zeroes freed content.
         self._conn.execute("PRAGMA journal_mode=DELETE")
         self._conn.execute("PRAGMA secure_delete=ON")
@@ -133,29 +136,33 @@ class _SQLiteKeyFile:
 
     def load(self, members: list[str]) -> dict[str, bytes | None]:
         found: dict[str, bytes | None] = {}
-        for start in range(0, len(members), 500):
-            part = members[start : start + 500]
-            rows = self._conn.execute(
-                f"SELECT member, wrapped_key FROM member_keys WHERE member IN ({','.join('?' * len(part))})", part
-            ).fetchall()
-            found.update(rows)
+        with self._lock:
+            for start in range(0, len(members), 500):
+                part = members[start : start + 500]
+                rows = self._conn.execute(
+                    f"SELECT member, wrapped_key FROM member_keys WHERE member IN ({','.join('?' * len(part))})", part
+                ).fetchall()
+                found.update(rows)
         return found
 
     def insert(self, wrapped: dict[str, bytes]) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
-        self._conn.executemany("INSERT OR IGNORE INTO member_keys (member, wrapped_key) VALUES (?, ?)", wrapped.items())
-        self._conn.execute("COMMIT")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.executemany("INSERT OR IGNORE INTO member_keys (member, wrapped_key) VALUES (?, ?)", wrapped.items())
+            self._conn.execute("COMMIT")
 
     def tombstone(self, member: str, when: str) -> None:
-        self._conn.execute(
-            "INSERT INTO member_keys (member, wrapped_key, erased_at) VALUES (?, NULL, ?) "
-            "ON CONFLICT (member) DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at",
-            (member, when),
-        )
-        self._conn.execute("VACUUM")  # rewrite the file: no page keeps the old key
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO member_keys (member, wrapped_key, erased_at) VALUES (?, NULL, ?) "
+                "ON CONFLICT (member) DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at",
+                (member, when),
+            )
+            self._conn.execute("VACUUM")  # rewrite the file: no page keeps the old key
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
 
 class _PostgresKeyTable:

@@ -150,19 +150,21 @@ class ServingReader:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int, int, int] | None = None
 
-    def _connection(self) -> duckdb.DuckDBPyConnection:
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own for this query, on the newest publication. Taken under the lock: DuckDB
+        refuses two threads taking cursors from one connection at the same instant."""
         identity = file_identity(self.path)  # FileNotFoundError until the first publication
         with self._lock:
             if self._con is None or identity != self._identity:
                 con = duckdb.connect(":memory:")
                 con.execute(f"ATTACH '{self.path}' AS serving (READ_ONLY)")
-                old, self._con, self._identity = self._con, con, identity
-                if old is not None:
-                    old.close()
-            return self._con
+                # The previous connection is not closed here: queries still running on its cursors
+                # finish on the file they started with, and it goes when the last of them does.
+                self._con, self._identity = con, identity
+            return self._con.cursor()
 
     def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
-        cursor = self._connection().cursor()
+        cursor = self._cursor()
         try:
             cursor.execute("USE serving")  # each cursor starts in the in-memory catalog
             return cursor.sql(sql, params=list(params)).pl() if params else cursor.sql(sql).pl()
