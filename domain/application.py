@@ -375,7 +375,8 @@ class PeerPulse(Application):
     def member_by_email(self, email: str) -> Member | None:
         """The registered person with this email (case-insensitive), through the keyed email index."""
         claim = self.find(ids.email_claim_id(keys.keyed_digest(self.email_key, email.strip().lower())))
-        return self.member(claim.member) if claim is not None else None
+        person = self.member(claim.member) if claim is not None else None
+        return None if person is None or person.erased else person  # an erased member is nobody now
 
     def roster(self, group: str, held_on: str) -> list[RosterEntry]:
         """Who was on the group's roster that day, with the names and emails a meeting export uses."""

@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO
+from warehouse.db import file_identity
 
 pytestmark = pytest.mark.slow
 
@@ -65,11 +67,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboards_server(env: dict[str, str], *args: str) -> Iterator[str]:
-    """`peerpulse serve` on a free loopback port; yields its base URL, stops it (SIGTERM) afterwards."""
+def dashboards_server(env: dict[str, str], *args: str, log_to: Path | None = None) -> Iterator[str]:
+    """`peerpulse serve` on a free loopback port; yields its base URL, stops it (SIGTERM) afterwards.
+    Its output goes to `log_to` (or a temporary file): a file, not a pipe, which would stall the server when full."""
     port = free_port()
+    log = log_to.open("w+") if log_to else tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen([PEERPULSE, "serve", "--port", str(port), *args], env=env, cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -80,7 +84,8 @@ def dashboards_server(env: dict[str, str], *args: str) -> Iterator[str]:
                         break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"peerpulse serve did not start:\n{server.stdout.read()}") from None
+                    log.seek(0)
+                    raise RuntimeError(f"peerpulse serve did not start:\n{log.read()}") from None
                 time.sleep(0.3)
         yield base
     finally:
@@ -89,6 +94,7 @@ def dashboards_server(env: dict[str, str], *args: str) -> Iterator[str]:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:  # pragma: no cover
             server.kill()
+        log.close()
         assert not _listening(port), "the Streamlit server outlived `peerpulse serve`"
 
 
@@ -271,7 +277,7 @@ def test_query_parameters_do_not_change_who_you_are(server, browser, people):
 
 
 def test_pages_keep_loading_while_materialize_publishes(programme, server, browser, people):
-    identity = os.stat(programme / "serving.duckdb").st_ino
+    identity = file_identity(programme / "serving.duckdb")
     materialize = subprocess.Popen([PEERPULSE, "materialize"], env=base_env(programme), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, text=True)
     loads = 0
@@ -290,7 +296,7 @@ def test_pages_keep_loading_while_materialize_publishes(programme, server, brows
                 if runs < 2:
                     materialize = subprocess.Popen([PEERPULSE, "materialize"], env=base_env(programme),
                                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert os.stat(programme / "serving.duckdb").st_ino != identity, "new serving files were published"
+    assert file_identity(programme / "serving.duckdb") != identity, "new serving files were published"
     assert loads >= 8
 
 
