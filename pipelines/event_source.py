@@ -8,9 +8,11 @@ plaintext in the store: without the key, there is nothing to read.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +23,24 @@ from domain import keys
 from domain.config import Settings
 from domain.errors import ConfigurationError
 
-PAGE_SIZE = 20_000
+PAGE_SIZE = 50_000
+
+
+@contextmanager
+def bulk_decoding() -> Iterator[None]:
+    """Pause the cyclic garbage collector while pages stream through.
+
+    Decoding a page creates hundreds of thousands of small dicts and tuples, none in a reference cycle;
+    the collector would walk all of them again and again (a third of the read time). Reference
+    counting still frees each page; the youngest generation is collected once per page.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,7 @@ class EventSource:
                 return
             yield page
             after = page[-1].position
+            gc.collect(0)
 
     def decode(self, page: list[RawEvent]) -> list[tuple[int, str, str, dict[str, Any]]]:
         """Decrypt and parse a page in one pass: (position, stream id, topic, event state)."""

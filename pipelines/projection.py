@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from pipelines.event_source import PAGE_SIZE, EventSource
+from pipelines.event_source import PAGE_SIZE, EventSource, bulk_decoding
 from warehouse.db import crash_if_asked, scalar
 
 # table -> its columns, in order, with polars types for building the page's frames
@@ -42,56 +43,59 @@ FACT_COLUMNS: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
-class PageRows:
-    """The fact rows of one page, table by table."""
+def page_rows(decoded: list[tuple[int, str, str, dict[str, Any]]]) -> dict[str, list[tuple]]:
+    """The fact rows of one page of decoded events, table by table.
 
-    tables: dict[str, list[tuple]] = field(default_factory=lambda: {name: [] for name in FACT_COLUMNS})
-
-    def add(self, position: int, stream: str, topic: str, e: dict[str, Any]) -> None:
-        t = self.tables
-        t["event_log"].append((position, topic))
-        if topic == "MeetingHeld":
-            seconds = e["speaking_seconds"]
-            presenters = set(e["presenters"])
-            t["fact_meeting_held"].append((position, stream, e["meeting"], e["group"], e["held_on"], e["topic"], e["format"],
-                                           seconds is not None, e["guest_speaker"] is not None))
-            roster = t["fact_meeting_roster"]
-            for member in e["roster"]:
-                spoke = None if seconds is None else seconds.get(member)
-                roster.append((position, e["meeting"], member, e["attendance"][member],
-                               None if spoke is None else float(spoke), member in presenters))
-        elif topic == "MeetingRated":
-            t["fact_meeting_rated"].append((position, stream, e["member"], e["score"]))
-        elif topic == "CommitmentMade":
-            t["fact_commitment_made"].append((position, stream, e["commitment"], e["member"], e["group"], e["meeting"],
-                                              e["made_on"], e["due_on"]))
-        elif topic == "CommitmentClosed":
-            t["fact_commitment_followed_up"].append((position, stream, e["meeting"], e["held_on"], e["outcome"], None))
-        elif topic == "CommitmentCarriedForward":
-            t["fact_commitment_followed_up"].append((position, stream, e["meeting"], e["held_on"], "carried_forward",
-                                                     e["new_due_on"]))
-        elif topic == "AttendanceCorrected":
-            t["fact_attendance_corrected"].append((position, stream, e["member"], e["status"]))
-        elif topic == "MemberJoined":
-            t["fact_membership"].append((position, stream, e["member"], "joined", e["joined_on"], None))
-        elif topic == "MemberLeft":
-            t["fact_membership"].append((position, stream, e["member"], "left", e["left_on"], e["reason"]))
-        elif topic == "GroupFormed":
-            t["fact_group_formed"].append((position, stream, e["group"], e["cadence"], e["formed_on"]))
-        elif topic == "MemberRegistered":
-            t["fact_member_registered"].append((position, stream, e["member"]))
-        elif topic == "FacilitatorAssigned":
-            t["fact_facilitator_assigned"].append((position, stream, e["member"], e["assigned_on"]))
-        elif topic == "ConfidentialitySigned":
-            t["fact_confidentiality_signed"].append((position, stream, e["member"], e["signed_on"]))
-        # EmailClaimed and FileImported carry nothing the warehouse measures; event_log counts them.
+    Events are first sorted into buckets by type in one pass; each table's rows are then built by one
+    comprehension over its bucket, which is several times faster in CPython than a call per event.
+    """
+    by_topic: dict[str, list[tuple[int, str, dict[str, Any]]]] = defaultdict(list)
+    for position, stream, topic, e in decoded:
+        by_topic[topic].append((position, stream, e))
+    held = by_topic["MeetingHeld"]
+    return {
+        "event_log": [(position, topic) for position, _, topic, _ in decoded],
+        "fact_meeting_held": [
+            (p, s, e["meeting"], e["group"], e["held_on"], e["topic"], e["format"], e["speaking_seconds"] is not None,
+             e["guest_speaker"] is not None) for p, s, e in held
+        ],
+        "fact_meeting_roster": [row for p, _, e in held for row in roster_rows(p, e)],
+        "fact_meeting_rated": [(p, s, e["member"], e["score"]) for p, s, e in by_topic["MeetingRated"]],
+        "fact_commitment_made": [
+            (p, s, e["commitment"], e["member"], e["group"], e["meeting"], e["made_on"], e["due_on"])
+            for p, s, e in by_topic["CommitmentMade"]
+        ],
+        "fact_commitment_followed_up": sorted(
+            [(p, s, e["meeting"], e["held_on"], e["outcome"], None) for p, s, e in by_topic["CommitmentClosed"]]
+            + [(p, s, e["meeting"], e["held_on"], "carried_forward", e["new_due_on"])
+               for p, s, e in by_topic["CommitmentCarriedForward"]]
+        ),
+        "fact_attendance_corrected": [(p, s, e["member"], e["status"]) for p, s, e in by_topic["AttendanceCorrected"]],
+        "fact_membership": sorted(
+            [(p, s, e["member"], "joined", e["joined_on"], None) for p, s, e in by_topic["MemberJoined"]]
+            + [(p, s, e["member"], "left", e["left_on"], e["reason"]) for p, s, e in by_topic["MemberLeft"]]
+        ),
+        "fact_group_formed": [(p, s, e["group"], e["cadence"], e["formed_on"]) for p, s, e in by_topic["GroupFormed"]],
+        "fact_member_registered": [(p, s, e["member"]) for p, s, e in by_topic["MemberRegistered"]],
+        "fact_facilitator_assigned": [(p, s, e["member"], e["assigned_on"]) for p, s, e in by_topic["FacilitatorAssigned"]],
+        "fact_confidentiality_signed": [(p, s, e["member"], e["signed_on"]) for p, s, e in by_topic["ConfidentialitySigned"]],
+        # EmailClaimed, FileImported and MemberErased carry nothing the warehouse measures; event_log counts them.
+    }
 
 
-def frames(rows: PageRows) -> dict[str, pl.DataFrame]:
+def roster_rows(position: int, e: dict[str, Any]) -> list[tuple]:
+    """One row per roster member of a held meeting: recorded status, seconds (None: no airtime data), presented."""
+    seconds, presenters, attendance, meeting = e["speaking_seconds"], set(e["presenters"]), e["attendance"], e["meeting"]
+    if seconds is None:
+        return [(position, meeting, m, attendance[m], None, m in presenters) for m in e["roster"]]
+    return [(position, meeting, m, attendance[m], float(seconds[m]) if m in seconds else None, m in presenters)
+            for m in e["roster"]]
+
+
+def frames(rows: dict[str, list[tuple]]) -> dict[str, pl.DataFrame]:
     return {
         name: pl.DataFrame(data, schema=FACT_COLUMNS[name], orient="row")
-        for name, data in rows.tables.items()
+        for name, data in rows.items()
         if data
     }
 
@@ -100,7 +104,7 @@ def last_position(con: duckdb.DuckDBPyConnection) -> int:
     return scalar(con, "SELECT last_position FROM projection_state WHERE id = 1") or 0
 
 
-def write_page(con: duckdb.DuckDBPyConnection, rows: PageRows, position: int) -> None:
+def write_page(con: duckdb.DuckDBPyConnection, rows: dict[str, list[tuple]], position: int) -> None:
     """Append a page's rows and move the position, atomically."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -138,14 +142,12 @@ def catch_up(
     start = last_position(con)
     target = source.max_position()
     result = CatchUp(start_position=start, end_position=start)
-    for page in source.pages(after=start, up_to=target, limit=page_size):
-        rows = PageRows()
-        for position, stream, topic, state in source.decode(page):
-            rows.add(position, stream, topic, state)
-        write_page(con, rows, page[-1].position)
-        result.end_position = page[-1].position
-        result.events += len(page)
-        result.pages += 1
-        if on_page:
-            on_page(result)
+    with bulk_decoding():
+        for page in source.pages(after=start, up_to=target, limit=page_size):
+            write_page(con, page_rows(source.decode(page)), page[-1].position)
+            result.end_position = page[-1].position
+            result.events += len(page)
+            result.pages += 1
+            if on_page:
+                on_page(result)
     return result
