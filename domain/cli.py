@@ -15,7 +15,8 @@ from pathlib import Path
 from domain.errors import PeerPulseError
 
 
-def _date(value: str) -> date:
+def date_argument(value: str) -> date:
+    """argparse type for YYYY-MM-DD options (every subcommand uses this one)."""
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -100,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--groups", type=_positive, default=12, help="number of groups (default 12)")
     p.add_argument("--months", type=_positive, default=24, help="months of meetings (default 24)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    p.add_argument("--until", type=_date, default=None, help="last day of the programme (default today)")
+    p.add_argument("--until", type=date_argument, default=None, help="last day of the programme (default today)")
     p.add_argument("--jsonl", type=Path, default=None, help="write the commands to this JSONL file instead of storing them")
     p.set_defaults(func=cmd_seed)
 

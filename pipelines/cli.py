@@ -7,6 +7,7 @@ import os
 import time
 from datetime import date
 
+from domain.cli import date_argument
 from domain.errors import PeerPulseError
 
 
@@ -61,18 +62,11 @@ def materialize_and_report(as_of: date | None) -> int:
     return 0
 
 
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("must be a date written YYYY-MM-DD") from None
-
-
 def cmd_materialize(args: argparse.Namespace) -> int:
     return materialize_and_report(args.as_of)
 
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("materialize", help="catch up on events, build the warehouse, run checks, publish the serving file")
-    p.add_argument("--as-of", type=_date, default=None, help="build the programme as it stood on this day (default today)")
+    p.add_argument("--as-of", type=date_argument, default=None, help="build the programme as it stood on this day (default today)")
     p.set_defaults(func=cmd_materialize)
