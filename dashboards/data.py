@@ -5,9 +5,8 @@
   facilitator's name one of their groups, a member's name themselves.
 - Results are cached by those ids *and* by the serving file's identity (`warehouse.db.file_identity`),
   so a new publication by `peerpulse materialize` is read on the next page load, without a restart.
-- Figures come from the warehouse (METRICS.md); the SQL here selects, filters, counts and rescales. The
-  only rates worked out here are a member's own attendance and follow-through, by METRICS.md's
-  definitions applied to one member (the warehouse publishes them per group and month).
+- Figures come from the warehouse (METRICS.md); the SQL here selects, filters, counts and rescales. A
+  member's own attendance and follow-through come from the `member_engagement` table.
 - The warehouse is pseudonymous: names and commitment texts come from `dashboards.people`.
 """
 
@@ -470,21 +469,15 @@ def my_commitments(viewer: Viewer) -> pl.DataFrame:
 
 @st.cache_data(**CACHE)
 def _my_follow_through(member_id: str, key: str) -> pl.DataFrame:
-    # METRICS.md's follow-through, over one member: the mean outcome_score of their commitments that
-    # have been followed up or are overdue, an overdue one counting 0.
+    # Always one row: a member with no commitments yet gets zero counts and no rate.
     return _query(
         """
-        SELECT ?::VARCHAR AS member_id,
-               (avg(coalesce(outcome_score, 0)) FILTER (WHERE status <> 'open' OR overdue))::DOUBLE
-                   AS follow_through_rate,
-               count(*) FILTER (WHERE status <> 'open' OR overdue) AS counted,
-               count(*) AS commitments,
-               count(*) FILTER (WHERE status = 'open') AS open,
-               count(*) FILTER (WHERE overdue) AS overdue,
-               count(*) FILTER (WHERE times_carried_forward > 0) AS carried_forward
-        FROM member_commitments WHERE member_id = ?
+        SELECT me.member_id, e.follow_through_rate, coalesce(e.commitments_counted, 0) AS counted,
+               coalesce(e.commitments, 0) AS commitments, coalesce(e.open_commitments, 0) AS open,
+               coalesce(e.overdue_commitments, 0) AS overdue,
+               coalesce(e.carried_forward_commitments, 0) AS carried_forward
+        FROM (SELECT ?::VARCHAR AS member_id) me LEFT JOIN member_engagement e USING (member_id)
         """,
-        member_id,
         member_id,
     )
 
@@ -508,33 +501,22 @@ def my_attendance(viewer: Viewer) -> pl.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _my_attendance_summary(member_id: str, recent: int, key: str) -> pl.DataFrame:
-    # METRICS.md's attendance rate over one member's roster meetings (attendee = present or late).
+def _my_attendance_summary(member_id: str, key: str) -> pl.DataFrame:
     return _query(
         """
-        WITH mine AS (
-            SELECT status IN ('present', 'late') AS attended,
-                   row_number() OVER (ORDER BY held_on DESC) <= ? AS recent
-            FROM meeting_attendance WHERE member_id = ?
-        )
-        SELECT ?::VARCHAR AS member_id,
-               count(*) AS meetings,
-               count(*) FILTER (WHERE attended) AS attended,
-               (count(*) FILTER (WHERE attended) / count(*))::DOUBLE AS attendance_rate,
-               count(*) FILTER (WHERE recent) AS recent_meetings,
-               count(*) FILTER (WHERE recent AND attended) AS recent_attended
-        FROM mine
+        SELECT me.member_id, coalesce(e.roster_meetings, 0) AS meetings, coalesce(e.attended, 0) AS attended,
+               e.attendance_rate, coalesce(e.recent_roster_meetings, 0) AS recent_meetings,
+               coalesce(e.recent_attended, 0) AS recent_attended
+        FROM (SELECT ?::VARCHAR AS member_id) me LEFT JOIN member_engagement e USING (member_id)
         """,
-        recent,
-        member_id,
         member_id,
     )
 
 
-def my_attendance_summary(viewer: Viewer, recent: int = 12) -> pl.DataFrame:
-    """One row: meetings on the viewer's roster, attended, their attendance rate, and the same for the last
-    `recent` meetings."""
-    return _my_attendance_summary(viewer.require_member(), recent, _current())
+def my_attendance_summary(viewer: Viewer) -> pl.DataFrame:
+    """One row: meetings on the viewer's roster, attended, their attendance rate, and the same for their
+    last 12 roster meetings (member_engagement)."""
+    return _my_attendance_summary(viewer.require_member(), _current())
 
 
 @st.cache_data(**CACHE)

@@ -44,6 +44,7 @@ MODELS: dict[str, tuple[str, ...]] = {
                             "meeting_ratings", "commitment_follow_ups", "fact_commitment_made"),
     "dropout_risk": ("memberships", "meetings", "member_risk_signals", "dropout_weights"),
     "dropout_backtest": ("member_risk_signals", "memberships"),
+    "member_engagement": ("meeting_attendance", "member_commitments"),
 }
 
 # Tables published in the serving file: the warehouse contract (PRODUCT.md) and the extras documented
@@ -65,6 +66,7 @@ PUBLISHED: tuple[str, ...] = (
     "group_members",
     "group_facilitators",
     "member_presenting",
+    "member_engagement",
 )
 
 

@@ -485,3 +485,24 @@ def test_as_of_shows_the_programme_as_it_stood_that_day(warehouse, tmp_path):
     assert members["c"] == (False, D("2025-04-01"), "dropped_out") and members["d"] == (True, None, None)
     assert by(con, "SELECT * FROM member_commitments", "commitment_id")["c1"]["status"] == "done"
     assert len(rows(con, "SELECT * FROM meeting_summary")) == 7
+
+
+def test_member_engagement_is_each_members_own_attendance_and_follow_through(warehouse):
+    p = commitments_programme()
+    p.correct("m2", "b", "absent")  # b attended 6 of the 7 meetings on their roster
+    con = warehouse(p, "2025-06-20")
+
+    e = by(con, "SELECT * FROM member_engagement", "member_id")
+    # a: on the roster of m1..m7 and present at each
+    assert (e["a"]["roster_meetings"], e["a"]["attended"], e["a"]["attendance_rate"]) == (7, 7, 1.0)
+    assert (e["b"]["roster_meetings"], e["b"]["attended"]) == (7, 6)
+    assert e["b"]["attendance_rate"] == approx(6 / 7)
+    assert (e["c"]["roster_meetings"], e["c"]["attended"], e["c"]["recent_roster_meetings"]) == (3, 3, 3)  # left 1 Apr
+    # a's commitments: c1 done, c2 open and overdue (0), c8 done, c11 done; c5 and c7 not yet due: left out
+    assert e["a"]["follow_through_rate"] == approx((1 + 0 + 1 + 1) / 4)
+    assert (e["a"]["commitments"], e["a"]["commitments_counted"], e["a"]["open_commitments"],
+            e["a"]["overdue_commitments"], e["a"]["carried_forward_commitments"]) == (6, 4, 3, 1, 1)
+    # b: c3 dropped (0), c4 partial (0.5), c6 not_done (0), c10 open and overdue (0)
+    assert e["b"]["follow_through_rate"] == approx((0 + 0.5 + 0 + 0) / 4)
+    # c made no commitment: no rate, not 0
+    assert (e["c"]["commitments"], e["c"]["follow_through_rate"]) == (0, None)

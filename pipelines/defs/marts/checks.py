@@ -18,6 +18,7 @@ RATES = {
     "member_commitments": ("outcome_score",),
     "retention_curve": ("survival",),
     "dropout_risk": ("risk_score",),
+    "member_engagement": ("attendance_rate", "follow_through_rate"),
 }
 # table -> columns that are ratings on the 0-10 scale
 RATINGS = {"group_health": ("avg_rating",)}
