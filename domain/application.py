@@ -140,6 +140,12 @@ class PeerPulse(Application):
             app.close()
             raise
         app.mapper.member_keys = app.member_keys
+        if app.member_keys.is_empty() and app.recorder.select_notifications(start=1, limit=1, topics=["MemberRegistered"]):
+            app.close()
+            raise ConfigurationError(
+                "the member key store is missing or empty but the event store holds members' data: restore "
+                f"{settings.key_path.parent / 'members.sqlite'} (or the peerpulse_member_keys table) from backup"
+            )
         if new_key:
             if app.recorder.max_notification_id():
                 app.close()

@@ -41,6 +41,9 @@ class MemberKeys:
     def close(self) -> None:
         self._backend.close()
 
+    def is_empty(self) -> bool:
+        return self._backend.is_empty()
+
     # -- keys ------------------------------------------------------------------------------------
     def ensure(self, members: Iterable[str]) -> None:
         """Make sure these members have keys (created in one transaction for a whole batch)."""
@@ -160,6 +163,10 @@ class _SQLiteKeyFile:
             )
             self._conn.execute("VACUUM")  # rewrite the file: no page keeps the old key
 
+    def is_empty(self) -> bool:
+        with self._lock:
+            return self._conn.execute("SELECT count(*) FROM member_keys").fetchone()[0] == 0
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -196,6 +203,9 @@ class _PostgresKeyTable:
             [member, when],
         )
         self._conn.execute(f"VACUUM {self._table}")  # dead row versions hold the old key until vacuumed
+
+    def is_empty(self) -> bool:
+        return self._conn.execute(f"SELECT count(*) FROM {self._table}").fetchone()[0] == 0
 
     def close(self) -> None:
         self._conn.close()

@@ -170,3 +170,18 @@ def test_file_digest_is_of_the_bytes(tmp_path, settings):
         import_file(app, path)
         from domain import ids
         assert app.find(ids.file_import_id(hashlib.sha256(path.read_bytes()).hexdigest())) is not None
+
+
+def test_a_missing_member_key_store_is_refused_at_startup(tmp_path):
+    settings = Settings(home=tmp_path / "home")
+    with open_application(settings) as app:
+        import_file(app, write_jsonl(tmp_path / "example.jsonl", EXAMPLE))
+    members = settings.key_path.parent / "members.sqlite"
+    members.rename(tmp_path / "members-backup.sqlite")
+    with pytest.raises(ConfigurationError, match="member key store is missing or empty"):
+        with open_application(settings):
+            pass
+    members.unlink(missing_ok=True)  # the empty one the failed start made
+    (tmp_path / "members-backup.sqlite").rename(members)
+    with open_application(settings) as app:  # the backup restores it
+        assert app.member("ana").name == "Ana Ruiz"
