@@ -41,6 +41,7 @@ test-fast: venv
 bench: venv
 	$(VENV)/bin/python tests/benchmarks/import_rate.py
 	$(VENV)/bin/python tests/benchmarks/pipeline_rebuild.py
+	$(VENV)/bin/python tests/benchmarks/sealing_cost.py
 	$(VENV)/bin/python tests/benchmarks/dashboards_bench.py
 
 clean:
