@@ -65,6 +65,19 @@ class Settings:
         if not self.home.exists():
             self.home.mkdir(mode=0o700, parents=True)
 
+    @property
+    def postgres_schema(self) -> str:
+        return self.store_env().get("POSTGRES_SCHEMA", "public")
+
+    def connect_postgres(self):
+        """A plain autocommit connection to the PostgreSQL store, for what works beside the library's
+        tables (the pipeline's bulk reads, the member key table)."""
+        import psycopg
+
+        env = self.store_env()
+        return psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+                               user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], autocommit=True)
+
     def describe_store(self) -> str:
         """Where the events live, for messages: never the password."""
         if not self.database_url:

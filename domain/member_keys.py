@@ -176,13 +176,8 @@ class _PostgresKeyTable:
     """Keys in a `peerpulse_member_keys` table beside the events (same database and schema)."""
 
     def __init__(self, settings: Settings):
-        import psycopg
-
-        env = settings.store_env()
-        self._schema = env.get("POSTGRES_SCHEMA", "public")
-        self._conn = psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-                                     user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], autocommit=True)
-        self._table = f'"{self._schema}".peerpulse_member_keys'
+        self._conn = settings.connect_postgres()
+        self._table = f'"{settings.postgres_schema}".peerpulse_member_keys'
         self._conn.execute(
             f"CREATE TABLE IF NOT EXISTS {self._table} (member TEXT PRIMARY KEY, wrapped_key BYTEA, erased_at TEXT)"
         )

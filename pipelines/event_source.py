@@ -64,14 +64,8 @@ class EventSource:
         self.settings = settings
         self.cipher = AESCipher(Environment("PeerPulse", {"CIPHER_KEY": key}))
         if settings.uses_postgres:
-            import psycopg
-
-            env = settings.store_env()
-            self._schema = env.get("POSTGRES_SCHEMA", "public")
-            self._pg = psycopg.connect(
-                dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-                user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], autocommit=True,
-            )
+            self._schema = settings.postgres_schema
+            self._pg = settings.connect_postgres()
             self._sqlite = None
         else:
             self._pg = None
