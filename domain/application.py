@@ -127,12 +127,7 @@ class PeerPulse(Application):
         key = keys.read_key(settings)
         new_key = key is None
         env = settings.store_env() | {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": key or keys.new_key()}
-        try:
-            app = cls(env=env)
-        except PeerPulseError:
-            raise
-        except Exception as e:  # the store itself is unreachable: say where, not the password
-            raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}") from None
+        app = cls._construct(env, settings)
         app.settings = settings
         try:
             app.member_keys = MemberKeys(settings, env["CIPHER_KEY"])
@@ -166,6 +161,27 @@ class PeerPulse(Application):
         if member_keys is not None:
             member_keys.close()
         super().close()
+
+    @classmethod
+    def _construct(cls, env: dict[str, str], settings: Settings) -> PeerPulse:
+        """The library's application on the store. Opening creates the store's tables and functions if
+        needed; on PostgreSQL, processes starting at the same instant can collide doing so ("tuple
+        concurrently updated"), which is transient: try again after a moment."""
+        from eventsourcing.persistence import InternalError
+
+        for attempt in range(1, 6):
+            try:
+                return cls(env=env)
+            except InternalError:
+                if attempt == 5:
+                    raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): "
+                                             "other processes kept changing its schema") from None
+                time.sleep(random.uniform(0.05, 0.2) * attempt)
+            except PeerPulseError:
+                raise
+            except Exception as e:  # the store itself is unreachable: say where, not the password
+                raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}") from None
+        raise AssertionError("unreachable")
 
     def _check_key(self) -> None:
         first = self.recorder.select_notifications(start=1, limit=1)
