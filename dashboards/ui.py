@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import polars as pl
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, people
 from dashboards import formatting as fmt
 from dashboards.viewer import Viewer
 
@@ -28,9 +28,11 @@ def named(frame: pl.DataFrame, names: Mapping[str, str], column: str = "member_i
     return frame.with_columns(pl.col(column).replace_strict(dict(names), default=fmt.NO_DATA).alias(alias))
 
 
-def choose_group(viewer: Viewer, overviews: pl.DataFrame, names: Mapping[str, str]) -> dict:
-    """One of the groups the viewer facilitates: the one whose meeting comes soonest, unless they chose
-    another (the choice carries over between the facilitator's pages)."""
+def choose_group(viewer: Viewer) -> tuple[dict, str]:
+    """One of the groups the viewer facilitates, and its name: the one whose meeting comes soonest,
+    unless they chose another (the choice carries over between the facilitator's pages)."""
+    overviews = data.group_overviews(viewer)
+    names = people.group_names(viewer, overviews["group_id"])
     group_ids = overviews["group_id"].to_list()
     chosen = st.session_state.get(CHOSEN_GROUP_KEY)
     if chosen not in group_ids:
@@ -44,7 +46,7 @@ def choose_group(viewer: Viewer, overviews: pl.DataFrame, names: Mapping[str, st
         )
         st.session_state[CHOSEN_GROUP_KEY] = chosen
     viewer.require_facilitator_of(chosen)
-    return overviews.row(group_ids.index(chosen), named=True)
+    return overviews.row(group_ids.index(chosen), named=True), names[chosen]
 
 
 def shown(column: str, formatter, alias: str) -> pl.Expr:

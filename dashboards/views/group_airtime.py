@@ -8,10 +8,8 @@ from dashboards import formatting as fmt
 from dashboards.identity import require_viewer
 
 viewer = require_viewer()
-overviews = data.group_overviews(viewer)
-group_names = people.group_names(viewer, overviews["group_id"])
-group = ui.choose_group(viewer, overviews, group_names)
-group_id, name = group["group_id"], group_names[group["group_id"]]
+group, name = ui.choose_group(viewer)
+group_id = group["group_id"]
 
 st.title(f"Airtime in {name}")
 ui.published_caption()

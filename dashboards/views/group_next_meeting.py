@@ -10,10 +10,8 @@ from dashboards.identity import require_viewer
 from domain.clock import today
 
 viewer = require_viewer()
-overviews = data.group_overviews(viewer)
-group_names = people.group_names(viewer, overviews["group_id"])
-group = ui.choose_group(viewer, overviews, group_names)
-group_id, name = group["group_id"], group_names[group["group_id"]]
+group, name = ui.choose_group(viewer)
+group_id = group["group_id"]
 
 st.title(f"Before {name}'s next meeting")
 if group["last_held_on"] is None:
