@@ -11,6 +11,7 @@ import pytest
 from domain.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
+PEERPULSE = str(REPO / ".venv" / "bin" / "peerpulse")  # the command the tests run, as a user would
 PG_URL = os.environ.get("PEERPULSE_TEST_DATABASE_URL")
 
 
@@ -41,6 +42,15 @@ def settings(request, tmp_path) -> Settings:
     if request.param == "sqlite":
         return Settings(home=home)
     return Settings(home=home, database_url=request.getfixturevalue("pg_schema"))
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on, for a server a test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def env_for(settings: Settings) -> dict[str, str]:

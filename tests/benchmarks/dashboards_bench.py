@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import CACHE, EVENTS_PER_GROUP_MONTH, PEERPULSE, TODAY, env_for  # noqa: E402
+from tests.benchmarks.common import CACHE, EVENTS_PER_GROUP_MONTH, PEERPULSE, env_for  # noqa: E402
 
 LEAD = "programme.lead@example.org"
 APP_PAGES = {

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import PEERPULSE, REPO, TODAY, env_for, seeded_store, timed  # noqa: E402
+from tests.benchmarks.common import PEERPULSE, REPO, TODAY, env_for, seeded_store  # noqa: E402
 
 REBUILD = """
 import json, resource, sys, time

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from domain.config import Settings, open_application
-from tests.conftest import env_for
+from tests.conftest import PEERPULSE, env_for
 from tests.integration.test_application import EXAMPLE, write_jsonl
 
-PEERPULSE = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "peerpulse")
 
 
 def peerpulse(settings: Settings, *args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:

@@ -14,9 +14,8 @@ from pathlib import Path
 import duckdb
 
 from domain.config import Settings
-from tests.conftest import env_for
+from tests.conftest import PEERPULSE, env_for
 
-PEERPULSE = str(Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[2] / ".venv")) / "bin" / "peerpulse")
 TODAY = "2026-06-30"
 
 

@@ -25,12 +25,11 @@ from urllib.parse import urlparse
 import duckdb
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import PEERPULSE, REPO, free_port
 from warehouse.db import file_identity
 
 pytestmark = pytest.mark.slow
 
-PEERPULSE = str(REPO / ".venv" / "bin" / "peerpulse")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -58,12 +57,6 @@ def url(base: str, role: str, path: str) -> str:
 def base_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPULSE_")}
     return env | {"PEERPULSE_HOME": str(home), "PEERPULSE_TODAY": TODAY} | extra
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -5,21 +5,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from domain.config import Settings
-from tests.conftest import REPO, env_for
+from tests.conftest import PEERPULSE, REPO, env_for, free_port
 from tests.integration.test_application import EXAMPLE, write_jsonl
 from warehouse.db import file_identity
 
-PEERPULSE = str(REPO / ".venv" / "bin" / "peerpulse")
 CONTRACT = {
     "meeting_summary": ["group_id", "meeting_id", "held_on", "roster_size", "attended", "attendance_rate", "airtime_gini", "top_speaker_share"],
     "meeting_attendance": ["group_id", "meeting_id", "held_on", "member_id", "status"],
@@ -129,12 +126,6 @@ def test_the_sensor_requests_a_run_only_when_the_log_has_grown(seeded, tmp_path)
         assert int(grown.cursor) == position + 15
     finally:
         del os.environ["PEERPULSE_HOME"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):

@@ -13,9 +13,8 @@ import pytest
 
 from domain.config import Settings, open_application
 from domain.model import ERASED_MEMBER
-from tests.conftest import REPO, env_for
+from tests.conftest import PEERPULSE, env_for
 
-PEERPULSE = str(REPO / ".venv" / "bin" / "peerpulse")
 TODAY = "2026-06-30"
 FIGURES = ["meeting_attendance", "meeting_airtime", "meeting_summary", "member_commitments", "group_health",
            "retention_curve", "dropout_risk", "dominance_alerts", "member_presenting", "group_members"]
