@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import singledispatchmethod
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
@@ -21,13 +23,28 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
-from domain import ids, keys
-from domain.commands import Command
+from domain import ids
+from domain.commands import (
+    AssignFacilitator,
+    Command,
+    CorrectAttendance,
+    FollowUp,
+    FormGroup,
+    HoldMeeting,
+    JoinGroup,
+    LeaveGroup,
+    MakeCommitment,
+    RateMeeting,
+    RegisterMember,
+    SignConfidentiality,
+)
 from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError, DomainError, PeerPulseError
-from domain.member_keys import MemberKeys
 from domain.model import PERSONAL_FIELDS, Commitment, EmailClaim, FileImport, Group, Meeting, Member
-from domain.persistence import TOPIC_BY_CLASS, existing_streams
+from domain.store import keys, library_environment
+from domain.store.log import existing_streams
+from domain.store.mapper import TOPIC_BY_CLASS
+from domain.store.member_keys import MemberKeys
 
 MAX_ATTEMPTS = 8
 A = TypeVar("A", bound=Aggregate)
@@ -101,17 +118,7 @@ def members_to_seal(aggregates: Sequence[Aggregate]) -> list[str]:
 
 def created_ids(commands: Sequence[Command]) -> set[UUID]:
     """The aggregates these commands would create (most of a batch's are new)."""
-    found: set[UUID] = set()
-    for c in commands:
-        if c.type == "hold_meeting":
-            found.add(ids.meeting_id(c["meeting"]))
-        elif c.type == "make_commitment":
-            found.add(ids.commitment_id(c["commitment"]))
-        elif c.type == "register_member":
-            found.add(ids.person_id(c["member"]))
-        elif c.type == "form_group":
-            found.add(ids.group_id(c["group"]))
-    return found
+    return {created for c in commands if (created := c.creates()) is not None}
 
 
 class PeerPulse(Application):
@@ -126,7 +133,7 @@ class PeerPulse(Application):
         """The application on the configured store; refuses a missing or wrong key."""
         key = keys.read_key(settings)
         new_key = key is None
-        env = settings.store_env() | {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": key or keys.new_key()}
+        env = library_environment(settings, key or keys.new_key())
         app = cls._construct(env, settings)
         app.settings = settings
         try:
@@ -139,7 +146,7 @@ class PeerPulse(Application):
             app.close()
             raise ConfigurationError(
                 "the member key store is missing or empty but the event store holds members' data: restore "
-                f"{settings.key_path.parent / 'members.sqlite'} (or the peerpulse_member_keys table) from backup"
+                f"{settings.member_keys_path} (or the peerpulse_member_keys table) from backup"
             )
         if new_key:
             if app.recorder.max_notification_id():
@@ -214,7 +221,7 @@ class PeerPulse(Application):
             uow.know_absent(created - existing_streams(self.recorder, created))
             for done, command in enumerate(commands, start=1):
                 try:
-                    changed = self.HANDLERS[command.type](self, uow, command)
+                    changed = self._handle(command, uow)
                 except DomainError as e:
                     raise CommandError(source, command.line, e.field, str(e)) from None
                 if changed:
@@ -267,100 +274,101 @@ class PeerPulse(Application):
             raise DomainError(f"commitment '{ref}' does not exist", "commitment")
         return commitment
 
-    def _form_group(self, uow: UnitOfWork, c: Command) -> bool:
-        existing = uow.get(ids.group_id(c["group"]), Group)
+    @singledispatchmethod
+    def _handle(self, command: Command, uow: UnitOfWork) -> bool:
+        raise TypeError(f"no handler for {type(command).__name__}")  # pragma: no cover - every command has one
+
+    @_handle.register
+    def _form_group(self, c: FormGroup, uow: UnitOfWork) -> bool:
+        existing = uow.get(ids.group_id(c.group), Group)
         if existing is not None:
-            if existing.same_details(c["name"], c["cadence"], c["formed_on"], c["purpose"]):
+            if existing.same_details(c.name, c.cadence, c.formed_on, c.purpose):
                 return False
-            raise DomainError(f"group '{c['group']}' already exists with other details", "group")
-        uow.add(Group(group=c["group"], name=c["name"], cadence=c["cadence"], formed_on=c["formed_on"], purpose=c["purpose"]))
+            raise DomainError(f"group '{c.group}' already exists with other details", "group")
+        uow.add(Group(group=c.group, name=c.name, cadence=c.cadence, formed_on=c.formed_on, purpose=c.purpose))
         return True
 
-    def _register_member(self, uow: UnitOfWork, c: Command) -> bool:
-        existing = uow.get(ids.person_id(c["member"]), Member)
+    @_handle.register
+    def _register_member(self, c: RegisterMember, uow: UnitOfWork) -> bool:
+        existing = uow.get(ids.person_id(c.member), Member)
         if existing is not None:
-            if existing.same_details(c["name"], c["email"], c["company"], c["title"]):
+            if existing.same_details(c.name, c.email, c.company, c.title):
                 return False
-            raise DomainError(f"member '{c['member']}' is already registered with other details", "member")
-        digest = keys.keyed_digest(self.email_key, c["email"].strip().lower())
+            raise DomainError(f"member '{c.member}' is already registered with other details", "member")
+        digest = keys.keyed_digest(self.email_key, c.email.strip().lower())
         claim = uow.get(ids.email_claim_id(digest), EmailClaim)
         if claim is not None:
             raise DomainError(f"this email is already registered to member '{claim.member}'", "email")
-        uow.add(EmailClaim(digest=digest, member=c["member"]))
-        uow.add(Member(member=c["member"], name=c["name"], email=c["email"], company=c["company"], title=c["title"]))
+        uow.add(EmailClaim(digest=digest, member=c.member))
+        uow.add(Member(member=c.member, name=c.name, email=c.email, company=c.company, title=c.title))
         return True
 
-    def _join_group(self, uow: UnitOfWork, c: Command) -> bool:
-        group = self._group(uow, c["group"])
-        self._member(uow, c["member"])
-        return group.join(c["member"], c["joined_on"])
+    @_handle.register
+    def _join_group(self, c: JoinGroup, uow: UnitOfWork) -> bool:
+        group = self._group(uow, c.group)
+        self._member(uow, c.member)
+        return group.join(c.member, c.joined_on)
 
-    def _leave_group(self, uow: UnitOfWork, c: Command) -> bool:
-        return self._group(uow, c["group"]).leave(c["member"], c["left_on"], c["reason"])
+    @_handle.register
+    def _leave_group(self, c: LeaveGroup, uow: UnitOfWork) -> bool:
+        return self._group(uow, c.group).leave(c.member, c.left_on, c.reason)
 
-    def _assign_facilitator(self, uow: UnitOfWork, c: Command) -> bool:
-        group = self._group(uow, c["group"])
-        self._member(uow, c["member"])
-        return group.assign_facilitator(c["member"], c["assigned_on"])
+    @_handle.register
+    def _assign_facilitator(self, c: AssignFacilitator, uow: UnitOfWork) -> bool:
+        group = self._group(uow, c.group)
+        self._member(uow, c.member)
+        return group.assign_facilitator(c.member, c.assigned_on)
 
-    def _sign_confidentiality(self, uow: UnitOfWork, c: Command) -> bool:
-        return self._group(uow, c["group"]).sign_confidentiality(c["member"], c["signed_on"])
+    @_handle.register
+    def _sign_confidentiality(self, c: SignConfidentiality, uow: UnitOfWork) -> bool:
+        return self._group(uow, c.group).sign_confidentiality(c.member, c.signed_on)
 
-    def _hold_meeting(self, uow: UnitOfWork, c: Command) -> bool:
-        group = self._group(uow, c["group"])
+    @_handle.register
+    def _hold_meeting(self, c: HoldMeeting, uow: UnitOfWork) -> bool:
+        group = self._group(uow, c.group)
         meeting = Meeting.hold(
-            meeting=c["meeting"],
+            meeting=c.meeting,
             group=group,
-            held_on=c["held_on"],
-            topic=c["topic"],
-            format=c["format"],
-            attendance=c["attendance"] or {},
-            speaking_seconds=c["speaking_seconds"],
-            presenters=c["presenters"] or [],
-            guest_speaker=c["guest_speaker"],
+            held_on=c.held_on,
+            topic=c.topic,
+            format=c.format,
+            attendance=c.attendance or {},
+            speaking_seconds=c.speaking_seconds,
+            presenters=c.presenters or [],
+            guest_speaker=c.guest_speaker,
         )
         existing = uow.get(meeting.id, Meeting)
         if existing is not None:
             if existing.same_as(meeting):
                 return False
-            raise DomainError(f"meeting '{c['meeting']}' is already recorded with other details", "meeting")
+            raise DomainError(f"meeting '{c.meeting}' is already recorded with other details", "meeting")
         uow.add(meeting)
         return True
 
-    def _make_commitment(self, uow: UnitOfWork, c: Command) -> bool:
-        existing = uow.get(ids.commitment_id(c["commitment"]), Commitment)
+    @_handle.register
+    def _make_commitment(self, c: MakeCommitment, uow: UnitOfWork) -> bool:
+        existing = uow.get(ids.commitment_id(c.commitment), Commitment)
         if existing is not None:
-            if existing.same_as(c["member"], c["meeting"], c["due_on"], c["text"]):
+            if existing.same_as(c.member, c.meeting, c.due_on, c.text):
                 return False
-            raise DomainError(f"commitment '{c['commitment']}' already exists with other details", "commitment")
-        meeting = self._meeting(uow, c["meeting"])
-        uow.add(Commitment.make(commitment=c["commitment"], member=c["member"], meeting=meeting, due_on=c["due_on"], text=c["text"]))
+            raise DomainError(f"commitment '{c.commitment}' already exists with other details", "commitment")
+        meeting = self._meeting(uow, c.meeting)
+        uow.add(Commitment.make(commitment=c.commitment, member=c.member, meeting=meeting, due_on=c.due_on, text=c.text))
         return True
 
-    def _follow_up(self, uow: UnitOfWork, c: Command) -> bool:
-        commitment = self._commitment(uow, c["commitment"])
-        meeting = self._meeting(uow, c["meeting"])
-        return commitment.follow_up(meeting, c["outcome"], c["new_due_on"], c["note"])
+    @_handle.register
+    def _follow_up(self, c: FollowUp, uow: UnitOfWork) -> bool:
+        commitment = self._commitment(uow, c.commitment)
+        meeting = self._meeting(uow, c.meeting)
+        return commitment.follow_up(meeting, c.outcome, c.new_due_on, c.note)
 
-    def _rate_meeting(self, uow: UnitOfWork, c: Command) -> bool:
-        return self._meeting(uow, c["meeting"]).rate(c["member"], c["score"])
+    @_handle.register
+    def _rate_meeting(self, c: RateMeeting, uow: UnitOfWork) -> bool:
+        return self._meeting(uow, c.meeting).rate(c.member, c.score)
 
-    def _correct_attendance(self, uow: UnitOfWork, c: Command) -> bool:
-        return self._meeting(uow, c["meeting"]).correct_attendance(c["member"], c["status"])
-
-    HANDLERS: dict[str, Callable[[Any, UnitOfWork, Command], bool]] = {
-        "form_group": _form_group,
-        "register_member": _register_member,
-        "join_group": _join_group,
-        "leave_group": _leave_group,
-        "assign_facilitator": _assign_facilitator,
-        "sign_confidentiality": _sign_confidentiality,
-        "hold_meeting": _hold_meeting,
-        "make_commitment": _make_commitment,
-        "follow_up": _follow_up,
-        "rate_meeting": _rate_meeting,
-        "correct_attendance": _correct_attendance,
-    }
+    @_handle.register
+    def _correct_attendance(self, c: CorrectAttendance, uow: UnitOfWork) -> bool:
+        return self._meeting(uow, c.meeting).correct_attendance(c.member, c.status)
 
     # -- erasure ---------------------------------------------------------------------------------
     def erase_member(self, ref: str, requested_by: str) -> bool:
@@ -413,3 +421,13 @@ class PeerPulse(Application):
 
     def event_count(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+
+@contextmanager
+def open_application(settings: Settings | None = None) -> Iterator[PeerPulse]:
+    """The only way in: an application on the configured store, closed on the way out."""
+    app = PeerPulse.open(settings or Settings.from_env())
+    try:
+        yield app
+    finally:
+        app.close()

@@ -1,47 +1,51 @@
-"""The commands of IMPORT.md: parsing a JSONL line into a checked command, field by field.
+"""The commands: what a person (or a file, or a meeting export) asks the domain to record.
 
-This is the edge of the domain: types, formats and allowed values are checked here, so the
-aggregates only see well-formed values and can concentrate on the rules that need state.
+One frozen dataclass per command type. A command checks its own fields when it is made, so whoever
+builds one (the JSONL reader, a meeting export, a browser form) gets the same checks and the same
+messages, and the aggregates only ever see well-formed values: types, formats and allowed values are
+checked here; the rules that need state are the aggregates'.
+
+The JSONL format (docs/import-format.md) is these classes: `type` names the class, the other keys its
+fields. `parse_command` turns one decoded JSON object into a command, naming the line and the field
+of anything wrong.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import MISSING, Field, dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
+from uuid import UUID
 
-from domain import model
-from domain.errors import CommandError
-from domain.ids import is_external_id
+from domain import ids, model
+from domain.errors import CommandError, DomainError
 
 MAX_TEXT = 5000
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass(frozen=True)
-class Command:
-    type: str
-    fields: dict[str, Any]
-    line: int = 0
-
-    def __getitem__(self, name: str) -> Any:
-        return self.fields.get(name)
-
-
 class Invalid(ValueError):
     """A field's value is not acceptable; the message says why (never repeats the value)."""
+
+
+class InvalidField(DomainError):
+    """A command was made with a field that breaks its format: which field, and why."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(reason, field)
+        self.reason = reason
 
 
 Check = Callable[[Any], Any]
 
 
+# -- the checks a field can have -------------------------------------------------------------------
 def external_id(value: Any) -> str:
-    if not is_external_id(value):
+    if not ids.is_external_id(value):
         raise Invalid("must be an id of 1-64 characters from A-Z a-z 0-9 . _ -")
     return value
 
@@ -102,7 +106,7 @@ def mapping_of(check_value: Check, what: str) -> Check:
             try:
                 out[external_id(member)] = check_value(item)
             except Invalid as e:
-                raise Invalid(f"entry for '{member if is_external_id(member) else '?'}' {e}") from None
+                raise Invalid(f"entry for '{member if ids.is_external_id(member) else '?'}' {e}") from None
         return out
 
     return check
@@ -117,89 +121,187 @@ def member_list(value: Any) -> list[str]:
     return members
 
 
-# type -> (required fields, optional fields)
-SCHEMAS: dict[str, tuple[dict[str, Check], dict[str, Check]]] = {
-    "form_group": (
-        {"group": external_id, "name": text, "cadence": one_of(model.CADENCES), "formed_on": iso_date},
-        {"purpose": text},
-    ),
-    "register_member": (
-        {"member": external_id, "name": text, "email": email},
-        {"company": text, "title": text},
-    ),
-    "join_group": ({"group": external_id, "member": external_id, "joined_on": iso_date}, {}),
-    "leave_group": (
-        {"group": external_id, "member": external_id, "left_on": iso_date, "reason": one_of(model.LEAVE_REASONS)},
-        {},
-    ),
-    "assign_facilitator": ({"group": external_id, "member": external_id, "assigned_on": iso_date}, {}),
-    "sign_confidentiality": ({"group": external_id, "member": external_id, "signed_on": iso_date}, {}),
-    "hold_meeting": (
-        {"group": external_id, "meeting": external_id, "held_on": iso_date, "topic": one_of(model.TOPICS)},
-        {
-            "format": one_of(model.FORMATS),
-            "attendance": mapping_of(one_of(model.ATTENDANCE_STATUSES), "an attendance status"),
-            "speaking_seconds": mapping_of(seconds, "seconds"),
-            "presenters": member_list,
-            "guest_speaker": text,
-        },
-    ),
-    "make_commitment": (
-        {"commitment": external_id, "member": external_id, "meeting": external_id, "text": text, "due_on": iso_date},
-        {},
-    ),
-    "follow_up": (
-        {"commitment": external_id, "meeting": external_id, "outcome": one_of(model.OUTCOMES)},
-        {"new_due_on": iso_date, "note": text},
-    ),
-    "rate_meeting": ({"meeting": external_id, "member": external_id, "score": score}, {}),
-    "correct_attendance": (
-        {"meeting": external_id, "member": external_id, "status": one_of(model.ATTENDANCE_STATUSES)},
-        {},
-    ),
-}
+def required(check: Check) -> Any:
+    return field(metadata={"check": check})
 
 
+def optional(check: Check) -> Any:
+    return field(default=None, metadata={"check": check})
+
+
+# -- the commands ----------------------------------------------------------------------------------
+COMMANDS: dict[str, type[Command]] = {}  # the JSONL `type` -> its class, in the order declared
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """Base of every command. `line` says where it came from (a file's line; 0 when made in memory)."""
+
+    type: ClassVar[str]
+    line: int = field(default=0, compare=False)
+
+    def __init_subclass__(cls, type: str, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        cls.type = type
+        COMMANDS[type] = cls
+
+    def __post_init__(self) -> None:
+        for name, check, is_required in _checked_fields(type(self)):
+            value = getattr(self, name)
+            if value is None:
+                if is_required:
+                    raise InvalidField(name, f"is required for {self.type}")
+                continue
+            try:
+                object.__setattr__(self, name, check(value))
+            except Invalid as e:
+                raise InvalidField(name, str(e)) from None
+
+    def creates(self) -> UUID | None:
+        """The aggregate this command would create, if any (most of a batch's are new)."""
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The command as a JSONL line says it: its type and the fields that are given."""
+        given = {name: getattr(self, name) for name, _, _ in _checked_fields(type(self))}
+        return {"type": self.type, **{name: value for name, value in given.items() if value is not None}}
+
+
+_CHECKED: dict[type, tuple[tuple[str, Check, bool], ...]] = {}
+
+
+def _checked_fields(cls: type[Command]) -> tuple[tuple[str, Check, bool], ...]:
+    """(name, check, required) of each field, required ones first, as declared."""
+    found = _CHECKED.get(cls)
+    if found is None:
+        declared = [f for f in fields(cls) if "check" in f.metadata]
+        found = _CHECKED[cls] = tuple((f.name, f.metadata["check"], _is_required(f)) for f in declared)
+    return found
+
+
+def _is_required(f: Field) -> bool:
+    return f.default is MISSING and f.default_factory is MISSING
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormGroup(Command, type="form_group"):
+    group: str = required(external_id)
+    name: str = required(text)
+    cadence: str = required(one_of(model.CADENCES))
+    formed_on: str = required(iso_date)
+    purpose: str | None = optional(text)
+
+    def creates(self) -> UUID:
+        return ids.group_id(self.group)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterMember(Command, type="register_member"):
+    member: str = required(external_id)
+    name: str = required(text)
+    email: str = required(email)
+    company: str | None = optional(text)
+    title: str | None = optional(text)
+
+    def creates(self) -> UUID:
+        return ids.person_id(self.member)
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoinGroup(Command, type="join_group"):
+    group: str = required(external_id)
+    member: str = required(external_id)
+    joined_on: str = required(iso_date)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeaveGroup(Command, type="leave_group"):
+    group: str = required(external_id)
+    member: str = required(external_id)
+    left_on: str = required(iso_date)
+    reason: str = required(one_of(model.LEAVE_REASONS))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignFacilitator(Command, type="assign_facilitator"):
+    group: str = required(external_id)
+    member: str = required(external_id)
+    assigned_on: str = required(iso_date)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignConfidentiality(Command, type="sign_confidentiality"):
+    group: str = required(external_id)
+    member: str = required(external_id)
+    signed_on: str = required(iso_date)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldMeeting(Command, type="hold_meeting"):
+    group: str = required(external_id)
+    meeting: str = required(external_id)
+    held_on: str = required(iso_date)
+    topic: str = required(one_of(model.TOPICS))
+    format: str | None = optional(one_of(model.FORMATS))
+    attendance: dict[str, str] | None = optional(mapping_of(one_of(model.ATTENDANCE_STATUSES), "an attendance status"))
+    speaking_seconds: dict[str, float] | None = optional(mapping_of(seconds, "seconds"))
+    presenters: list[str] | None = optional(member_list)
+    guest_speaker: str | None = optional(text)
+
+    def creates(self) -> UUID:
+        return ids.meeting_id(self.meeting)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MakeCommitment(Command, type="make_commitment"):
+    commitment: str = required(external_id)
+    member: str = required(external_id)
+    meeting: str = required(external_id)
+    text: str = required(text)
+    due_on: str = required(iso_date)
+
+    def creates(self) -> UUID:
+        return ids.commitment_id(self.commitment)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUp(Command, type="follow_up"):
+    commitment: str = required(external_id)
+    meeting: str = required(external_id)
+    outcome: str = required(one_of(model.OUTCOMES))
+    new_due_on: str | None = optional(iso_date)
+    note: str | None = optional(text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateMeeting(Command, type="rate_meeting"):
+    meeting: str = required(external_id)
+    member: str = required(external_id)
+    score: int = required(score)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectAttendance(Command, type="correct_attendance"):
+    meeting: str = required(external_id)
+    member: str = required(external_id)
+    status: str = required(one_of(model.ATTENDANCE_STATUSES))
+
+
+# -- from decoded JSON -----------------------------------------------------------------------------
 def parse_command(obj: Any, line: int, source: str) -> Command:
-    """Check one command object against its schema; raise CommandError naming the line and field."""
+    """One command from a decoded JSON object; raise CommandError naming the line and field."""
     if not isinstance(obj, dict):
         raise CommandError(source, line, None, "each line must be a JSON object")
     kind = obj.get("type")
-    if kind not in SCHEMAS:
-        reason = "is missing" if kind is None else f"must be one of {', '.join(SCHEMAS)}"
+    cls = COMMANDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        reason = "is missing" if kind is None else f"must be one of {', '.join(COMMANDS)}"
         raise CommandError(source, line, "type", reason)
-    required, optional = SCHEMAS[kind]
-    fields: dict[str, Any] = {}
+    names = {name for name, _, _ in _checked_fields(cls)}
     for name in obj:
-        if name != "type" and name not in required and name not in optional:
+        if name != "type" and name not in names:
             raise CommandError(source, line, name, f"is not a field of {kind}")
-    for name, check in required.items():
-        if name not in obj or obj[name] is None:
-            raise CommandError(source, line, name, f"is required for {kind}")
-        try:
-            fields[name] = check(obj[name])
-        except Invalid as e:
-            raise CommandError(source, line, name, str(e)) from None
-    for name, check in optional.items():
-        value = obj.get(name)
-        if value is None:
-            fields[name] = None
-            continue
-        try:
-            fields[name] = check(value)
-        except Invalid as e:
-            raise CommandError(source, line, name, str(e)) from None
-    return Command(kind, fields, line)
-
-
-def parse_lines(lines: Iterable[str], source: str) -> Iterator[Command]:
-    """Commands from JSONL text; blank lines and lines starting with '#' are skipped."""
-    for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        try:
-            obj = json.loads(stripped)
-        except json.JSONDecodeError as e:
-            raise CommandError(source, number, None, f"is not valid JSON ({e.msg} at column {e.colno})") from None
-        yield parse_command(obj, number, source)
+    try:
+        return cls(line=line, **{name: obj.get(name) for name in names})
+    except InvalidField as e:
+        raise CommandError(source, line, e.field, e.reason) from None

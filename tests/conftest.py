@@ -65,11 +65,11 @@ def env_for(settings: Settings) -> dict[str, str]:
 def build_warehouse(settings: Settings, as_of):
     """Project the store into a fresh warehouse and build every model as of `as_of`: the pipeline's
     steps without Dagster, for tests of the figures. Returns the open DuckDB connection."""
-    from pipelines.event_source import EventSource
+    from domain.store.log import EventLog
     from pipelines.projection import catch_up
     from warehouse import db
 
-    source = EventSource(settings)
+    source = EventLog(settings)
     try:
         con = db.connect(settings.warehouse_path)
         catch_up(con, source)

@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from domain.config import Settings
+from warehouse import facts
 
 HERE = Path(__file__).resolve().parent
 
@@ -88,12 +89,12 @@ def model_sql(name: str) -> str:
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """The pipeline's read-write connection to its warehouse file, schema applied."""
+    """The pipeline's read-write connection to its warehouse file, its fact tables created."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     # Fewer, larger checkpoints while pages stream in; a crash replays the WAL, so nothing is at risk.
     con.execute("SET checkpoint_threshold = '1GB'")
-    con.execute((HERE / "schema.sql").read_text())
+    con.execute(facts.DDL)
     return con
 
 

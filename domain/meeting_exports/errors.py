@@ -37,7 +37,7 @@ class AmbiguousMatchError(ExportFormatError):
 
 
 class MeetingRejectedError(PeerPulseError):
-    """The export was read, but the domain refused the meeting it amounts to (IMPORT.md rules)."""
+    """The export was read, but the domain refused the meeting it amounts to (its rules are in docs/import-format.md)."""
 
     def __init__(self, path: Path | str, field: str | None, reason: str):
         what = f"field '{field}': " if field else ""

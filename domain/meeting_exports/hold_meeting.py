@@ -5,8 +5,8 @@ Attendance: a roster member found in the report is `present`, or `late` when the
 when the report gives none); roster members not found are `absent`. Several participants may be one
 member (a laptop and a phone): the earliest join counts.
 
-Airtime, when a transcript is given: each member's seconds are the sum of their cues, rounded to a
-tenth of a second; attendees who never spoke get 0, so the command states it rather than implies it.
+Airtime, when a transcript is given: each member's seconds are the sum of their cues, to the
+millisecond the transcript gives (rounding is for display only); attendees who never spoke get 0, so the command states it rather than implies it.
 A transcript speaker is matched through the report first (a speaker labelled as a participant is
 whoever that participant is, so an email match carries over), then by name and aliases. A roster
 member heard in the transcript but missing from the report did attend (someone dialling in by phone
@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
-
+from domain.commands import HoldMeeting
 from domain.meeting_exports.errors import AmbiguousMatchError
 from domain.meeting_exports.export import MeetingExport
 from domain.meeting_exports.matching import Aliases, Match, Roster, RosterMember
@@ -41,7 +40,7 @@ class Unmatched:
 
 @dataclass(frozen=True)
 class MeetingImport:
-    command: dict[str, Any]
+    command: HoldMeeting
     matched_by: dict[str, str]  # member -> "email" | "name" | "alias" | "transcript"
     seconds_after_start: dict[str, int]  # member -> seconds from the meeting's start to their first join
     not_on_roster: tuple[Unmatched, ...] = ()  # participants in the report
@@ -54,11 +53,11 @@ class MeetingImport:
 
     @property
     def attendance(self) -> dict[str, str]:
-        return self.command["attendance"]
+        return self.command.attendance or {}
 
     @property
     def speaking_seconds(self) -> dict[str, float] | None:
-        return self.command.get("speaking_seconds")
+        return self.command.speaking_seconds
 
 
 def draft_hold_meeting(
@@ -81,15 +80,7 @@ def draft_hold_meeting(
         attendance[member] = "late" if late else "present"
         if start is not None and first_join is not None:
             seconds_after_start[member] = round((first_join - start).total_seconds())
-    command: dict[str, Any] = {
-        "type": "hold_meeting",
-        "group": group,
-        "meeting": meeting,
-        "held_on": held_on,
-        "topic": topic,
-        "format": "virtual",
-        "attendance": attendance,
-    }
+    command = HoldMeeting(group=group, meeting=meeting, held_on=held_on, topic=topic, format="virtual", attendance=attendance)
     drafted = MeetingImport(command, found.matched_by, seconds_after_start, found.not_on_roster, started_at=start)
     return drafted if export.transcript is None else _with_airtime(drafted, export, found.member_of, members)
 
@@ -138,13 +129,13 @@ def _with_airtime(
             attendance[match.member] = "present"
             matched_by[match.member] = "transcript"
             heard.append(match.member)
-    command = {
-        **drafted.command,
-        "attendance": attendance,
-        "speaking_seconds": {
+    command = replace(
+        drafted.command,
+        attendance=attendance,
+        speaking_seconds={
             member: _seconds(spoken_ms.get(member, 0)) for member, status in attendance.items() if status != "absent"
         },
-    }
+    )
     return replace(
         drafted,
         command=command,
@@ -181,4 +172,4 @@ def _earliest(*moments: datetime | None) -> datetime | None:
 
 
 def _seconds(ms: int) -> float:
-    return round(ms / 1000, 1)
+    return ms / 1000

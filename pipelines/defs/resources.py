@@ -10,7 +10,7 @@ import duckdb
 
 from domain.clock import today
 from domain.config import Settings
-from pipelines.event_source import EventSource
+from domain.store.log import EventLog
 from warehouse import db
 
 
@@ -35,12 +35,12 @@ class Warehouse(dg.ConfigurableResource):
             con.close()
 
     @contextmanager
-    def event_source(self) -> Iterator[EventSource]:
-        source = EventSource(self.settings)
+    def event_log(self) -> Iterator[EventLog]:
+        log = EventLog(self.settings)
         try:
-            yield source
+            yield log
         finally:
-            source.close()
+            log.close()
 
 
 @dg.definitions

@@ -27,11 +27,11 @@ REBUILD = """
 import json, resource, sys, time
 from datetime import date
 from domain.config import Settings
-from pipelines.event_source import EventSource
+from domain.store.log import EventLog
 from pipelines.projection import catch_up
 from warehouse import db
 settings = Settings.from_env()
-source = EventSource(settings)
+source = EventLog(settings)
 con = db.connect(settings.warehouse_path)
 t0 = time.perf_counter(); result = catch_up(con, source); t1 = time.perf_counter()
 db.build_all(con, date.fromisoformat(sys.argv[1])); t2 = time.perf_counter()
@@ -43,8 +43,8 @@ print(json.dumps({"events": result.events, "catch_up": t1 - t0, "models": t2 - t
 RAW_READ = """
 import json, sys, time
 from domain.config import Settings
-from pipelines.event_source import EventSource, bulk_decoding
-source = EventSource(Settings.from_env())
+from domain.store.log import EventLog, bulk_decoding
+source = EventLog(Settings.from_env())
 t0 = time.perf_counter(); n = 0
 with bulk_decoding():  # the same garbage-collector policy as the catch-up: a fair baseline
     for page in source.pages(after=0, up_to=source.max_position()):

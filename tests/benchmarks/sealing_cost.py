@@ -26,9 +26,9 @@ def without_sealing(home: Path) -> int:
     from eventsourcing.cryptography import AESCipher
     from eventsourcing.utils import Environment
 
-    from domain import keys
+    from domain.store import keys
     from domain.config import Settings
-    from domain.member_keys import MemberKeys
+    from domain.store.member_keys import MemberKeys
     from domain.model import PERSONAL_FIELDS
 
     settings = Settings(home=home)

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from domain.config import Settings, open_application
+from domain.application import open_application
+from domain.config import Settings
 from tests.conftest import PEERPULSE, env_for
 from tests.integration.test_application import EXAMPLE, write_jsonl
 

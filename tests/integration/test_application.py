@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from domain.application import PeerPulse
-from domain.config import Settings, open_application
+from domain.application import open_application
+from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError
-from domain.importer import import_file
+from domain.jsonl import import_file
 
 EXAMPLE = [
     {"type": "form_group", "group": "north", "name": "North Forum", "cadence": "monthly", "formed_on": "2025-01-06"},
@@ -141,7 +142,7 @@ def test_key_is_created_owner_only_and_a_missing_or_wrong_key_is_refused(tmp_pat
             pass
     assert not settings.key_path.exists(), "a missing key must never be silently replaced"
 
-    from domain.keys import new_key
+    from domain.store.keys import new_key
 
     with pytest.raises(ConfigurationError, match="does not open the event store"):
         with open_application(Settings(home=settings.home, store_key=new_key())):

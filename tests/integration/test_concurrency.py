@@ -6,7 +6,8 @@ import multiprocessing
 from collections import Counter
 
 from domain.commands import parse_command
-from domain.config import Settings, open_application
+from domain.application import open_application
+from domain.config import Settings
 
 WRITERS = 4
 BATCHES = 6

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from domain.config import Settings, open_application
+from domain.application import open_application
+from domain.config import Settings
 from domain.model import ERASED_MEMBER
 from tests.conftest import PEERPULSE, env_for
 

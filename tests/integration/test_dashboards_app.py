@@ -22,7 +22,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboards import formatting as fmt
-from domain.config import Settings, open_application
+from domain.application import open_application
+from domain.config import Settings
 from tests.conftest import REPO, build_warehouse
 from warehouse import db
 
@@ -91,7 +92,7 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def seed_and_publish(home: Path, groups: int = 4, months: int = 12, seed: int = 9) -> Settings:
-    from domain.seeding import seed_programme
+    from entrypoints.seeding import seed_programme
 
     settings = Settings(home=home)
     seed_programme(groups=groups, months=months, seed=seed, until=AS_OF)

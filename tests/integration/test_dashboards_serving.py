@@ -56,7 +56,7 @@ class Publisher(threading.Thread):
 
 
 def people_of(settings: Settings) -> tuple[str, str]:
-    from domain.config import open_application
+    from domain.application import open_application
 
     con = db.connect(settings.warehouse_path)
     try:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.config import Settings, open_application
-from domain.importer import import_file
+from domain.application import open_application
+from domain.config import Settings
+from domain.jsonl import import_file
 from tests.conftest import build_warehouse
 
 

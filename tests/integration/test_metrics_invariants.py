@@ -14,8 +14,9 @@ import pytest
 from lifelines import KaplanMeierFitter
 
 from domain import ids
-from domain.config import Settings, open_application
-from domain.importer import apply_jsonl_lines, to_jsonl
+from domain.application import open_application
+from domain.config import Settings
+from domain.jsonl import commands_from
 from domain.seed import generate_programme
 from tests.conftest import build_warehouse
 from tests.integration.test_metrics import rows
@@ -50,7 +51,7 @@ def seeded(tmp_path_factory) -> Settings:
     settings = Settings(home=tmp_path_factory.mktemp("seeded") / "home")
     with open_application(settings) as app:
         for number, batch in enumerate(generate_programme(groups=8, months=18, seed=11, until=UNTIL), start=1):
-            apply_jsonl_lines(app, to_jsonl(batch), f"seed batch {number}")
+            app.apply_commands(commands_from(batch, f"seed batch {number}"), f"seed batch {number}")
     return settings
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from domain.config import open_application
-from domain.importer import import_file
+from domain.application import open_application
+from domain.jsonl import import_file
 from tests.conftest import build_warehouse
 from tests.integration.test_application import EXAMPLE, write_jsonl
 

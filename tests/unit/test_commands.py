@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.commands import parse_lines
+from domain.jsonl import parse_lines
 from domain.errors import CommandError
 
 
@@ -18,7 +18,7 @@ def error_of(*lines) -> CommandError:
 
 def test_blank_lines_and_comments_are_skipped_and_line_numbers_kept():
     commands = parse("", "# a comment", '{"type":"rate_meeting","meeting":"m1","member":"ana","score":7}')
-    assert [(c.type, c.line, c["score"]) for c in commands] == [("rate_meeting", 3, 7)]
+    assert [(c.type, c.line, c.score) for c in commands] == [("rate_meeting", 3, 7)]
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,7 @@ def test_names_and_texts_only_for_who_may_see_them(monkeypatch):
 
 # -- peerpulse serve -----------------------------------------------------------------------------
 def test_serve_listens_on_loopback_by_default_with_usage_statistics_off():
-    from dashboards import cli
+    from entrypoints import serving as cli
 
     parser = argparse.ArgumentParser()
     cli.add_parsers(parser.add_subparsers())
@@ -163,7 +163,7 @@ def test_serve_listens_on_loopback_by_default_with_usage_statistics_off():
 
 
 def test_the_demo_sign_in_runs_only_on_loopback(monkeypatch):
-    from dashboards import cli
+    from entrypoints import serving as cli
 
     with pytest.raises(ConfigurationError, match="127.0.0.1"):
         cli.serve(host="0.0.0.0", port=8600, demo=True)

@@ -14,8 +14,8 @@ catch_up_job = dg.define_asset_job("catch_up", selection=dg.AssetSelection.asset
            description="Runs the catch-up when the event log has grown past the cursor.")
 def new_events(context: dg.SensorEvaluationContext, warehouse: Warehouse):
     seen = int(context.cursor or 0)
-    with warehouse.event_source() as source:
-        newest = source.max_position()
+    with warehouse.event_log() as log:
+        newest = log.max_position()
     if newest <= seen:
         return dg.SkipReason(f"no new events after position {seen}")
     context.update_cursor(str(newest))

@@ -4,18 +4,16 @@
   module moves. Here every event is stored under its domain name (`MemberJoined`), fixed forever, and
   resolved back through a registry.
 - Encryption at rest, in two layers: each member's personal fields are sealed with that member's own
-  key (domain.member_keys; destroying it erases them), then the whole event is encrypted with the
+  key (domain.store.member_keys; destroying it erases them), then the whole event is encrypted with the
   store key by the library's AES-GCM cipher. Ids, dates, statuses and figures are only under the
   store key, so the pipeline reads them without ever touching a member's key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import AggregateRecorder, Mapper, StoredEvent
+from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import register_topic
 
 from domain.model import PERSONAL_FIELDS, event_classes
@@ -28,7 +26,7 @@ for _name, _cls in event_classes().items():
 class PeerPulseMapper(Mapper):
     """The library's mapper with stable topics and per-member sealing of personal fields."""
 
-    member_keys: Any = None  # domain.member_keys.MemberKeys, set when the application opens
+    member_keys: Any = None  # domain.store.member_keys.MemberKeys, set when the application opens
 
     def to_stored_event(self, domain_event) -> StoredEvent:  # type: ignore[override]
         topic = TOPIC_BY_CLASS[type(domain_event)]
@@ -62,37 +60,3 @@ class PeerPulseMapper(Mapper):
                 state[field] = self.member_keys.open(state["member"], field, state.get(field))
         return domain_event
 
-
-def existing_streams(recorder: AggregateRecorder, candidates: Iterable[UUID], chunk: int = 500) -> set[UUID]:
-    """Which of these aggregates have events, in a few queries instead of one per aggregate.
-
-    A batch that creates thousands of aggregates would otherwise ask the store about each one in turn
-    just to learn that it does not exist yet.
-    """
-    from eventsourcing.postgres import PostgresAggregateRecorder
-    from eventsourcing.sqlite import SQLiteAggregateRecorder
-
-    ids = list(dict.fromkeys(candidates))
-    found: set[UUID] = set()
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        if isinstance(recorder, SQLiteAggregateRecorder):
-            marks = ",".join("?" * len(part))
-            with recorder.datastore.transaction(commit=False) as cursor:
-                cursor.execute(
-                    f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} WHERE originator_id IN ({marks})",
-                    [u.hex for u in part],
-                )
-                found.update(UUID(row[0]) for row in cursor.fetchall())
-        elif isinstance(recorder, PostgresAggregateRecorder):
-            from psycopg.sql import SQL, Identifier
-
-            statement = SQL("SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)").format(
-                schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name)
-            )
-            with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
-                cursor.execute(statement, [part])
-                found.update(row["originator_id"] for row in cursor.fetchall())
-        else:  # an unknown store: say everything may exist, so each is looked up on its own
-            return set(ids)
-    return found

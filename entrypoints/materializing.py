@@ -7,8 +7,9 @@ import os
 import time
 from datetime import date
 
-from domain.cli import date_argument
+from domain.config import Settings
 from domain.errors import PeerPulseError
+from entrypoints.arguments import date_argument
 
 
 class MaterializeError(PeerPulseError):
@@ -32,8 +33,6 @@ def run_materialize(as_of: date | None):
 
 
 def materialize_and_report(as_of: date | None) -> int:
-    from domain.config import Settings
-
     started = time.perf_counter()
     result = run_materialize(as_of)
     elapsed = time.perf_counter() - started

@@ -12,8 +12,10 @@ import argparse
 import getpass
 import sys
 
-from domain.config import Settings, open_application
+from domain.application import open_application
+from domain.config import Settings
 from domain.errors import PeerPulseError
+from entrypoints.materializing import materialize_and_report
 
 
 def cmd_erase_member(args: argparse.Namespace) -> int:
@@ -34,8 +36,6 @@ def cmd_erase_member(args: argparse.Namespace) -> int:
 
 def rebuild_warehouse(settings: Settings) -> None:
     """Throw the warehouse away and build it again from the event log, into new files."""
-    from pipelines.cli import materialize_and_report
-
     for path in (settings.warehouse_path, settings.warehouse_path.with_name(settings.warehouse_path.name + ".wal")):
         path.unlink(missing_ok=True)
     try:

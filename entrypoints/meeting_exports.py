@@ -1,7 +1,7 @@
 """`peerpulse import-zoom` and `peerpulse import-teams`: a meeting from the files its tool exported.
 
 Every file is read and every person matched before the store is touched, so a bad file stores
-nothing. The meeting is then recorded as one `hold_meeting` through the JSONL import path, which
+nothing. The meeting is then recorded as one `hold_meeting` command through the application, which
 skips it when the same meeting is already recorded with the same details.
 
 What is printed names people: it is meant for the facilitator running the command, to check the
@@ -15,13 +15,17 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from domain.ids import is_external_id
+from domain.application import open_application
+from domain.commands import InvalidField
+from domain.errors import CommandError
 from domain.meeting_exports import teams, zoom
+from domain.meeting_exports.errors import MeetingRejectedError
 from domain.meeting_exports.export import MeetingExport
 from domain.meeting_exports.hold_meeting import MeetingImport, Unmatched, draft_hold_meeting
 from domain.meeting_exports.matching import Aliases, read_aliases
 from domain.meeting_exports.vtt import read_transcript
 from domain.model import TOPICS
+from entrypoints.arguments import date_argument, external_id
 
 ReadReport = Callable[[Path], MeetingExport]
 
@@ -55,9 +59,9 @@ def import_teams(args: argparse.Namespace) -> int:
 
 
 def _add_arguments(parser: argparse.ArgumentParser, report: str) -> None:
-    parser.add_argument("--group", required=True, type=_external_id, help="the group's id")
-    parser.add_argument("--meeting", required=True, type=_external_id, help="an id for this meeting")
-    parser.add_argument("--held-on", required=True, type=_iso_date, metavar="YYYY-MM-DD")
+    parser.add_argument("--group", required=True, type=external_id, help="the group's id")
+    parser.add_argument("--meeting", required=True, type=external_id, help="an id for this meeting")
+    parser.add_argument("--held-on", required=True, type=date_argument, metavar="YYYY-MM-DD")
     parser.add_argument("--topic", required=True, choices=TOPICS, metavar="TOPIC", help=", ".join(TOPICS))
     parser.add_argument(
         "--aliases", type=Path, metavar="FILE", help="CSV of 'alias,member' lines for names no rule can match"
@@ -68,26 +72,25 @@ def _add_arguments(parser: argparse.ArgumentParser, report: str) -> None:
 
 
 def _import(args: argparse.Namespace, read_report: ReadReport) -> int:
-    from domain.config import open_application
-    from domain.errors import CommandError
-    from domain.importer import apply_jsonl_lines, to_jsonl
-    from domain.meeting_exports.errors import MeetingRejectedError
-
     export = read_report(args.report)
     if args.transcript:
         export = export.with_transcript(read_transcript(args.transcript))
     aliases = read_aliases(args.aliases) if args.aliases else Aliases.none()
     with open_application() as app:
-        roster = app.roster(group=args.group, held_on=args.held_on)
-        draft = draft_hold_meeting(
-            export, roster, aliases, group=args.group, meeting=args.meeting, held_on=args.held_on, topic=args.topic
-        )
+        held_on = args.held_on.isoformat()
+        roster = app.roster(group=args.group, held_on=held_on)
+        try:
+            draft = draft_hold_meeting(
+                export, roster, aliases, group=args.group, meeting=args.meeting, held_on=held_on, topic=args.topic
+            )
+        except InvalidField as e:
+            raise MeetingRejectedError(args.report, e.field, e.reason) from None
         print("\n".join(describe(export, draft)))
         if args.dry_run:
             print("Dry run: nothing was stored.")
             return 0
         try:
-            summary = apply_jsonl_lines(app, to_jsonl([draft.command]), f"{export.tool} export {args.report}")
+            summary = app.apply_commands([draft.command], f"{export.tool} export {args.report}")
         except CommandError as e:
             raise MeetingRejectedError(args.report, e.field, e.reason) from None
     if summary.applied:
@@ -109,8 +112,8 @@ def describe(export: MeetingExport, draft: MeetingImport) -> list[str]:
         lines.append(f"Transcript {export.transcript.path.name}: {draft.cue_count} cues.")
     lines += [
         "",
-        f"Meeting {command['meeting']} of group {command['group']} on {command['held_on']} "
-        f"({command['topic']}, {command['format']}):",
+        f"Meeting {command.meeting} of group {command.group} on {command.held_on} "
+        f"({command.topic}, {command.format}):",
     ]
     spoken = draft.speaking_seconds
     rows = [("member", "attendance", "first join", "matched by", "seconds spoken" if spoken is not None else "")]
@@ -161,19 +164,3 @@ def _count(number: int, thing: str) -> str:
 
 def _who(person: Unmatched) -> str:
     return f"{person.name} <{', '.join(person.emails)}>" if person.emails else person.name
-
-
-def _external_id(value: str) -> str:
-    if not is_external_id(value):
-        raise argparse.ArgumentTypeError("must be an id of 1-64 characters from A-Z a-z 0-9 . _ -")
-    return value
-
-
-def _iso_date(value: str) -> str:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("must be a date written YYYY-MM-DD") from None
-    if len(value) != 10:
-        raise argparse.ArgumentTypeError("must be a date written YYYY-MM-DD")
-    return value

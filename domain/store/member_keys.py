@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.config import Settings
 from domain.errors import ConfigurationError
+from domain.store import connect_postgres
 
 SEALED = "sealed:v1:"
 
@@ -78,13 +79,6 @@ class MemberKeys:
         self._backend.tombstone(member, datetime.now(UTC).isoformat(timespec="seconds"))
         self._cache[member] = None
 
-    def is_erased(self, member: str) -> bool:
-        try:
-            self._cipher(member)
-        except MemberErased:
-            return True
-        return False
-
     def _wrap_key(self, member: str, key: bytes) -> bytes:
         nonce = os.urandom(12)
         return nonce + self._wrap.encrypt(nonce, key, f"member-key:{member}".encode())
@@ -122,7 +116,7 @@ class _SQLiteKeyFile:
     """Keys in `$PEERPULSE_HOME/keys/members.sqlite` (owner-only), with deleted bytes overwritten."""
 
     def __init__(self, settings: Settings):
-        path = settings.key_path.parent / "members.sqlite"
+        path = settings.member_keys_path
         settings.ensure_home()
         path.parent.mkdir(mode=0o700, exist_ok=True)
         if not path.exists():
@@ -176,8 +170,8 @@ class _PostgresKeyTable:
     """Keys in a `peerpulse_member_keys` table beside the events (same database and schema)."""
 
     def __init__(self, settings: Settings):
-        self._conn = settings.connect_postgres()
-        self._table = f'"{settings.postgres_schema}".peerpulse_member_keys'
+        self._conn = connect_postgres(settings)
+        self._table = f'"{settings.postgres.schema}".peerpulse_member_keys'
         self._conn.execute(
             f"CREATE TABLE IF NOT EXISTS {self._table} (member TEXT PRIMARY KEY, wrapped_key BYTEA, erased_at TEXT)"
         )

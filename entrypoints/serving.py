@@ -17,7 +17,7 @@ from pathlib import Path
 from domain.config import Settings
 from domain.errors import ConfigurationError
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[1]  # the repository: dashboards/ and .streamlit/ live here
 APP = PROJECT / "dashboards" / "app.py"
 LOOPBACK = "127.0.0.1"
 

@@ -1,0 +1,36 @@
+"""`peerpulse import`: apply JSONL files through the domain, each all or nothing."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from domain import jsonl
+from domain.application import open_application
+from entrypoints.arguments import progress_bar
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with open_application() as app:
+        for path in args.files:
+            started = time.perf_counter()
+            commands, digest = jsonl.read_file(Path(path))
+            with progress_bar(len(commands), f"importing {Path(path).name}") as bar:
+                summary = app.apply_commands(commands, str(path), file_digest=digest, progress=bar.update)
+            elapsed = time.perf_counter() - started
+            if summary.already_imported:
+                print(f"{path}: already imported; nothing new stored ({summary.commands} commands)")
+                continue
+            rate = f" ({summary.commands / elapsed:,.0f} commands/s)" if summary.commands >= 1000 else ""
+            print(
+                f"{path}: {summary.commands} commands: {summary.applied} applied, {summary.skipped} skipped "
+                f"(already recorded); {summary.events} events stored in {elapsed:.1f} s{rate}"
+            )
+    return 0
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("import", help="apply JSONL commands (docs/import-format.md), all-or-nothing per file")
+    p.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    p.set_defaults(func=cmd_import)
