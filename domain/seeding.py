@@ -18,7 +18,7 @@ from domain.application import ImportSummary
 from domain.clock import today
 from domain.config import open_application
 from domain.importer import apply_jsonl_lines, to_jsonl
-from domain.seed import generate_programme
+from synthetic import generate_programme
 
 
 def seed_programme(groups: int, months: int, seed: int, until: date | None = None, jsonl: Path | None = None) -> ImportSummary:

@@ -1,4 +1,4 @@
-"""The seed generator: deterministic, obeys every rule of IMPORT.md, and looks like a real programme.
+"""The synthetic programme: deterministic, obeys every rule of IMPORT.md, and looks like a real programme.
 
 The rules are checked by an independent replay written here with plain dicts and sets, not by the
 generator's own bookkeeping, so a slip in the generator cannot hide behind itself.
@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.seed import _group_name, generate_programme
+from synthetic import generate_programme
+from synthetic.names import group_name
 
 UNTIL = date(2025, 6, 30)
 QUARTER = timedelta(days=91)
@@ -291,7 +292,7 @@ def test_no_groups_no_batches_and_nonsense_is_refused_at_once():
 
 
 def test_group_names_are_unique_even_for_thousands_of_groups():
-    assert len({_group_name(n) for n in range(1, 5001)}) == 5000
+    assert len({group_name(n) for n in range(1, 5001)}) == 5000
 
 
 # -- realism ---------------------------------------------------------------------------------------------
