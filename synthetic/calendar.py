@@ -15,14 +15,14 @@ class Window:
     last_day: date
 
 
-def meeting_dates(cadence: str, starts: date, ends: date, rng: random.Random) -> list[date]:
-    """The group's meeting days from `starts` to `ends`: a fixed weekday, skipping the year-end holidays
-    and, for some groups, August."""
+def meeting_dates(starts: date, ends: date, rng: random.Random, weeks_apart: int, months_apart: int) -> list[date]:
+    """The group's meeting days from `starts` to `ends`: a fixed weekday every `weeks_apart` weeks, or the
+    nth weekday every `months_apart` months, skipping the year-end holidays and, for some groups, August."""
     weekday = rng.randint(0, 4)
     summer_break = rng.random() < 0.3
     dates = []
-    if cadence in ("weekly", "biweekly"):
-        step = 7 if cadence == "weekly" else 14
+    if weeks_apart:
+        step = 7 * weeks_apart
         day = starts + timedelta(days=(weekday - starts.weekday()) % 7)
         while day <= ends:
             holiday = (day.month == 12 and day.day >= 22) or (day.month == 1 and day.day <= 3)
@@ -31,7 +31,6 @@ def meeting_dates(cadence: str, starts: date, ends: date, rng: random.Random) ->
             day += timedelta(days=step)
         return dates
     nth = rng.randint(1, 3)
-    step = 1 if cadence == "monthly" else 3
     year, month = starts.year, starts.month
     while True:
         day = _nth_weekday(year, month, weekday, nth)
@@ -41,7 +40,7 @@ def meeting_dates(cadence: str, starts: date, ends: date, rng: random.Random) ->
             return dates
         if day >= starts and not (summer_break and month == 8):
             dates.append(day)
-        year, month = divmod(year * 12 + month - 1 + step, 12)
+        year, month = divmod(year * 12 + month - 1 + months_apart, 12)
         month += 1
 
 

@@ -10,22 +10,47 @@ accepts line by line.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from domain.model import ATTENDANCE_STATUSES, ATTENDED, CADENCES, TOPICS
 from synthetic.calendar import DAY, Window, day_between, meeting_dates
 from synthetic.meeting import airtime, choose_presenters, follow_up_outcome, turn_up
 from synthetic.members import Commitment, Member, plan_dips, through_dips
 from synthetic.names import PURPOSES, group_name, invent_name, register_member
 from synthetic.texts import NOTES, commitment_text
+from synthetic.vocabulary import (ABSENT, CARRIED_FORWARD, EXCUSED, GROUP_CLOSED, IN_PERSON, LATE, PRESENT, VIRTUAL,
+                                  covering)
 
-CADENCES = {"weekly": 0.15, "biweekly": 0.20, "monthly": 0.50, "quarterly": 0.15}
-MEETING_HOURS = {"weekly": 2.5, "biweekly": 3.0, "monthly": 3.5, "quarterly": 4.0}
-# How many meetings ahead a commitment falls due: weekly groups commit to things that take a month.
-DUE_IN_MEETINGS = {"weekly": (1, 2, 2, 4), "biweekly": (1, 1, 2), "monthly": (1, 1, 1, 2), "quarterly": (1,)}
-PRESENTERS = {"weekly": (1, 2), "biweekly": (1, 2), "monthly": (2, 3), "quarterly": (2, 3)}
-TOPICS = {"strategic_planning": 20, "people_and_talent": 20, "growth": 15, "finance": 12,
-          "change_management": 10, "conflict_resolution": 8, "personal": 10, "other": 5}
-TOPIC_NAMES, TOPIC_WEIGHTS = list(TOPICS), list(TOPICS.values())
+
+@dataclass(frozen=True)
+class Rhythm:
+    """What a cadence means for a group's life."""
+
+    share: float  # of all groups
+    meeting_hours: float
+    # How many meetings ahead a commitment falls due: weekly groups commit to things that take a month.
+    due_in_meetings: tuple[int, ...]
+    presenters: tuple[int, int]  # fewest and most at a meeting
+    commits: float  # how readily a member makes a commitment at a meeting, against the other cadences
+    weeks_apart: int = 0  # meets on a fixed weekday every so many weeks,
+    months_apart: int = 0  # or on its nth weekday every so many months
+
+    def __post_init__(self) -> None:
+        if bool(self.weeks_apart) == bool(self.months_apart):
+            raise ValueError("a rhythm meets every so many weeks or every so many months, not both or neither")
+
+
+RHYTHMS = covering(CADENCES, {
+    "weekly": Rhythm(0.15, 2.5, (1, 2, 2, 4), (1, 2), commits=0.7, weeks_apart=1),
+    "biweekly": Rhythm(0.20, 3.0, (1, 1, 2), (1, 2), commits=1.0, weeks_apart=2),
+    "monthly": Rhythm(0.50, 3.5, (1, 1, 1, 2), (2, 3), commits=1.0, months_apart=1),
+    "quarterly": Rhythm(0.15, 4.0, (1,), (2, 3), commits=1.0, months_apart=3),
+})
+# Not in the domain's order: a table's order is its draw's (see synthetic.vocabulary).
+TOPIC_SHARES = covering(TOPICS, {"strategic_planning": 20, "people_and_talent": 20, "growth": 15, "finance": 12,
+                                 "change_management": 10, "conflict_resolution": 8, "personal": 10, "other": 5})
+TOPIC_NAMES, TOPIC_WEIGHTS = list(TOPIC_SHARES), list(TOPIC_SHARES.values())
 
 ROUGH_PATCH_RATE = 0.3  # per group-year: a conflict or a lost facilitator takes the whole group down a while
 GROUP_CLOSES = 0.03
@@ -33,7 +58,8 @@ MISRECORDED = 0.01  # share of attendance rows someone later corrects
 
 # A slip of the pen and what it really was: corrections only ever turn a non-attendee into an attendee or
 # swap within a side, so commitments and ratings made at the meeting stay valid after the correction.
-SLIPS = {"present": ("absent", "absent", "late"), "late": ("present",), "absent": ("excused",), "excused": ("absent",)}
+SLIPS = covering(ATTENDANCE_STATUSES,
+                 {PRESENT: (ABSENT, ABSENT, LATE), LATE: (PRESENT,), ABSENT: (EXCUSED,), EXCUSED: (ABSENT,)})
 
 
 class PeerGroup:
@@ -54,12 +80,14 @@ class PeerGroup:
 
     def _plan(self, window: Window) -> None:
         rng = self.rng
-        self.cadence = rng.choices(list(CADENCES), list(CADENCES.values()))[0]
+        self.cadence = rng.choices(list(RHYTHMS), [rhythm.share for rhythm in RHYTHMS.values()])[0]
+        self.rhythm = RHYTHMS[self.cadence]
         span = (window.last_day - window.first_day).days
         # Most groups start meeting as the window opens; the rest start part-way through it.
         starts_in = rng.randint(0, min(30, span)) if rng.random() < 0.65 else rng.randint(0, int(0.75 * span))
-        self.schedule = meeting_dates(self.cadence, window.first_day + timedelta(days=starts_in),
-                                      window.last_day + timedelta(days=400), rng)
+        self.schedule = meeting_dates(window.first_day + timedelta(days=starts_in),
+                                      window.last_day + timedelta(days=400), rng,
+                                      self.rhythm.weeks_apart, self.rhythm.months_apart)
         self.meetings = [d for d in self.schedule if d <= window.last_day]
         self.formed_on = min(self.schedule[0] - timedelta(days=rng.randint(7, 42)), window.last_day)
         self.closes = rng.random() < GROUP_CLOSES
@@ -172,7 +200,7 @@ class PeerGroup:
         closed_on = last + timedelta(days=self.rng.randint(1, 21))
         for member in self.active.values():  # their open commitments simply stay open
             self.commands.append({"type": "leave_group", "group": self.id, "member": member.id,
-                                  "left_on": closed_on.isoformat(), "reason": "group_closed"})
+                                  "left_on": closed_on.isoformat(), "reason": GROUP_CLOSED})
         self.active.clear()
 
     # -- a meeting -------------------------------------------------------------------------------------
@@ -193,16 +221,16 @@ class PeerGroup:
                 recorded[member.id] = rng.choice(SLIPS[status])
                 corrections.append((member.id, status))
         # Someone wrongly ticked absent has no airtime, commitment or rating recorded at this meeting.
-        attendees = [m for m in roster if recorded[m.id] in ("present", "late")]
-        presenters = choose_presenters(rng, index, attendees, PRESENTERS[self.cadence])
+        attendees = [m for m in roster if recorded[m.id] in ATTENDED]
+        presenters = choose_presenters(rng, index, attendees, self.rhythm.presenters)
 
         command = {"type": "hold_meeting", "group": self.id, "meeting": meeting_id,
                    "held_on": held_on.isoformat(), "topic": rng.choices(TOPIC_NAMES, TOPIC_WEIGHTS)[0]}
         if rng.random() < 0.95:
-            command["format"] = "virtual" if virtual else "in_person"
-        command["attendance"] = {m: s for m, s in recorded.items() if self.lists_absentees or s != "absent"}
+            command["format"] = VIRTUAL if virtual else IN_PERSON
+        command["attendance"] = {m: s for m, s in recorded.items() if self.lists_absentees or s != ABSENT}
         if attendees and rng.random() < self.airtime_recorded:
-            command["speaking_seconds"] = airtime(rng, MEETING_HOURS[self.cadence], attendees, engagement, presenters)
+            command["speaking_seconds"] = airtime(rng, self.rhythm.meeting_hours, attendees, engagement, presenters)
         if presenters:
             command["presenters"] = [m.id for m in presenters]
         if rng.random() < 0.08:
@@ -228,7 +256,7 @@ class PeerGroup:
                 continue
             outcome = follow_up_outcome(rng, engagement, commitment.times_carried < 2)
             command = {"type": "follow_up", "commitment": commitment.id, "meeting": meeting_id, "outcome": outcome}
-            if outcome == "carried_forward":
+            if outcome == CARRIED_FORWARD:
                 commitment.due_on = max(self._due_date(index, 1), commitment.due_on + DAY)
                 commitment.times_carried += 1
                 command["new_due_on"] = commitment.due_on.isoformat()
@@ -240,11 +268,11 @@ class PeerGroup:
 
     def _commit(self, member: Member, index: int, meeting_id: str, held_on: date, engagement: float) -> None:
         rng = self.rng
-        willing = (0.55 + 0.35 * engagement) * (0.7 if self.cadence == "weekly" else 1.0)
+        willing = (0.55 + 0.35 * engagement) * self.rhythm.commits
         if rng.random() >= willing:
             return
         self.commitments_so_far += 1
-        due_on = self._due_date(index, rng.choice(DUE_IN_MEETINGS[self.cadence]))
+        due_on = self._due_date(index, rng.choice(self.rhythm.due_in_meetings))
         commitment = Commitment(f"{self.id}-c{self.commitments_so_far:05d}", index, due_on,
                                 forgotten=rng.random() < 0.003)
         member.open_commitments.append(commitment)

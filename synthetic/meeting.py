@@ -8,15 +8,16 @@ import math
 import random
 
 from synthetic.members import Member
+from synthetic.vocabulary import ABSENT, CARRIED_FORWARD, DONE, DROPPED, EXCUSED, LATE, NOT_DONE, PARTIAL, PRESENT
 
 
 def turn_up(rng: random.Random, member: Member, engagement: float, turnout: float, virtual: bool) -> str:
     chance = turnout / (1 + math.exp(-(1.2 + 5.0 * (engagement - 0.5)))) + (0.03 if virtual else 0.0)
     if rng.random() < chance:
         late = member.lateness * (2 - engagement) * (0.5 if virtual else 1.0)
-        return "late" if rng.random() < late else "present"
+        return LATE if rng.random() < late else PRESENT
     # Engaged members send apologies; drifting ones just do not come.
-    return "excused" if rng.random() < 0.25 + 0.55 * engagement else "absent"
+    return EXCUSED if rng.random() < 0.25 + 0.55 * engagement else ABSENT
 
 
 def choose_presenters(rng: random.Random, index: int, attendees: list[Member],
@@ -66,5 +67,5 @@ def follow_up_outcome(rng: random.Random, engagement: float, may_carry: bool) ->
     carried = 0.07 + 0.06 * (1 - engagement) if may_carry else 0.0
     dropped = 0.02 + 0.12 * (1 - engagement)
     not_done = max(0.0, 1 - done - 0.17 - carried - dropped)
-    return rng.choices(("done", "partial", "carried_forward", "dropped", "not_done"),
+    return rng.choices((DONE, PARTIAL, CARRIED_FORWARD, DROPPED, NOT_DONE),
                        (done, 0.17, carried, dropped, not_done))[0]

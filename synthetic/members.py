@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from synthetic.calendar import DAY
+from synthetic.vocabulary import DROPPED_OUT, GRADUATED, LEFT_FOR_OTHER_REASONS, MOVED, REMOVED
 
 # Per member-year. Dropout is likelier in the first six months and for members who were never very engaged.
 DROPOUT_RATE_EARLY, DROPOUT_RATE_LATER, EARLY_DAYS = 0.25, 0.10, 183
@@ -69,14 +70,14 @@ class Member:
         """Decide when and why this member will leave, and the disengagement that comes before it."""
         risk = math.exp(2.5 * (0.78 - self.baseline))
         dropout = _piecewise_exponential(rng, DROPOUT_RATE_EARLY * risk, DROPOUT_RATE_LATER * risk, EARLY_DAYS)
-        days, reason = min((dropout, "dropped_out"),
-                           (rng.expovariate(MOVED_RATE / 365), "moved"),
-                           (rng.expovariate(OTHER_RATE / 365), "other"),
-                           (GRADUATES_AFTER_DAYS + rng.expovariate(GRADUATED_RATE / 365), "graduated"))
+        days, reason = min((dropout, DROPPED_OUT),
+                           (rng.expovariate(MOVED_RATE / 365), MOVED),
+                           (rng.expovariate(OTHER_RATE / 365), LEFT_FOR_OTHER_REASONS),
+                           (GRADUATES_AFTER_DAYS + rng.expovariate(GRADUATED_RATE / 365), GRADUATED))
         leaves_on = self.joined_on + timedelta(days=max(SHORTEST_SPELL_DAYS, int(days)))
-        if reason == "dropped_out" and rng.random() < 0.15:
-            reason = "removed"
-        if reason == "dropped_out" or (reason == "removed" and rng.random() < 0.5):
+        if reason == DROPPED_OUT and rng.random() < 0.15:
+            reason = REMOVED
+        if reason == DROPPED_OUT or (reason == REMOVED and rng.random() < 0.5):
             # They have mostly stopped coming for a few weeks before they tell anyone.
             gone = max(self.joined_on + DAY, leaves_on - timedelta(days=rng.randint(14, 45)))
             fading_from = max(self.joined_on, gone - timedelta(days=rng.randint(90, 180)))

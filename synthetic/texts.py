@@ -11,6 +11,9 @@ import random
 import string
 from datetime import date
 
+from domain.model import OUTCOMES
+from synthetic.vocabulary import CARRIED_FORWARD, DONE, DROPPED, NOT_DONE, PARTIAL, covering
+
 COMMITMENTS = (
     "Hire a {role} before the end of {quarter}",
     "Have the succession conversation with my {relation}",
@@ -58,14 +61,14 @@ SLOT_WORDS = {
 }
 COMMITMENTS = [(text, [f for _, f, _, _ in string.Formatter().parse(text) if f]) for text in COMMITMENTS]
 MONTHS = ("January February March April May June July August September October November December").split()
-NOTES = {
-    "done": ("Done, and it went better than expected", "Signed last week", "Completed ahead of schedule",
-             "Done; the team took it well"),
-    "partial": ("Halfway there", "Started, but the hard part is still ahead", "Did the first step only"),
-    "not_done": ("Didn't get to it", "Travel got in the way", "Lost track of it", "Avoided it, honestly"),
-    "carried_forward": ("Needs another month", "Waiting on the board", "Still on it, new date agreed"),
-    "dropped": ("No longer a priority", "Circumstances changed", "Decided against it"),
-}
+NOTES = covering(OUTCOMES, {
+    DONE: ("Done, and it went better than expected", "Signed last week", "Completed ahead of schedule",
+           "Done; the team took it well"),
+    PARTIAL: ("Halfway there", "Started, but the hard part is still ahead", "Did the first step only"),
+    NOT_DONE: ("Didn't get to it", "Travel got in the way", "Lost track of it", "Avoided it, honestly"),
+    CARRIED_FORWARD: ("Needs another month", "Waiting on the board", "Still on it, new date agreed"),
+    DROPPED: ("No longer a priority", "Circumstances changed", "Decided against it"),
+})
 
 
 def commitment_text(rng: random.Random, due_on: date) -> str:
