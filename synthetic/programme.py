@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterator
 from datetime import date
 
+from domain.clock import today
 from synthetic.calendar import DAY, Window, add_months
 from synthetic.group import PeerGroup
 from synthetic.names import email_address, invent_name
@@ -18,13 +19,14 @@ def generate_programme(groups: int = 12, months: int = 24, seed: int = 7,
     """Batches of import commands (IMPORT.md), made lazily, each self-contained and in an order the domain
     accepts line by line.
 
-    The meetings run over the `months` months ending at `until` (default today); nothing is dated after
-    it except the due dates of commitments, which may lie in the future. The same arguments always give
-    the same commands, and a group's commands do not depend on how many groups come before or after it.
+    The meetings run over the `months` months ending at `until` (default: today by the project's clock,
+    which PEERPULSE_TODAY pins); nothing is dated after it except the due dates of commitments, which may
+    lie in the future. The same arguments always give the same commands, and a group's commands do not
+    depend on how many groups come before or after it.
     """
     if groups < 0 or months < 1:
         raise ValueError("a programme needs groups >= 0 and months >= 1")
-    until = until or date.today()
+    until = until or today()
     window = Window(first_day=add_months(until, -months) + DAY, last_day=until)
     return (_batch(range(first, min(first + GROUPS_PER_BATCH, groups + 1)), window, seed)
             for first in range(1, groups + 1, GROUPS_PER_BATCH))

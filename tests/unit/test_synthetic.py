@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 from domain import model
+from domain.clock import today
 from synthetic import generate_programme
 from synthetic.group import RHYTHMS, SLIPS, TOPIC_SHARES
 from synthetic.names import group_name
@@ -285,7 +286,15 @@ def test_other_shapes_of_programme_obey_the_rules_too(groups, months, seed, unti
 
 def test_until_defaults_to_today_and_nothing_happens_after_it():
     batches = list(generate_programme(groups=3, months=3, seed=1))
-    replay_batches(batches, date.today())
+    replay_batches(batches, today())
+
+
+def test_today_is_the_projects_clock_so_a_pinned_day_ends_the_programme(monkeypatch):
+    pinned = date(2024, 5, 17)
+    monkeypatch.setenv("PEERPULSE_TODAY", pinned.isoformat())
+    batches = list(generate_programme(groups=3, months=3, seed=1))
+    assert batches == list(generate_programme(groups=3, months=3, seed=1, until=pinned))
+    replay_batches(batches, pinned)
 
 
 def test_no_groups_no_batches_and_nonsense_is_refused_at_once():
