@@ -13,7 +13,8 @@ be applied in its own transaction and a programme of millions of commands never 
 
 Where to read on: `programme` (batches, the window, who facilitates), `group` (one group's life),
 `members` (traits, engagement, leaving), `meeting` (how engagement shows at a meeting), `calendar`
-(meeting days), `names` and `texts` (what people are called and what they write).
+(meeting days), `names` and `texts` (what people are called and what they write), and `vocabulary` (the
+domain's words, which the simulation never keeps copies of).
 """
 
 from synthetic.programme import generate_programme
