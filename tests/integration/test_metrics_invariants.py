@@ -1,4 +1,4 @@
-"""Invariants of the published tables on a small seeded programme (domain.seed), checked against the
+"""Invariants of the published tables on a small programme from `synthetic`, checked against the
 domain's own aggregates where one holds the answer: rates in [0, 1], ratings in [0, 10], referential
 integrity, one attendance row per roster member, the warehouse contract's columns and types, the
 programme as of an earlier date; and, recomputed independently from the aggregates, the retention
@@ -17,7 +17,7 @@ from domain import ids
 from domain.application import open_application
 from domain.config import Settings
 from domain.jsonl import commands_from
-from domain.seed import generate_programme
+from synthetic import generate_programme
 from tests.conftest import build_warehouse
 from tests.integration.test_metrics import rows
 from tests.integration.test_metrics_risk import mann_whitney_auc

@@ -1,4 +1,4 @@
-"""The seed generator: deterministic, obeys every rule of IMPORT.md, and looks like a real programme.
+"""The synthetic programme: deterministic, obeys every rule of IMPORT.md, and looks like a real programme.
 
 The rules are checked by an independent replay written here with plain dicts and sets, not by the
 generator's own bookkeeping, so a slip in the generator cannot hide behind itself.
@@ -13,7 +13,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.seed import _group_name, generate_programme
+from domain import model
+from domain.clock import today
+from synthetic import generate_programme
+from synthetic.group import RHYTHMS, SLIPS, TOPIC_SHARES
+from synthetic.names import group_name
+from synthetic.texts import NOTES
+from synthetic.vocabulary import (ABSENT, CARRIED_FORWARD, DONE, DROPPED, DROPPED_OUT, EXCUSED, GRADUATED,
+                                  GROUP_CLOSED, IN_PERSON, LATE, LEFT_FOR_OTHER_REASONS, MOVED, NOT_DONE,
+                                  PARTIAL, PRESENT, REMOVED, VIRTUAL, covering)
 
 UNTIL = date(2025, 6, 30)
 QUARTER = timedelta(days=91)
@@ -37,13 +45,12 @@ FIELDS = {  # type -> (required, optional)
 }
 ID_FIELDS = {"group", "member", "meeting", "commitment"}
 DATE_FIELDS = {"formed_on", "joined_on", "left_on", "assigned_on", "signed_on", "held_on", "due_on", "new_due_on"}
-CHOICES = {
-    "cadence": {"weekly", "biweekly", "monthly", "quarterly"},
-    "reason": {"dropped_out", "moved", "graduated", "removed", "group_closed", "other"},
-    "topic": {"strategic_planning", "conflict_resolution", "change_management", "people_and_talent", "growth",
-              "finance", "personal", "other"},
-    "format": {"in_person", "virtual"},
-    "outcome": {"done", "partial", "not_done", "carried_forward", "dropped"},
+CHOICES = {  # the domain's words, which are the only ones IMPORT.md accepts
+    "cadence": set(model.CADENCES),
+    "reason": set(model.LEAVE_REASONS),
+    "topic": set(model.TOPICS),
+    "format": set(model.FORMATS),
+    "outcome": set(model.OUTCOMES),
     "status": STATUSES,
 }
 
@@ -279,7 +286,15 @@ def test_other_shapes_of_programme_obey_the_rules_too(groups, months, seed, unti
 
 def test_until_defaults_to_today_and_nothing_happens_after_it():
     batches = list(generate_programme(groups=3, months=3, seed=1))
-    replay_batches(batches, date.today())
+    replay_batches(batches, today())
+
+
+def test_today_is_the_projects_clock_so_a_pinned_day_ends_the_programme(monkeypatch):
+    pinned = date(2024, 5, 17)
+    monkeypatch.setenv("PEERPULSE_TODAY", pinned.isoformat())
+    batches = list(generate_programme(groups=3, months=3, seed=1))
+    assert batches == list(generate_programme(groups=3, months=3, seed=1, until=pinned))
+    replay_batches(batches, pinned)
 
 
 def test_no_groups_no_batches_and_nonsense_is_refused_at_once():
@@ -290,8 +305,35 @@ def test_no_groups_no_batches_and_nonsense_is_refused_at_once():
         generate_programme(months=0)
 
 
+# -- the domain's vocabulary ----------------------------------------------------------------------------
+
+def test_the_simulation_knows_exactly_the_domains_words():
+    assert RHYTHMS.keys() == set(model.CADENCES)
+    assert TOPIC_SHARES.keys() == set(model.TOPICS)
+    assert {IN_PERSON, VIRTUAL} == set(model.FORMATS)
+    assert SLIPS.keys() == {PRESENT, LATE, ABSENT, EXCUSED} == set(model.ATTENDANCE_STATUSES)
+    assert NOTES.keys() == {DONE, PARTIAL, NOT_DONE, CARRIED_FORWARD, DROPPED} == set(model.OUTCOMES)
+    assert {DROPPED_OUT, MOVED, GRADUATED, REMOVED, GROUP_CLOSED, LEFT_FOR_OTHER_REASONS} == set(model.LEAVE_REASONS)
+
+
+def test_a_word_the_domain_adds_or_drops_stops_the_simulation_at_once():
+    with pytest.raises(RuntimeError, match="domain/model.py"):
+        covering((*model.CADENCES, "fortnightly"), RHYTHMS)
+    with pytest.raises(RuntimeError, match="domain/model.py"):
+        covering(model.FORMATS[:1], (IN_PERSON, VIRTUAL))
+
+
+def test_a_programme_uses_every_word_of_the_domains_vocabulary(commands):
+    used = defaultdict(set)
+    for c in commands:
+        for name in CHOICES.keys() & c.keys():
+            used[name].add(c[name])
+        used["status"] |= set(c.get("attendance", {}).values())
+    assert used == CHOICES
+
+
 def test_group_names_are_unique_even_for_thousands_of_groups():
-    assert len({_group_name(n) for n in range(1, 5001)}) == 5000
+    assert len({group_name(n) for n in range(1, 5001)}) == 5000
 
 
 # -- realism ---------------------------------------------------------------------------------------------
