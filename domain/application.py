@@ -27,6 +27,7 @@ from domain import ids
 from domain.commands import (
     AssignFacilitator,
     Command,
+    CorrectAirtime,
     CorrectAttendance,
     FollowUp,
     FormGroup,
@@ -116,6 +117,11 @@ def members_to_seal(aggregates: Sequence[Aggregate]) -> list[str]:
     ]
 
 
+def members_registered(aggregates: Sequence[Aggregate]) -> list[str]:
+    """The members registered by the pending events: the only ones who may be given a new key."""
+    return [e.member for a in aggregates for e in a.pending_events if TOPIC_BY_CLASS[type(e)] == "MemberRegistered"]
+
+
 def created_ids(commands: Sequence[Command]) -> set[UUID]:
     """The aggregates these commands would create (most of a batch's are new)."""
     return {created for c in commands if (created := c.creates()) is not None}
@@ -125,6 +131,8 @@ class PeerPulse(Application):
     name = "PeerPulse"
     settings: Settings
     email_key: bytes
+    binding_key: bytes
+    key_store_bound: bool
     member_keys: MemberKeys
 
     # -- opening the store -----------------------------------------------------------------------
@@ -160,7 +168,22 @@ class PeerPulse(Application):
         else:
             app._check_key()
         app.email_key = keys.derived_key(env["CIPHER_KEY"], "email-index")
+        app.binding_key = keys.derived_key(env["CIPHER_KEY"], "member-key-store")
+        app.key_store_bound = False
+        app._bind_key_store()
         return app
+
+    def _bind_key_store(self) -> None:
+        """The member key store is bound to this event store by the identity of its first event, so a
+        key store restored from another programme is refused instead of splitting members' data."""
+        first = self.recorder.select_notifications(start=1, limit=1)
+        if first:
+            try:
+                self.member_keys.check_bound_to(keys.keyed_digest(self.binding_key, first[0].originator_id.hex))
+            except PeerPulseError:
+                self.close()
+                raise
+            self.key_store_bound = True
 
     def close(self) -> None:
         """Safe to call more than once (the library's finaliser calls it again)."""
@@ -236,10 +259,12 @@ class PeerPulse(Application):
                 uow.add(FileImport(digest=file_digest, commands=len(commands), applied=summary.applied, skipped=summary.skipped))
             changed_aggregates = uow.changed()
             summary.events = sum(len(a.pending_events) for a in changed_aggregates)
-            self.member_keys.ensure(members_to_seal(changed_aggregates))
+            self.member_keys.ensure(members_to_seal(changed_aggregates), registering=members_registered(changed_aggregates))
             try:
                 if changed_aggregates:
                     self.save(*changed_aggregates)
+                    if not self.key_store_bound:
+                        self._bind_key_store()
                 return summary
             except IntegrityError:
                 # Another writer stored events for one of our aggregates first: replay on fresh state.
@@ -267,6 +292,11 @@ class PeerPulse(Application):
         if meeting is None:
             raise DomainError(f"meeting '{ref}' has not been recorded", field)
         return meeting
+
+    @staticmethod
+    def _not_erased(member: Member) -> None:
+        if member.erased:
+            raise DomainError(f"member '{member.ref}' was erased: nothing new can be recorded about them", "member")
 
     def _commitment(self, uow: UnitOfWork, ref: str) -> Commitment:
         commitment = uow.get(ids.commitment_id(ref), Commitment)
@@ -353,6 +383,9 @@ class PeerPulse(Application):
                 return False
             raise DomainError(f"commitment '{c.commitment}' already exists with other details", "commitment")
         meeting = self._meeting(uow, c.meeting)
+        person = uow.get(ids.person_id(c.member), Member)
+        if person is not None:
+            self._not_erased(person)
         uow.add(Commitment.make(commitment=c.commitment, member=c.member, meeting=meeting, due_on=c.due_on, text=c.text))
         return True
 
@@ -360,6 +393,11 @@ class PeerPulse(Application):
     def _follow_up(self, c: FollowUp, uow: UnitOfWork) -> bool:
         commitment = self._commitment(uow, c.commitment)
         meeting = self._meeting(uow, c.meeting)
+        person = uow.get(ids.person_id(commitment.member), Member)
+        recorded = (meeting.ref, c.outcome, c.new_due_on) in commitment.follow_ups
+        if c.note is not None and person is not None and person.erased and not recorded:
+            raise DomainError(f"member '{commitment.member}' was erased: a note about their commitment cannot be "
+                              "recorded (follow up without a note)", "note")
         return commitment.follow_up(meeting, c.outcome, c.new_due_on, c.note)
 
     @_handle.register
@@ -369,6 +407,10 @@ class PeerPulse(Application):
     @_handle.register
     def _correct_attendance(self, c: CorrectAttendance, uow: UnitOfWork) -> bool:
         return self._meeting(uow, c.meeting).correct_attendance(c.member, c.status)
+
+    @_handle.register
+    def _correct_airtime(self, c: CorrectAirtime, uow: UnitOfWork) -> bool:
+        return self._meeting(uow, c.meeting).correct_airtime(c.member, c.seconds)
 
     # -- erasure ---------------------------------------------------------------------------------
     def erase_member(self, ref: str, requested_by: str) -> bool:

@@ -50,12 +50,52 @@ def external_id(value: Any) -> str:
     return value
 
 
+# Characters that make text lie about itself: bidirectional overrides reorder what is shown, and
+# invisible ones make one name look exactly like another.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063"
+                      "\u2064\u3164\ufeff\uffa0")
+
+
+LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+def _plain(value: str, multiline: bool) -> str:
+    """Refuse what no person types: control characters (line breaks and tabs only in multi-line
+    texts), lone surrogates, and characters that disguise or reorder text."""
+    for char in value:
+        code = ord(char)
+        if char in LINE_BREAKS:
+            if multiline:
+                continue
+            raise Invalid("must be one line (no line breaks)")
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            if multiline and char == "\t":
+                continue
+            raise Invalid("must not contain control characters")
+        if 0xD800 <= code < 0xE000:
+            raise Invalid("is not valid Unicode text (it holds a lone surrogate)")
+        if char in BIDI_CONTROLS or (not multiline and char in INVISIBLE):
+            raise Invalid("must not contain invisible or direction-changing characters")
+    return value
+
+
 def text(value: Any) -> str:
+    """A one-line text such as a name: no line breaks, nothing invisible."""
     if not isinstance(value, str) or not value.strip():
         raise Invalid("must be a non-empty string")
     if len(value) > MAX_TEXT:
         raise Invalid(f"must be at most {MAX_TEXT} characters")
-    return value
+    return _plain(value, multiline=False)
+
+
+def long_text(value: Any) -> str:
+    """A text that may run over several lines, such as a commitment or a note."""
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("must be a non-empty string")
+    if len(value) > MAX_TEXT:
+        raise Invalid(f"must be at most {MAX_TEXT} characters")
+    return _plain(value, multiline=True)
 
 
 def iso_date(value: Any) -> str:
@@ -69,7 +109,7 @@ def iso_date(value: Any) -> str:
 
 
 def email(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 254 or not EMAIL.fullmatch(value):
+    if not isinstance(value, str) or len(value) > 254 or not EMAIL.fullmatch(value) or not value.isprintable():
         raise Invalid("must be a valid email address")
     return value
 
@@ -91,9 +131,14 @@ def score(value: Any) -> int:
     return value
 
 
+MAX_SECONDS = 24 * 3600  # nobody speaks for longer than a day at one meeting
+
+
 def seconds(value: Any) -> float | int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise Invalid("must be a number of seconds >= 0")
+    if value > MAX_SECONDS:
+        raise Invalid(f"must be at most {MAX_SECONDS} seconds (24 hours)")
     return value
 
 
@@ -257,7 +302,7 @@ class MakeCommitment(Command, type="make_commitment"):
     commitment: str = required(external_id)
     member: str = required(external_id)
     meeting: str = required(external_id)
-    text: str = required(text)
+    text: str = required(long_text)
     due_on: str = required(iso_date)
 
     def creates(self) -> UUID:
@@ -270,7 +315,7 @@ class FollowUp(Command, type="follow_up"):
     meeting: str = required(external_id)
     outcome: str = required(one_of(model.OUTCOMES))
     new_due_on: str | None = optional(iso_date)
-    note: str | None = optional(text)
+    note: str | None = optional(long_text)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -285,6 +330,13 @@ class CorrectAttendance(Command, type="correct_attendance"):
     meeting: str = required(external_id)
     member: str = required(external_id)
     status: str = required(one_of(model.ATTENDANCE_STATUSES))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectAirtime(Command, type="correct_airtime"):
+    meeting: str = required(external_id)
+    member: str = required(external_id)
+    seconds: float = required(seconds)
 
 
 # -- from decoded JSON -----------------------------------------------------------------------------

@@ -72,9 +72,12 @@ class Settings:
         return self.home / "serving.duckdb"
 
     def ensure_home(self) -> None:
-        """The data folder is private to its owner: it holds the store, keys and warehouse."""
+        """The data folder is private to its owner: it holds the store, keys and warehouse. A folder
+        that others can read or enter (made by hand, or by an older version) is tightened."""
         if not self.home.exists():
             self.home.mkdir(mode=0o700, parents=True)
+        elif self.home.is_dir() and self.home.stat().st_mode & 0o077 and self.home.stat().st_uid == os.getuid():
+            self.home.chmod(0o700)
 
     @property
     def postgres(self) -> Postgres:

@@ -297,6 +297,17 @@ class Meeting(Aggregate):
         self._attendance_corrected(member=member, status=status)
         return True
 
+    def correct_airtime(self, member: str, seconds: float) -> bool:
+        """Set a participant's seconds, e.g. when an export was wrong: a new event, never an edit."""
+        if self.speaking_seconds is None:
+            raise DomainError(f"meeting '{self.ref}' recorded no airtime: there are no seconds to correct", "meeting")
+        if not self.attended(member):
+            raise DomainError(f"'{member}' did not attend meeting '{self.ref}'", "member")
+        if self.speaking_seconds.get(member) == seconds:
+            return False
+        self._airtime_corrected(member=member, seconds=seconds)
+        return True
+
     def rate(self, member: str, score: int) -> bool:
         if member in self.ratings:
             if self.ratings[member] == score:
@@ -310,6 +321,10 @@ class Meeting(Aggregate):
     @event("AttendanceCorrected")
     def _attendance_corrected(self, member: str, status: str) -> None:
         self.attendance[member] = status
+
+    @event("AirtimeCorrected")
+    def _airtime_corrected(self, member: str, seconds: float) -> None:
+        self.speaking_seconds = {**self.speaking_seconds, member: seconds}  # type: ignore[dict-item]
 
     @event("MeetingRated")
     def _meeting_rated(self, member: str, score: int) -> None:

@@ -1,9 +1,10 @@
-"""Argument types and the progress bar every subcommand shares."""
+"""What every subcommand shares: argument types, the progress bar, and text made safe to print."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from datetime import date
 
 from tqdm import tqdm
@@ -43,3 +44,20 @@ def external_id(value: str) -> str:
 def progress_bar(total: int, desc: str, unit: str = "cmd") -> tqdm:
     return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr,
                 disable=total < BAR_THRESHOLD or not sys.stderr.isatty() and total < 10 * BAR_THRESHOLD)
+
+
+def printable(text: str) -> str:
+    """Text from a file or the store, safe for a terminal: control and format characters (escape
+    sequences, line breaks, direction overrides) are shown as escapes instead of acting."""
+    if text.isprintable():
+        return text
+    return "".join(_escaped(char) if _acts(char) else char for char in text)
+
+
+def _acts(char: str) -> bool:
+    return unicodedata.category(char)[0] == "C" or char in "\u2028\u2029"
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

@@ -9,6 +9,7 @@ from datetime import date
 
 from domain.config import Settings
 from domain.errors import PeerPulseError
+from domain.store.log import EventLog
 from entrypoints.arguments import date_argument
 
 
@@ -34,6 +35,8 @@ def run_materialize(as_of: date | None):
 
 def materialize_and_report(as_of: date | None) -> int:
     started = time.perf_counter()
+    with EventLog(Settings.from_env()) as log:
+        log.check_key()  # a missing or wrong key is one plain message, before Dagster starts
     result = run_materialize(as_of)
     elapsed = time.perf_counter() - started
     built: dict[str, dict] = {}
@@ -54,11 +57,26 @@ def materialize_and_report(as_of: date | None) -> int:
               + ", ".join(f"{name} {meta.get('rows', 0):,}" for name, meta in sorted(models.items())))
     print(f"checks: {len(passed_checks)} passed, {len(failed_checks)} failed" + (f" ({', '.join(failed_checks)})" if failed_checks else ""))
     if not result.success or failed_checks or "serving_file" not in built:
-        failures = [e.step_key for e in result.get_step_failure_events()] if not result.success else []
+        failures = [_failure(e) for e in result.get_step_failure_events()] if not result.success else []
         reason = f"steps failed: {', '.join(failures)}" if failures else f"checks failed: {', '.join(failed_checks) or 'none'}"
         raise MaterializeError(f"materialize did not publish ({reason}); the previous serving file is unchanged")
     print(f"published {Settings.from_env().serving_path} in {elapsed:.1f} s")
     return 0
+
+
+def _failure(event) -> str:
+    """A failed step, and the plain message of a PeerPulse error that failed it (never another
+    exception's text, which could hold anything)."""
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None and error.cls_name not in PEERPULSE_ERRORS and error.cause is not None:
+        error = error.cause
+    if error is None or error.cls_name not in PEERPULSE_ERRORS:
+        return event.step_key
+    message = error.message.split(": ", 1)[-1].strip()
+    return f"{event.step_key} ({message})"
+
+
+PEERPULSE_ERRORS = {"PeerPulseError", "ConfigurationError", "DomainError", "CommandError", "MaterializeError"}
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from domain.meeting_exports.hold_meeting import MeetingImport, Unmatched, draft_
 from domain.meeting_exports.matching import Aliases, read_aliases
 from domain.meeting_exports.vtt import read_transcript
 from domain.model import TOPICS
-from entrypoints.arguments import date_argument, external_id
+from entrypoints.arguments import date_argument, external_id, printable
 
 ReadReport = Callable[[Path], MeetingExport]
 
@@ -77,6 +77,7 @@ def _import(args: argparse.Namespace, read_report: ReadReport) -> int:
         export = export.with_transcript(read_transcript(args.transcript))
     aliases = read_aliases(args.aliases) if args.aliases else Aliases.none()
     with open_application() as app:
+        aliases.check_registered(lambda member: app.member(member) is not None)
         held_on = args.held_on.isoformat()
         roster = app.roster(group=args.group, held_on=held_on)
         try:
@@ -85,7 +86,7 @@ def _import(args: argparse.Namespace, read_report: ReadReport) -> int:
             )
         except InvalidField as e:
             raise MeetingRejectedError(args.report, e.field, e.reason) from None
-        print("\n".join(describe(export, draft)))
+        print("\n".join(printable(line) for line in describe(export, draft)))
         if args.dry_run:
             print("Dry run: nothing was stored.")
             return 0

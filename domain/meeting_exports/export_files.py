@@ -16,13 +16,19 @@ from pathlib import Path
 from domain.meeting_exports.errors import ExportFormatError
 
 
+MAX_BYTES = 20 * 1024 * 1024  # a day-long meeting's transcript is a few megabytes
+
+
 def read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ExportFormatError(path, None, "no such file") from None
     except OSError as e:
-        raise ExportFormatError(path, None, f"cannot be read ({e.strerror})") from None
+        raise ExportFormatError(path, None, f"cannot be read ({e.strerror or type(e).__name__})") from None
+    if len(data) > MAX_BYTES:
+        raise ExportFormatError(path, None, f"is larger than {MAX_BYTES // 2**20} MiB: no meeting export is that big")
     encoding = _encoding_of(data)
     try:
         return data.decode(encoding)
@@ -38,10 +44,13 @@ def _encoding_of(data: bytes) -> str:
         return "utf-16"  # reads the mark and drops it
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    # UTF-16 without a mark still betrays itself: ASCII text has a zero in every other byte.
+    # UTF-16 without a mark still betrays itself: ASCII text has a zero in every other byte, the
+    # second of each pair in little-endian order, the first in big-endian.
     head = data[:200]
     if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
         return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "utf-16-be"
     return "utf-8"
 
 

@@ -11,8 +11,8 @@ is left unmatched: the caller lists them and does not count them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,8 @@ class Aliases:
     """Normalized alias -> member id, from a CSV of `alias,member` lines (a header line is optional)."""
 
     members: Mapping[str, str]
+    path: Path | None = None
+    lines: Mapping[str, int] = field(default_factory=dict)  # member id -> the first line naming them
 
     @classmethod
     def none(cls) -> Aliases:
@@ -41,9 +43,16 @@ class Aliases:
     def members_for(self, variants: Iterable[str]) -> set[str]:
         return {self.members[v] for v in variants if v in self.members}
 
+    def check_registered(self, is_registered: Callable[[str], bool]) -> None:
+        """An alias for a member id nobody registered is a typo that would silently match no one."""
+        for member, line in sorted(self.lines.items(), key=lambda item: item[1]):
+            if not is_registered(member):
+                raise ExportFormatError(self.path or "aliases", line, f"no member '{member}' is registered")
+
 
 def read_aliases(path: Path) -> Aliases:
     members: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for row in read_rows(path, read_text(path)):
         if row.is_blank or row.cells[0].startswith("#"):
             continue
@@ -57,7 +66,8 @@ def read_aliases(path: Path) -> Aliases:
         if members.get(alias, member) != member:
             raise ExportFormatError(path, row.line, "this alias is already given to another member on an earlier line")
         members[alias] = member
-    return Aliases(members)
+        lines.setdefault(member, row.line)
+    return Aliases(members, path, lines)
 
 
 @dataclass(frozen=True)

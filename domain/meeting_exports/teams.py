@@ -28,9 +28,10 @@ from domain.meeting_exports.export_files import Row, Table, read_rows, read_text
 from domain.meeting_exports.timestamps import UnreadableTimestamp, read_timestamps
 
 TOOL = "Microsoft Teams"
-SECTION = re.compile(r"^(?P<number>\d+)\.\s+\S")
+SECTION = re.compile(r"^(?P<number>\d{1,3})\.\s+\S")
 SUMMARY, PARTICIPANTS, ACTIVITIES = 1, 2, 3
-DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*(?:(?P<s>\d+)\s*s)?$")
+DURATION = re.compile(r"^(?:(?P<h>\d{1,2})\s*h)?\s*(?:(?P<m>\d{1,4})\s*m(?:in)?)?\s*(?:(?P<s>\d{1,5})\s*s)?$")
+MAX_SECONDS = 24 * 3600
 
 
 def read_attendance_report(path: Path) -> MeetingExport:
@@ -69,7 +70,8 @@ def seconds_of(duration: str) -> int | None:
     match = DURATION.match(" ".join(duration.split()))
     if not duration.strip() or not match:
         return None
-    return int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)
+    seconds = int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)
+    return seconds if seconds <= MAX_SECONDS else None
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def _participants(path: Path, rows: list[Row]) -> list[_Listed]:
         seconds = seconds_of(table.cell(row, duration))
         if seconds is None:
             raise ExportFormatError(
-                path, row.line, f"'{table.title(duration)}' is not a duration like '1h 27m 51s'"
+                path, row.line, f"'{table.title(duration)}' is not a duration like '1h 27m 51s' (of at most a day)"
             )
         addresses = (table.cell(row, email), table.cell(row, upn))
         emails = tuple({e.casefold(): e for e in addresses if "@" in e}.values())
@@ -144,7 +146,7 @@ def _check_activities(path: Path, rows: list[Row]) -> None:
 
 def _check_count(path: Path, summary: dict[str, tuple[str, int]], listed: list[_Listed]) -> None:
     declared = summary.get("attended participants") or summary.get("total number of participants")
-    if declared and declared[0].isdigit() and len(listed) < int(declared[0]):
+    if declared and declared[0].isdecimal() and len(declared[0]) < 7 and len(listed) < int(declared[0]):
         raise ExportFormatError(
             path,
             declared[1],

@@ -2,9 +2,10 @@
 
 Zoom puts the speaker before a colon: `Andrew Knight: Okay, so we're recording.`, and leaves the
 speaker out when it could not tell who spoke. Teams uses voice tags: `<v Ana Ruiz>Thank you.</v>`.
-Either may run a cue over several lines. A speaker's seconds are the sum of the durations of their
-cues; a cue with no speaker is counted and reported, never attributed. A cue naming several
-voices (rare) is shared equally between them rather than credited twice.
+Either may run a cue over several lines. A speaker's seconds are the time covered by their cues:
+cues of one speaker that overlap count once, so nobody speaks for longer than the transcript runs. A
+cue with no speaker is counted and reported, never attributed. A cue naming several voices (rare) is
+shared equally between them, in turn, rather than credited twice. Cue times past a day are refused.
 
 The structure follows the WebVTT specification: a `WEBVTT` first line, blocks separated by blank
 lines, `NOTE`/`STYLE`/`REGION` blocks skipped, each cue an optional identifier line, a timing line
@@ -23,7 +24,8 @@ from domain.meeting_exports.export import Transcript
 from domain.meeting_exports.export_files import read_text
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
-TIME = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+TIME = r"(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+MAX_MS = 24 * 3600 * 1000
 TIMING = re.compile(rf"^{TIME}[ \t]+-->[ \t]+{TIME}(?:[ \t].*)?$")
 VOICE = re.compile(r"<v(?:\.[^\s>]+)*[ \t]+([^>]+)>")
 TAG = re.compile(r"</?[^>]*>")
@@ -60,20 +62,20 @@ def read_cues(path: Path) -> list[Cue]:
 
 def read_transcript(path: Path) -> Transcript:
     cues = read_cues(path)
-    speaking_ms: dict[str, int] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     first_line: dict[str, int] = {}
-    unattributed = [cue for cue in cues if not cue.speakers]
     for cue in cues:
-        for speaker, share in zip(cue.speakers, _shares(cue.duration_ms, len(cue.speakers)), strict=True):
-            speaking_ms[speaker] = speaking_ms.get(speaker, 0) + share
+        for speaker, span in zip(cue.speakers, _turns(cue.start_ms, cue.end_ms, len(cue.speakers)), strict=True):
+            spans.setdefault(speaker, []).append(span)
             first_line.setdefault(speaker, cue.line)
+    unattributed = [cue for cue in cues if not cue.speakers]
     return Transcript(
         path=path,
         cue_count=len(cues),
-        speaking_ms=speaking_ms,
+        speaking_ms={speaker: _covered(turns) for speaker, turns in spans.items()},
         first_line=first_line,
         unattributed_cues=len(unattributed),
-        unattributed_ms=sum(cue.duration_ms for cue in unattributed),
+        unattributed_ms=_covered([(cue.start_ms, cue.end_ms) for cue in unattributed]),
     )
 
 
@@ -103,6 +105,8 @@ def _cue(path: Path, first: int, block: list[str]) -> Cue:
     start, end = _ms(timing.groups()[:4]), _ms(timing.groups()[4:])
     if end < start:
         raise ExportFormatError(path, line, "the cue ends before it starts")
+    if end > MAX_MS:
+        raise ExportFormatError(path, line, "the cue ends more than 24 hours into the meeting")
     payload = block[at + 1 :]
     if not payload:
         raise ExportFormatError(path, line, "the cue has no text: the file may be truncated")
@@ -125,8 +129,26 @@ def _ms(parts) -> int:
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
 
 
-def _shares(total: int, voices: int) -> list[int]:
-    if voices == 0:
-        return []
-    share, rest = divmod(total, voices)
-    return [share + (1 if i < rest else 0) for i in range(voices)]
+def _turns(start: int, end: int, voices: int) -> list[tuple[int, int]]:
+    """A cue's time split into equal consecutive turns, one per voice (the first ones a millisecond
+    longer when it does not divide)."""
+    share, rest = divmod(end - start, max(voices, 1))
+    turns, at = [], start
+    for i in range(voices):
+        length = share + (1 if i < rest else 0)
+        turns.append((at, at + length))
+        at += length
+    return turns
+
+
+def _covered(spans: list[tuple[int, int]]) -> int:
+    """Milliseconds covered by these spans, overlaps counted once."""
+    total, reached = 0, None
+    for start, end in sorted(spans):
+        if reached is None or start >= reached:
+            total += end - start
+            reached = end
+        elif end > reached:
+            total += end - reached
+            reached = end
+    return total

@@ -90,6 +90,9 @@ def read_participants_report(path: Path) -> MeetingExport:
     return MeetingExport(TOOL, path, participants, started_at)
 
 
+MAX_MINUTES = 24 * 60
+
+
 @dataclass(frozen=True)
 class _Listed:
     row: Row
@@ -131,6 +134,7 @@ def _seconds(table: Table, row: Row, duration: int) -> int:
         minutes = float(text)
     except ValueError:
         minutes = -1.0
-    if not minutes >= 0:  # also rejects nan
-        raise ExportFormatError(table.path, row.line, f"'{table.title(duration)}' is not a number of minutes")
+    if not 0 <= minutes <= MAX_MINUTES:  # also rejects nan and inf
+        raise ExportFormatError(table.path, row.line, f"'{table.title(duration)}' is not a number of minutes "
+                                f"from 0 to {MAX_MINUTES} (a day)")
     return round(minutes * 60)

@@ -48,6 +48,11 @@ def connect_postgres(settings: Settings):
     tables (bulk reads of the log, the member key table)."""
     import psycopg
 
+    from domain.errors import ConfigurationError
+
     pg = settings.postgres
-    return psycopg.connect(dbname=pg.dbname, host=pg.host, port=pg.port, user=pg.user, password=pg.password,
-                           autocommit=True, connect_timeout=10)
+    try:
+        return psycopg.connect(dbname=pg.dbname, host=pg.host, port=pg.port, user=pg.user, password=pg.password,
+                               autocommit=True, connect_timeout=10)
+    except psycopg.Error as e:  # say where, never the password
+        raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}") from None

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import os
+import stat
 
 from eventsourcing.cryptography import AESCipher
 
@@ -26,8 +27,8 @@ def read_key(settings: Settings) -> str | None:
     if settings.store_key:
         key = settings.store_key
         origin = "PEERPULSE_STORE_KEY"
-    elif settings.key_path.exists():
-        key = settings.key_path.read_text().strip()
+    elif settings.key_path.exists() or settings.key_path.is_symlink():
+        key = _read_key_file(settings)
         origin = str(settings.key_path)
     else:
         return None
@@ -38,6 +39,33 @@ def read_key(settings: Settings) -> str | None:
     if len(raw) not in (16, 24, 32):
         raise ConfigurationError(f"the store key in {origin} is not a base64 AES key (16, 24 or 32 bytes)")
     return key
+
+
+MAX_KEY_FILE = 1024
+
+
+def _read_key_file(settings: Settings) -> str:
+    path = settings.key_path
+    try:
+        info = path.stat()
+    except OSError as e:
+        raise ConfigurationError(f"the store key file {path} cannot be read ({e.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigurationError(f"the store key {path} is not a file: restore the key file from backup")
+    if info.st_mode & 0o077:
+        raise ConfigurationError(
+            f"the store key {path} can be read by other users of this machine: run `chmod 600 {path}` "
+            "(and consider the key exposed if others could log in)"
+        )
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_KEY_FILE + 1)
+    except OSError as e:
+        raise ConfigurationError(f"the store key file {path} cannot be read ({e.strerror})") from None
+    try:
+        return data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return ""  # refused below as not a base64 key
 
 
 def write_key(settings: Settings, key: str) -> None:

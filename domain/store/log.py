@@ -103,6 +103,12 @@ class EventLog:
                 return []
         return []
 
+    def check_key(self) -> None:
+        """Refuse now, plainly, a store key that does not open the log (rather than mid-run)."""
+        first = self.page(after=0, limit=1)
+        if first:
+            self.decode(first)
+
     def max_position(self) -> int:
         rows = self._query("SELECT MAX({position}) FROM {events}", ())
         return (rows[0][0] or 0) if rows else 0

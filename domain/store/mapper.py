@@ -16,7 +16,9 @@ from typing import Any
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import register_topic
 
+from domain.errors import DomainError
 from domain.model import PERSONAL_FIELDS, event_classes
+from domain.store.member_keys import MemberErased
 
 TOPIC_BY_CLASS: dict[type, str] = {cls: name for name, cls in event_classes().items()}
 for _name, _cls in event_classes().items():
@@ -38,7 +40,11 @@ class PeerPulseMapper(Mapper):
             member = state["member"]
             for field in fields:
                 if state.get(field) is not None:
-                    state[field] = self.member_keys.seal(member, field, state[field])
+                    try:
+                        state[field] = self.member_keys.seal(member, field, state[field])
+                    except MemberErased:
+                        raise DomainError(f"member '{member}' was erased: their personal data cannot be "
+                                          "recorded again", "member") from None
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")
         class_version = getattr(type(domain_event), "class_version", 1)

@@ -27,6 +27,11 @@ from domain.store import connect_postgres
 SEALED = "sealed:v1:"
 
 
+def lost_key(member: str) -> str:
+    return (f"no key for member '{member}' in the member key store, though their data is in the event store: "
+            "restore the key store from backup (see README, 'Keys')")
+
+
 class MemberErased(Exception):
     """The member's key was destroyed: their sealed values cannot be opened, by design."""
 
@@ -46,12 +51,17 @@ class MemberKeys:
         return self._backend.is_empty()
 
     # -- keys ------------------------------------------------------------------------------------
-    def ensure(self, members: Iterable[str]) -> None:
-        """Make sure these members have keys (created in one transaction for a whole batch)."""
+    def ensure(self, members: Iterable[str], registering: Iterable[str] = ()) -> None:
+        """Make sure these members have keys (created in one transaction for a whole batch). A key is
+        made only for a member being registered now: a registered member without one has lost it, and
+        a new key would split their data in two."""
         missing = [m for m in dict.fromkeys(members) if m not in self._cache]
         if not missing:
             return
         found = self._backend.load(missing)
+        lost = [m for m in missing if m not in found and m not in set(registering)]
+        if lost:
+            raise ConfigurationError(lost_key(lost[0]))
         new = {m: AESGCM.generate_key(256) for m in missing if m not in found}
         if new:
             self._backend.insert({m: self._wrap_key(m, k) for m, k in new.items()})
@@ -65,14 +75,26 @@ class MemberKeys:
         if member not in self._cache:
             found = self._backend.load([member])
             if member not in found:
-                raise ConfigurationError(
-                    f"no key for member '{member}' in the key store: restore it from backup (see README, 'Keys')"
-                )
+                raise ConfigurationError(lost_key(member))
             self._cache[member] = self._unwrap_key(member, found[member])
         cipher = self._cache[member]
         if cipher is None:
             raise MemberErased(member)
         return cipher
+
+    # -- which event store these keys belong to --------------------------------------------------
+    def check_bound_to(self, token: str) -> None:
+        """Bind the key store to its event store on first use, and refuse a key store bound to another.
+        `token` is a digest of the event store's identity under the store key (see the application)."""
+        bound = self._backend.binding()
+        if bound is None:
+            self._backend.bind(token)
+            bound = self._backend.binding()
+        if bound != token:
+            raise ConfigurationError(
+                "the member key store belongs to another event store: restore the key store that was backed up "
+                "with this event store (see README, 'Keys')"
+            )
 
     def destroy(self, member: str) -> None:
         """Replace the member's key with a tombstone and scrub the old bytes from the key store."""
@@ -123,13 +145,20 @@ class _SQLiteKeyFile:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         # One connection, used from whichever thread the application is used on, one call at a time.
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        # No WAL: a rollback journal is deleted at commit, and secure_delete zeroes freed content.
-        self._conn.execute("PRAGMA journal_mode=DELETE")
-        self._conn.execute("PRAGMA secure_delete=ON")
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS member_keys (member TEXT PRIMARY KEY, wrapped_key BLOB, erased_at TEXT)"
-        )
+        try:
+            self._conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            # No WAL: a rollback journal is deleted at commit, and secure_delete zeroes freed content.
+            self._conn.execute("PRAGMA journal_mode=DELETE")
+            self._conn.execute("PRAGMA secure_delete=ON")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS member_keys (member TEXT PRIMARY KEY, wrapped_key BLOB, erased_at TEXT)"
+            )
+            self._conn.execute("CREATE TABLE IF NOT EXISTS binding (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT)")
+            self._conn.execute("SELECT count(*) FROM member_keys").fetchone()
+        except sqlite3.Error as e:
+            raise ConfigurationError(
+                f"the member key store {path} cannot be opened ({e}): restore it from backup (see README, 'Keys')"
+            ) from None
 
     def load(self, members: list[str]) -> dict[str, bytes | None]:
         found: dict[str, bytes | None] = {}
@@ -161,6 +190,15 @@ class _SQLiteKeyFile:
         with self._lock:
             return self._conn.execute("SELECT count(*) FROM member_keys").fetchone()[0] == 0
 
+    def binding(self) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT token FROM binding WHERE id = 1").fetchone()
+        return row[0] if row else None
+
+    def bind(self, token: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR IGNORE INTO binding VALUES (1, ?)", (token,))
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -174,6 +212,10 @@ class _PostgresKeyTable:
         self._table = f'"{settings.postgres.schema}".peerpulse_member_keys'
         self._conn.execute(
             f"CREATE TABLE IF NOT EXISTS {self._table} (member TEXT PRIMARY KEY, wrapped_key BYTEA, erased_at TEXT)"
+        )
+        self._binding = f'"{settings.postgres.schema}".peerpulse_member_key_binding'
+        self._conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {self._binding} (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT)"
         )
 
     def load(self, members: list[str]) -> dict[str, bytes | None]:
@@ -195,6 +237,13 @@ class _PostgresKeyTable:
 
     def is_empty(self) -> bool:
         return self._conn.execute(f"SELECT count(*) FROM {self._table}").fetchone()[0] == 0
+
+    def binding(self) -> str | None:
+        row = self._conn.execute(f"SELECT token FROM {self._binding} WHERE id = 1").fetchone()
+        return row[0] if row else None
+
+    def bind(self, token: str) -> None:
+        self._conn.execute(f"INSERT INTO {self._binding} VALUES (1, %s) ON CONFLICT DO NOTHING", [token])
 
     def close(self) -> None:
         self._conn.close()

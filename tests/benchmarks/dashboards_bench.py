@@ -55,7 +55,7 @@ def materialized_programme(events: int, months: int = 24) -> Path:
 def personas(home: Path) -> dict[str, str]:
     """role -> email: the configured lead, the facilitator of the most groups, the member with the most commitments."""
     from domain.application import open_application
-from domain.config import Settings
+    from domain.config import Settings
     from tests.e2e.test_dashboards_browser import serving
 
     facilitator = serving(home, "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id "

@@ -191,7 +191,7 @@ def serving(home: Path, sql: str, *params: object) -> list[tuple]:
 
 def email_of(home: Path, member_id: str) -> str:
     from domain.application import open_application
-from domain.config import Settings
+    from domain.config import Settings
 
     with open_application(Settings(home=home)) as app:
         return app.member(member_id).email
