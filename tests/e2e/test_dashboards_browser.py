@@ -60,16 +60,18 @@ def base_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def dashboards_server(env: dict[str, str], *args: str, log_to: Path | None = None) -> Iterator[str]:
-    """`peerpulse serve` on a free loopback port; yields its base URL, stops it (SIGTERM) afterwards.
-    Its output goes to `log_to` (or a temporary file): a file, not a pipe, which would stall the server when full."""
+def dashboards_server(env: dict[str, str], *args: str, log_to: Path | None = None, command: str = "serve",
+                      timeout: float = 60) -> Iterator[str]:
+    """`peerpulse serve` (or `demo`) on a free loopback port; yields its base URL, stops it (SIGTERM)
+    afterwards. Its output goes to `log_to` (or a temporary file): a file, not a pipe, which would stall
+    the server when full."""
     port = free_port()
     log = log_to.open("w+") if log_to else tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen([PEERPULSE, "serve", "--port", str(port), *args], env=env, cwd=REPO,
+    server = subprocess.Popen([PEERPULSE, command, "--port", str(port), *args], env=env, cwd=REPO,
                               stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
