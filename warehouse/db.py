@@ -21,27 +21,33 @@ from domain.config import Settings
 
 HERE = Path(__file__).resolve().parent
 
-# Each model is warehouse/<name>.sql: one SELECT, built as a table of that name, in this order.
+# Each model is warehouse/<layer>/<name>.sql: one SELECT, built as a table of that name, in this order.
+# Staging models read only the fact tables, one per kind of fact; the others read only models.
 # name -> the models (or fact tables) it reads, for the asset graph.
 MODELS: dict[str, tuple[str, ...]] = {
+    "group_formations": ("fact_group_formed",),
     "memberships": ("fact_membership", "fact_group_formed"),
     "meetings": ("fact_meeting_held",),
-    "groups": ("fact_group_formed", "memberships", "meetings"),
+    "roster_entries": ("fact_meeting_roster", "fact_meeting_held"),
+    "attendance_corrections": ("fact_attendance_corrected", "fact_meeting_held"),
+    "meeting_ratings": ("fact_meeting_rated", "fact_meeting_held"),
+    "facilitator_assignments": ("fact_facilitator_assigned", "fact_group_formed"),
+    "commitments": ("fact_commitment_made",),
+    "commitment_follow_ups": ("fact_commitment_made", "fact_commitment_followed_up"),
+    "groups": ("group_formations", "memberships", "meetings"),
     "group_members": ("memberships",),
-    "group_facilitators": ("fact_facilitator_assigned", "fact_group_formed"),
-    "meeting_attendance": ("meetings", "fact_meeting_roster", "fact_attendance_corrected"),
-    "meeting_airtime": ("meetings", "meeting_attendance", "fact_meeting_roster"),
+    "group_facilitators": ("facilitator_assignments",),
+    "meeting_attendance": ("meetings", "roster_entries", "attendance_corrections"),
+    "meeting_airtime": ("meetings", "meeting_attendance", "roster_entries"),
     "meeting_summary": ("meetings", "meeting_attendance", "meeting_airtime"),
-    "meeting_ratings": ("meetings", "fact_meeting_rated"),
     "dominance_alerts": ("meetings", "meeting_airtime"),
     "member_presenting": ("memberships", "meetings", "meeting_attendance"),
-    "commitment_follow_ups": ("fact_commitment_made", "fact_commitment_followed_up"),
-    "member_commitments": ("fact_commitment_made", "commitment_follow_ups"),
+    "member_commitments": ("commitments", "commitment_follow_ups"),
     "group_health": ("meeting_summary", "member_commitments", "meeting_ratings", "memberships"),
     "retention_curve": ("memberships",),
     "dropout_weights": (),
     "member_risk_signals": ("dropout_weights", "meetings", "meeting_attendance", "memberships", "meeting_airtime",
-                            "meeting_ratings", "commitment_follow_ups", "fact_commitment_made"),
+                            "meeting_ratings", "commitment_follow_ups", "commitments"),
     "dropout_risk": ("memberships", "meetings", "member_risk_signals", "dropout_weights"),
     "dropout_backtest": ("member_risk_signals", "memberships"),
     "member_engagement": ("meeting_attendance", "member_commitments"),
@@ -84,7 +90,8 @@ def crash_if_asked(point: str) -> None:
 
 
 def model_sql(name: str) -> str:
-    return (HERE / f"{name}.sql").read_text()
+    [path] = HERE.glob(f"*/{name}.sql")
+    return path.read_text()
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

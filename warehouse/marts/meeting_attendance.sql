@@ -3,8 +3,8 @@
 -- (METRICS.md, "Attendance"). `attended` = present or late; `presented` = listed as a presenter and
 -- still an attendee after corrections.
 WITH latest_correction AS (
-    SELECT stream_id, member_id, arg_max(status, position) AS status
-    FROM fact_attendance_corrected
+    SELECT meeting_id, member_id, arg_max(status, position) AS status
+    FROM attendance_corrections
     GROUP BY ALL
 ),
 final_status AS (
@@ -14,10 +14,10 @@ final_status AS (
         m.held_on,
         r.member_id,
         coalesce(c.status, r.recorded_status) AS status,
-        r.presented AS listed_as_presenter
+        r.listed_as_presenter
     FROM meetings m
-    JOIN fact_meeting_roster r USING (meeting_id)
-    LEFT JOIN latest_correction c ON c.stream_id = m.stream_id AND c.member_id = r.member_id
+    JOIN roster_entries r USING (meeting_id)
+    LEFT JOIN latest_correction c ON c.meeting_id = m.meeting_id AND c.member_id = r.member_id
 )
 SELECT
     group_id,

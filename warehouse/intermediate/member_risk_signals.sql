@@ -74,11 +74,12 @@ rating_state AS (
     -- at each meeting the member rated: is the mean of their last three ratings 5 or less?
     SELECT
         k.member_key,
-        r.meeting_no,
+        m.meeting_no,
         count(*) OVER last_three = 3 AND avg(r.score) OVER last_three <= 5 AS low_last_three
     FROM meeting_ratings r
-    JOIN group_member k USING (group_id, member_id)
-    WINDOW last_three AS (PARTITION BY k.member_key ORDER BY r.meeting_no ROWS 2 PRECEDING)
+    JOIN meetings m USING (meeting_id)
+    JOIN group_member k ON k.group_id = r.group_id AND k.member_id = r.member_id
+    WINDOW last_three AS (PARTITION BY k.member_key ORDER BY m.meeting_no ROWS 2 PRECEDING)
 ),
 roster_history AS (
     -- the member's state at each of their roster meetings, from their meetings up to it
@@ -150,9 +151,8 @@ closing_history AS (
 ),
 due_date_change AS (
     -- each due date a commitment has had and the day it took effect, then the day a carry or close ended it
-    SELECT commitment_id, group_id, member_id, made_on AS since, due_on, 0 AS position, false AS closes
-    FROM fact_commitment_made
-    WHERE made_on <= getvariable('as_of')
+    SELECT commitment_id, group_id, member_id, made_on AS since, original_due_on AS due_on, 0 AS position, false AS closes
+    FROM commitments
     UNION ALL
     SELECT commitment_id, group_id, member_id, held_on, new_due_on, position, outcome <> 'carried_forward'
     FROM commitment_follow_ups

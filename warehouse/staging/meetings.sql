@@ -10,7 +10,6 @@ SELECT
     row_number() OVER (PARTITION BY group_id ORDER BY held_on, position) AS meeting_no,
     CASE WHEN has_airtime THEN
         sum(has_airtime::INTEGER) OVER (PARTITION BY group_id ORDER BY held_on, position ROWS UNBOUNDED PRECEDING)
-    END::BIGINT AS airtime_no,
-    stream_id
+    END::BIGINT AS airtime_no
 FROM fact_meeting_held
 WHERE held_on <= getvariable('as_of')

@@ -12,7 +12,6 @@ SELECT
     g.formed_on,
     coalesce(a.active_members, 0)::BIGINT AS active_members,
     l.last_held_on
-FROM fact_group_formed g
+FROM group_formations g
 LEFT JOIN active_count a USING (group_id)
 LEFT JOIN last_meeting l USING (group_id)
-WHERE g.formed_on <= getvariable('as_of')

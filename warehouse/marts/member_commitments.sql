@@ -2,12 +2,7 @@
 -- (METRICS.md, "Commitments"). A commitment is open until a follow-up with outcome done, partial,
 -- not_done or dropped closes it; carried_forward keeps it open, moves due_on to new_due_on and adds 1
 -- to times_carried_forward. Overdue = open and due_on before the as-of date.
-WITH commitment AS (
-    SELECT commitment_id, member_id, group_id, meeting_id, made_on, due_on
-    FROM fact_commitment_made
-    WHERE made_on <= getvariable('as_of')
-),
-follow_up_history AS (
+WITH follow_up_history AS (
     SELECT
         commitment_id,
         count(*) FILTER (WHERE outcome = 'carried_forward') AS times_carried_forward,
@@ -20,11 +15,11 @@ follow_up_history AS (
 current_state AS (
     SELECT
         c.*,
-        coalesce(h.carried_to, c.due_on) AS current_due_on,
+        coalesce(h.carried_to, c.original_due_on) AS current_due_on,
         coalesce(h.closing_outcome, 'open') AS status,
         h.closed_on,
         coalesce(h.times_carried_forward, 0) AS times_carried_forward
-    FROM commitment c
+    FROM commitments c
     LEFT JOIN follow_up_history h USING (commitment_id)
 )
 SELECT

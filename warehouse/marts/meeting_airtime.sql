@@ -6,7 +6,7 @@ WITH participant AS (
     SELECT a.group_id, a.meeting_id, a.held_on, a.member_id, coalesce(r.seconds, 0)::DOUBLE AS seconds
     FROM meeting_attendance a
     JOIN meetings m USING (meeting_id)
-    JOIN fact_meeting_roster r USING (meeting_id, member_id)
+    JOIN roster_entries r USING (meeting_id, member_id)
     WHERE m.has_airtime AND a.attended
 ),
 with_meeting_totals AS (
