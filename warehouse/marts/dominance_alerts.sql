@@ -1,7 +1,39 @@
--- Dominance alerts (METRICS.md, "Airtime"): raised for (group, member, meeting m) when the member's
--- dominance_ratio is >= 2.0 at m and also at one or more of the group's previous two meetings that
--- recorded airtime. Meetings are counted on the group's airtime meetings (airtime_no), so a meeting the
--- member missed still counts as one of the two, and does not satisfy the rule.
+/*
+description: >
+  Dominance alerts (METRICS.md, "Airtime"): raised for (group, member, meeting m) when the member's
+  dominance_ratio is ≥ 2.0 at m and also at one or more of the group's previous two meetings that
+  recorded airtime.
+grain: one row per (group, member, meeting) alert
+published: true
+contract: true
+readers: {facilitator: group_id}
+key: [meeting_id, member_id]
+columns:
+  group_id:
+    type: VARCHAR
+    description: the group
+    checks: [not_null]
+  member_id:
+    type: VARCHAR
+    description: the member who dominated
+    checks: [not_null, {references: fact_member_registered.member_id}]
+  meeting_id:
+    type: VARCHAR
+    description: the meeting m the alert is raised at
+    checks: [not_null, {references: fact_meeting_held.meeting_id}]
+  held_on:
+    type: DATE
+    description: the day of m
+    checks: [not_null]
+  dominance_ratio:
+    type: DOUBLE
+    description: the member's dominance_ratio at m
+    checks: [not_null, {range: [2, null]}]
+notes: |
+  "The group's previous two airtime meetings" are counted on the group's meetings with
+  `speaking_seconds`, whether or not the member attended them: a meeting the member missed is still one
+  of the two, and does not satisfy the rule. Meetings without airtime are skipped over.
+*/
 WITH dominant_turn AS (
     SELECT a.group_id, a.member_id, a.meeting_id, a.held_on, a.dominance_ratio, m.airtime_no
     FROM meeting_airtime a

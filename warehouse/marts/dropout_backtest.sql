@@ -1,10 +1,54 @@
--- How well the dropout-risk score foresees dropouts (METRICS.md, "Dropout risk", backtest): every
--- member on the roster of every meeting held at least 90 days before the as-of date (so each label is
--- known), scored as of that meeting, labelled positive when the spell they were in ended in a dropout
--- (dropped_out or removed) within the next 90 days: left_on in (held_on, held_on + 90].
--- ROC AUC by Mann–Whitney: the chance that a positive outscores a negative, ties counted half:
---   AUC = Σ over scores s of positives(s) · (negatives below s + ½ · negatives at s) / (P · N).
--- One row; auc is NULL without both positives and negatives. The weights in use: dropout_weights.
+/*
+description: >
+  How well the dropout-risk score foresaw dropouts (METRICS.md, "Dropout risk", backtest), as ROC AUC,
+  published beside the risk table and the weights in use (dropout_weights).
+grain: one row
+published: true
+readers: {lead: all}
+key: [as_of]
+columns:
+  auc:
+    type: DOUBLE
+    description: >
+      ROC AUC of risk_score against the label, by Mann–Whitney: Σ over scores s of positives(s) ·
+      (negatives scored below s + ½ · negatives scored s) / (P·N), i.e. ties count half; NULL without both
+      positives and negatives
+    checks: [{range: [0, 1]}]
+  scored_points:
+    type: BIGINT
+    description: >
+      points scored: every member on the roster of every meeting held at least 90 days before the as-of
+      date, scored as of that meeting exactly as `dropout_risk` scores (the signals at that meeting)
+    checks: [not_null]
+  positives:
+    type: BIGINT
+    description: >
+      points labelled "dropped out within the next 90 days": the spell the member was in at that meeting
+      ended with `dropped_out` or `removed`, left_on in (held_on, held_on + 90]
+    checks: [not_null]
+  negatives:
+    type: BIGINT
+    description: the other points (including members who later left for a censored reason)
+    checks: [not_null]
+  horizon_days:
+    type: BIGINT
+    description: "90"
+    checks: [not_null]
+  first_scored_on:
+    type: DATE
+    description: the first meeting day scored; NULL if none was
+  last_scored_on:
+    type: DATE
+    description: the last meeting day scored; NULL if none was
+  as_of:
+    type: DATE
+    description: the as-of date of the build
+    checks: [not_null]
+notes: |
+  Meetings less than 90 days before the as-of date are not scored, because their label is not known yet.
+  Attendance corrections and ratings recorded after a meeting go with it, so the backtest sees them as
+  known at that meeting.
+*/
 WITH scored_point AS (
     SELECT
         p.risk_score,

@@ -1,7 +1,34 @@
--- The dropout-risk signals in use, each with its reason code and weight (METRICS.md, "Dropout risk"),
--- in the order of the table there (the tie-break for ordering reasons). consecutive_absences weighs
--- weight_3_or_more instead when the member missed 3 or more roster meetings in a row.
--- Weights may change only when a held-out backtest improves (dropout_backtest).
+/*
+description: >
+  The dropout-risk signals in use, each with its reason code and weight (METRICS.md, "Dropout risk"), in
+  the order of the table there. The risk score reads its weights from this table, so the published weights
+  are the ones in use.
+grain: one row per dropout-risk signal
+published: true
+readers: {lead: all}
+key: [reason]
+columns:
+  reason:
+    type: VARCHAR
+    description: the reason code
+    checks: [not_null]
+  weight:
+    type: DOUBLE
+    description: its weight
+    checks: [not_null, {range: [0, 1]}]
+  weight_3_or_more:
+    type: DOUBLE
+    description: >
+      for `consecutive_absences` only: the weight when 3 or more were missed in a row (0.55); NULL for the
+      others
+    checks: [{range: [0, 1]}]
+  table_order:
+    type: BIGINT
+    description: "its row in the METRICS.md table: the tie-break for ordering reasons"
+    checks: [not_null]
+notes: |
+  METRICS.md: weights may change only when a held-out backtest improves (`dropout_backtest`).
+*/
 SELECT
     reason,
     weight::DOUBLE AS weight,

@@ -1,6 +1,85 @@
--- One row per group and calendar month in which the group held a meeting, on or before the as-of date
--- (METRICS.md, "Group health", with the monthly figures of "Attendance", "Airtime", "Commitments",
--- "Ratings" and "Retention and dropout"). `month` is the first day of the month.
+/*
+description: >
+  Each group's monthly figures and health score (METRICS.md, "Group health", with the monthly figures of
+  "Attendance", "Airtime", "Commitments", "Ratings" and "Retention and dropout").
+grain: one row per group and calendar month in which the group held a meeting, on or before the as-of date
+published: true
+contract: true
+readers: {lead: all}
+key: [group_id, month]
+columns:
+  group_id:
+    type: VARCHAR
+    description: the group
+    checks: [not_null, {references: fact_group_formed.group_id}]
+  month:
+    type: DATE
+    description: the first day of the month
+    checks: [not_null]
+  meetings:
+    type: BIGINT
+    description: meetings the group held that month
+    checks: [not_null]
+  attendance_rate:
+    type: DOUBLE
+    description: Σ attended / Σ roster_size over the month's meetings; NULL if no roster places
+    checks: [{range: [0, 1]}]
+  airtime_gini:
+    type: DOUBLE
+    description: mean of the month's meeting Ginis that are known; NULL if none is
+    checks: [{range: [0, 1]}]
+  follow_through_rate:
+    type: DOUBLE
+    description: >
+      over the group's commitments whose **current** due_on falls in this month and is not after the
+      as-of date: the mean outcome_score, an open one counting 0. NULL when none fell due. A commitment
+      due exactly on the as-of date and still open counts 0 (it is "not after" it)
+    checks: [{range: [0, 1]}]
+  avg_rating:
+    type: DOUBLE
+    description: >
+      mean of every `rate_meeting` score for the month's meetings (all of them, including a rating by a
+      member later corrected out of attendance); NULL if nobody rated
+    checks: [{range: [0, 10]}]
+  retention_12m:
+    type: DOUBLE
+    description: see below; NULL when nobody counts
+    checks: [{range: [0, 1]}]
+  health_score:
+    type: DOUBLE
+    description: >
+      weighted mean of the components attendance = 100·attendance_rate (0.25), follow_through =
+      100·follow_through_rate (0.25), airtime_balance = 100·(1 − airtime_gini) (0.20), retention =
+      100·retention_12m (0.15), rating = 10·avg_rating (0.15); NULL components are left out and the
+      remaining weights rescaled to sum to 1; NULL if all are NULL. Rounded to 6 decimals, so a score that
+      is 80 by hand is exactly 80
+    checks: [{range: [0, 100]}]
+  tier:
+    type: VARCHAR
+    description: "`healthy` ≥ 80, `fit` ≥ 65, `at_risk` ≥ 50, `high_risk` below; NULL when health_score is"
+    checks: [{accepted_values: [healthy, fit, at_risk, high_risk]}]
+  commitments_due:
+    type: BIGINT
+    description: the commitments follow_through_rate is taken over
+    extra: true
+    checks: [not_null]
+  ratings:
+    type: BIGINT
+    description: the ratings avg_rating is taken over
+    extra: true
+    checks: [not_null]
+notes: |
+  `retention_12m`: the membership spells of the group active on the last day of the month twelve months
+  earlier (active on day d: joined_on ≤ d and not left on or before d) are *retained* if the same spell is
+  still running on the last day of this month, *lost* if it ended in between with a dropout
+  (`dropped_out`, `removed`), and left out of both counts if it ended for any other (censored) reason;
+  retention_12m = retained / (retained + lost). Spell-based: a member who left and rejoined in between
+  started a new spell, so their old one counts as ended. A leave dated on the last day of the month counts
+  as a leave within it.
+
+  Commitments falling due in a month without a meeting have no row to appear in; they are in
+  `member_commitments`.
+*/
 WITH meeting_month AS (
     SELECT
         group_id,

@@ -1,5 +1,32 @@
--- The groups formed on or before the as-of date, with how many members are active in each and when it
--- last met (on or before the as-of date; NULL if it has not met yet).
+/*
+description: >
+  The groups formed on or before the as-of date, with how many members are active in each and when it
+  last met.
+grain: one row per group formed on or before the as-of date
+published: true
+readers: {lead: all, facilitator: group_id}
+key: [group_id]
+columns:
+  group_id:
+    type: VARCHAR
+    description: the group
+    checks: [not_null, {references: fact_group_formed.group_id}]
+  cadence:
+    type: VARCHAR
+    description: "`weekly`, `biweekly`, `monthly` or `quarterly`"
+    checks: [not_null, {accepted_values: [weekly, biweekly, monthly, quarterly]}]
+  formed_on:
+    type: DATE
+    description: the day it was formed
+    checks: [not_null]
+  active_members:
+    type: BIGINT
+    description: memberships active on the as-of date
+    checks: [not_null]
+  last_held_on:
+    type: DATE
+    description: its latest meeting on or before the as-of date; NULL if it has not met
+*/
 WITH active_count AS (
     SELECT group_id, count(*)::BIGINT AS active_members FROM memberships WHERE active GROUP BY group_id
 ),

@@ -1,7 +1,49 @@
--- Airtime per participant of each meeting that recorded speaking_seconds (METRICS.md, "Airtime").
--- Participants are the attendees after corrections, silent ones included: someone corrected into
--- attendance spoke 0 seconds (nobody recorded them), someone corrected out is not a participant.
--- share = seconds / S and dominance_ratio = share * n (1.0 = a fair share); both NULL when S = 0.
+/*
+description: >
+  Airtime per participant of each meeting that recorded speaking_seconds (METRICS.md, "Airtime"):
+  share = seconds / S and dominance_ratio = share · n (1.0 = a fair share).
+grain: one row per participant of each meeting that recorded speaking_seconds
+published: true
+contract: true
+readers: {facilitator: group_id, member: member_id}
+key: [meeting_id, member_id]
+columns:
+  group_id:
+    type: VARCHAR
+    description: the group that met
+    checks: [not_null]
+  meeting_id:
+    type: VARCHAR
+    description: the meeting
+    checks: [not_null, {references: fact_meeting_held.meeting_id}]
+  held_on:
+    type: DATE
+    description: the day it was held
+    checks: [not_null]
+  member_id:
+    type: VARCHAR
+    description: >
+      a participant: an attendee after corrections, silent ones included. A member corrected *into*
+      attendance is a participant with 0 seconds (nobody recorded them); a member corrected *out* is not
+      a participant, whatever was recorded for them
+    checks: [not_null, {references: fact_member_registered.member_id}]
+  seconds:
+    type: DOUBLE
+    description: seconds spoken (0 if not listed)
+    checks: [not_null, {range: [0, null]}]
+  share:
+    type: DOUBLE
+    description: seconds / S, S = the participants' total; NULL when S = 0
+    checks: [{range: [0, 1]}]
+  dominance_ratio:
+    type: DOUBLE
+    description: >
+      share · n, n = participants (1.0 = a fair share); computed as seconds·n/S so an exact 2.0 stays
+      exactly 2.0; NULL when S = 0
+    checks: [{range: [0, null]}]
+notes: |
+  A meeting without `speaking_seconds` has no rows here.
+*/
 WITH participant AS (
     SELECT a.group_id, a.meeting_id, a.held_on, a.member_id, coalesce(r.seconds, 0)::DOUBLE AS seconds
     FROM meeting_attendance a

@@ -1,7 +1,64 @@
--- One row per commitment made at a meeting held on or before the as-of date, as it stood that day
--- (METRICS.md, "Commitments"). A commitment is open until a follow-up with outcome done, partial,
--- not_done or dropped closes it; carried_forward keeps it open, moves due_on to new_due_on and adds 1
--- to times_carried_forward. Overdue = open and due_on before the as-of date.
+/*
+description: >
+  Each commitment as it stood on the as-of date (METRICS.md, "Commitments"): open until a follow-up with
+  outcome done, partial, not_done or dropped closes it; carried_forward keeps it open, moves due_on to
+  new_due_on and adds 1 to times_carried_forward.
+grain: one row per commitment made at a meeting held on or before the as-of date
+published: true
+contract: true
+readers: {facilitator: group_id, member: member_id}
+key: [commitment_id]
+columns:
+  member_id:
+    type: VARCHAR
+    description: who committed
+    checks: [not_null, {references: fact_member_registered.member_id}]
+  group_id:
+    type: VARCHAR
+    description: in which group
+    checks: [not_null, {references: fact_group_formed.group_id}]
+  commitment_id:
+    type: VARCHAR
+    description: the commitment
+    checks: [not_null, {references: fact_commitment_made.commitment_id}]
+  made_on:
+    type: DATE
+    description: held_on of the meeting it was made at
+    checks: [not_null]
+  due_on:
+    type: DATE
+    description: "the current due date: the `new_due_on` of the last `carried_forward` follow-up, else the original"
+    checks: [not_null]
+  status:
+    type: VARCHAR
+    description: "`open` until a follow-up with outcome `done`, `partial`, `not_done` or `dropped` closes it; then that outcome"
+    checks: [not_null, {accepted_values: [open, done, partial, not_done, dropped]}]
+  outcome_score:
+    type: DOUBLE
+    description: done 1.0, partial 0.5, not_done 0, dropped 0; NULL while open
+    checks: [{range: [0, 1]}]
+  closed_on:
+    type: DATE
+    description: held_on of the meeting of the closing follow-up; NULL while open
+  times_carried_forward:
+    type: BIGINT
+    description: "`carried_forward` follow-ups so far"
+    checks: [not_null]
+  overdue:
+    type: BOOLEAN
+    description: open and due_on before the as-of date
+    extra: true
+    checks: [not_null]
+  meeting_id:
+    type: VARCHAR
+    description: the meeting it was made at
+    extra: true
+    checks: [not_null]
+notes: |
+  There is no separate "commitments due" table: the facilitator's list of commitments due for follow-up is
+  `member_commitments` filtered on `status = 'open'` (ordered by due_on; `overdue` flags the late ones),
+  for the facilitator's groups.
+*/
 WITH follow_up_history AS (
     SELECT
         commitment_id,

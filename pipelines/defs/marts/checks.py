@@ -9,6 +9,7 @@ import dagster as dg
 
 from pipelines.defs.resources import Warehouse
 from warehouse import db
+from warehouse.models import models
 
 # table -> columns that are rates: each must lie in [0, 1] (NULL allowed: no data)
 RATES = {
@@ -66,7 +67,7 @@ def _reference_check(table: str, references: tuple[tuple[str, str, str], ...]) -
 
 
 mart_checks = (
-    [_range_check(t, cols, 0, 1, "rates") for t, cols in RATES.items() if t in db.MODELS]
-    + [_range_check(t, cols, 0, 10, "ratings") for t, cols in RATINGS.items() if t in db.MODELS]
-    + [_reference_check(t, refs) for t, refs in REFERENCES.items() if t in db.MODELS]
+    [_range_check(t, cols, 0, 1, "rates") for t, cols in RATES.items() if t in models()]
+    + [_range_check(t, cols, 0, 10, "ratings") for t, cols in RATINGS.items() if t in models()]
+    + [_reference_check(t, refs) for t, refs in REFERENCES.items() if t in models()]
 )
