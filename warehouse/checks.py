@@ -30,15 +30,17 @@ class Outcome:
 
     @property
     def what_to_do(self) -> str:
-        """What the failure means, for the person reading the check's result."""
+        """What the failure means and where to look, for the person reading the check's result."""
         if self.passed:
             return ""
-        rows = f"{self.offending_rows} row{'s' if self.offending_rows != 1 else ''} of {self.model.name} (sample: by key)"
+        many = self.offending_rows != 1
+        rows = f"{self.offending_rows} row{'s' if many else ''} of {self.model.name}"
+        named = f"the sample names {'the first' if many else 'it'} by ({', '.join(self.model.key)})"
         if self.check.kind == "references":
-            return (f"{rows} name a {self.check.column} that the event log never recorded "
-                    f"({self.check.table}.{self.check.table_column}): look for the events that name it")
-        return (f"{rows} break what {self.model.file} declares ({self.check.describe(self.model.key)}): "
-                "the SQL or its header is wrong; correct it and materialize again")
+            return (f"{rows} name{'' if many else 's'} a {self.check.column} that the event log never recorded "
+                    f"({self.check.table}.{self.check.table_column}); {named}: look for the events that name it")
+        return (f"{rows} break{'' if many else 's'} a rule {self.model.file} declares ({self.check.describe(self.model.key)}); "
+                f"{named}: the SQL or its header is wrong; correct it and materialize again")
 
 
 def offending_rows_sql(model: Model, check: Check) -> tuple[str, list]:

@@ -71,10 +71,14 @@ class Check:
     table_column: str | None = None
 
     @property
+    def rule(self) -> str:
+        """What kind of rule it is, as a name: a table's checks of one kind run as one asset check."""
+        return {"not_null": "not_null", "range": "in_range", "accepted_values": "accepted_values",
+                "references": "references_exist", "unique": "key_is_unique"}[self.kind]
+
+    @property
     def name(self) -> str:
-        suffix = {"not_null": "not_null", "range": "in_range", "accepted_values": "accepted_values",
-                  "references": "references_exist"}
-        return "key_is_unique" if self.kind == "unique" else f"{self.column}_{suffix[self.kind]}"
+        return self.rule if self.kind == "unique" else f"{self.column}_{self.rule}"
 
     @property
     def bounds(self) -> str:
