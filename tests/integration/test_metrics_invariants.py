@@ -72,7 +72,8 @@ def test_the_contract_tables_lead_with_their_columns_in_plain_types(con):
     for table in published():
         types = column_types(con, table)
         assert types, f"{table} was not built"
-        assert set(types.values()) <= PLAIN_TYPES, f"{table}: {types}"  # no HUGEINT / DECIMAL for polars, Altair
+        # no HUGEINT / DECIMAL for polars, Altair; a list of a plain type (a trend) is fine
+        assert {t.removesuffix("[]") for t in types.values()} <= PLAIN_TYPES, f"{table}: {types}"
         assert not {"name", "email", "text", "note", "company", "title"} & set(types), table  # pseudonymous
         if table in CONTRACT:
             assert list(types)[: len(CONTRACT[table])] == CONTRACT[table]

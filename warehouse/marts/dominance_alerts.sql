@@ -29,10 +29,16 @@ columns:
     type: DOUBLE
     description: the member's dominance_ratio at m
     checks: [not_null, {range: [2, null]}]
+  recent:
+    type: BOOLEAN
+    description: m is one of the group's last 3 meetings that recorded airtime (on or before the as-of date)
+    extra: true
+    checks: [not_null]
 notes: |
   "The group's previous two airtime meetings" are counted on the group's meetings with
   `speaking_seconds`, whether or not the member attended them: a meeting the member missed is still one
-  of the two, and does not satisfy the rule. Meetings without airtime are skipped over.
+  of the two, and does not satisfy the rule. Meetings without airtime are skipped over. `recent` counts
+  the group's airtime meetings the same way.
 */
 WITH dominant_turn AS (
     SELECT a.group_id, a.member_id, a.meeting_id, a.held_on, a.dominance_ratio, m.airtime_no
@@ -45,7 +51,11 @@ with_previous_dominant_turn AS (
         *,
         lag(airtime_no) OVER (PARTITION BY group_id, member_id ORDER BY airtime_no) AS previous_airtime_no
     FROM dominant_turn
+),
+latest_airtime_meeting AS (
+    SELECT group_id, max(airtime_no) AS airtime_no FROM meetings GROUP BY group_id
 )
-SELECT group_id, member_id, meeting_id, held_on, dominance_ratio
-FROM with_previous_dominant_turn
-WHERE airtime_no - previous_airtime_no <= 2
+SELECT t.group_id, t.member_id, t.meeting_id, t.held_on, t.dominance_ratio, t.airtime_no > l.airtime_no - 3 AS recent
+FROM with_previous_dominant_turn t
+JOIN latest_airtime_meeting l USING (group_id)
+WHERE t.airtime_no - t.previous_airtime_no <= 2

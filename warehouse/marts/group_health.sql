@@ -48,16 +48,17 @@ columns:
   health_score:
     type: DOUBLE
     description: >
-      weighted mean of the components attendance = 100·attendance_rate (0.25), follow_through =
-      100·follow_through_rate (0.25), airtime_balance = 100·(1 − airtime_gini) (0.20), retention =
-      100·retention_12m (0.15), rating = 10·avg_rating (0.15); NULL components are left out and the
-      remaining weights rescaled to sum to 1; NULL if all are NULL. Rounded to 6 decimals, so a score that
-      is 80 by hand is exactly 80
+      weighted mean of the five components below, with weights attendance 0.25, follow_through 0.25,
+      airtime_balance 0.20, retention 0.15, rating 0.15; NULL components are left out and the remaining
+      weights rescaled to sum to 1; NULL if all are NULL. Rounded to 6 decimals, so a score that is 80 by
+      hand is exactly 80
     checks: [{range: [0, 100]}]
   tier:
     type: VARCHAR
-    description: "`healthy` ≥ 80, `fit` ≥ 65, `at_risk` ≥ 50, `high_risk` below; NULL when health_score is"
-    checks: [{accepted_values: [healthy, fit, at_risk, high_risk]}]
+    description: >
+      the tier of `health_tiers` with the highest min_score the health score reaches: `healthy` ≥ 80,
+      `fit` ≥ 65, `at_risk` ≥ 50, `high_risk` below; NULL when health_score is
+    checks: [{references: health_tiers.tier}]
   commitments_due:
     type: BIGINT
     description: the commitments follow_through_rate is taken over
@@ -68,6 +69,31 @@ columns:
     description: the ratings avg_rating is taken over
     extra: true
     checks: [not_null]
+  attendance_component:
+    type: DOUBLE
+    description: 100 · attendance_rate, as the health score weighs it; NULL when attendance_rate is
+    extra: true
+    checks: [{range: [0, 100]}]
+  follow_through_component:
+    type: DOUBLE
+    description: 100 · follow_through_rate; NULL when follow_through_rate is
+    extra: true
+    checks: [{range: [0, 100]}]
+  airtime_balance_component:
+    type: DOUBLE
+    description: 100 · (1 − airtime_gini); NULL when airtime_gini is
+    extra: true
+    checks: [{range: [0, 100]}]
+  retention_component:
+    type: DOUBLE
+    description: 100 · retention_12m; NULL when retention_12m is
+    extra: true
+    checks: [{range: [0, 100]}]
+  rating_component:
+    type: DOUBLE
+    description: 10 · avg_rating; NULL when avg_rating is
+    extra: true
+    checks: [{range: [0, 100]}]
 notes: |
   `retention_12m`: the membership spells of the group active on the last day of the month twelve months
   earlier (active on day d: joined_on ≤ d and not left on or before d) are *retained* if the same spell is
@@ -177,21 +203,23 @@ scored AS (
     FROM component
 )
 SELECT
-    group_id,
-    month,
-    meetings,
-    attendance_rate,
-    airtime_gini,
-    follow_through_rate,
-    avg_rating,
-    retention_12m,
-    health_score,
-    CASE
-        WHEN health_score >= 80 THEN 'healthy'
-        WHEN health_score >= 65 THEN 'fit'
-        WHEN health_score >= 50 THEN 'at_risk'
-        WHEN health_score IS NOT NULL THEN 'high_risk'
-    END AS tier,
-    commitments_due,
-    ratings
-FROM scored
+    s.group_id,
+    s.month,
+    s.meetings,
+    s.attendance_rate,
+    s.airtime_gini,
+    s.follow_through_rate,
+    s.avg_rating,
+    s.retention_12m,
+    s.health_score,
+    t.tier,
+    s.commitments_due,
+    s.ratings,
+    s.attendance_component,
+    s.follow_through_component,
+    s.airtime_balance_component,
+    s.retention_component,
+    s.rating_component
+FROM scored s
+-- the tier whose min_score is the highest the score reaches; a NULL score reaches none
+ASOF LEFT JOIN health_tiers t ON s.health_score >= t.min_score

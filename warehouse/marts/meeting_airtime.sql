@@ -41,6 +41,11 @@ columns:
       share · n, n = participants (1.0 = a fair share); computed as seconds·n/S so an exact 2.0 stays
       exactly 2.0; NULL when S = 0
     checks: [{range: [0, null]}]
+  fair_share:
+    type: DOUBLE
+    description: 1 / n, n = the meeting's participants (the share each would have if everyone spoke equally)
+    extra: true
+    checks: [not_null, {range: [0, 1]}]
 notes: |
   A meeting without `speaking_seconds` has no rows here.
 */
@@ -66,5 +71,6 @@ SELECT
     seconds,
     CASE WHEN total_seconds > 0 THEN seconds / total_seconds END AS share,
     -- seconds * n / S rather than share * n: exact whenever the true ratio is, so 2.0 stays 2.0
-    CASE WHEN total_seconds > 0 THEN seconds * participants / total_seconds END AS dominance_ratio
+    CASE WHEN total_seconds > 0 THEN seconds * participants / total_seconds END AS dominance_ratio,
+    (1 / participants)::DOUBLE AS fair_share
 FROM with_meeting_totals
