@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from warehouse.models import HERE, Check, Model, models
+from warehouse.models import HERE, Check, Model, ModelError, models
 
 README = HERE / "README.md"
 WIDTH = 110  # the README's prose is wrapped at this width
@@ -118,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the README's generated sections are stale")
     args = parser.parse_args(argv)
     current = README.read_text()
-    rendered = render(current)
+    try:
+        rendered = render(current)
+    except ModelError as e:  # a wrong header: say which, without a traceback
+        print(f"python -m warehouse.docs: {e}", file=sys.stderr)
+        return 2
     if args.check:
         if rendered != current:
             print(f"{README.relative_to(HERE.parent)} is stale: run `python -m warehouse.docs`", file=sys.stderr)

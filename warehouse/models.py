@@ -156,28 +156,29 @@ class Model:
 
     def mismatch(self, built: list[tuple[str, str]]) -> str | None:
         """How the built table's (column, type) pairs differ from the declared columns, or None."""
-        declared = [(c.name, c.type) for c in self.columns]
-        if built == declared:
+        declared = dict((c.name, c.type) for c in self.columns)
+        if built == list(declared.items()):
             return None
-        built_names = [name for name, _ in built]
-        missing = [name for name, _ in declared if name not in built_names]
-        undeclared = [name for name in built_names if name not in self.column_names]
-        retyped = [f"{name} is {kind}, declared {self.column(name).type}" for name, kind in built
-                   if name in self.column_names and kind != self.column(name).type]
-        problems = ([f"the built table has columns the header does not declare: {', '.join(undeclared)}"] if undeclared else []) \
-            + ([f"the header declares columns the table does not have: {', '.join(missing)}"] if missing else []) \
-            + retyped
+        built_types = dict(built)
+        problems = []
+        if undeclared := [name for name in built_types if name not in declared]:
+            problems.append(f"the built table has columns the header does not declare: {', '.join(undeclared)}")
+        if missing := [name for name in declared if name not in built_types]:
+            problems.append(f"the header declares columns the table does not have: {', '.join(missing)}")
+        problems += [f"{name} is {kind}, declared {declared[name]}" for name, kind in built
+                     if name in declared and kind != declared[name]]
         if not problems:
-            problems = [f"the columns are declared in another order than the SELECT makes them: {', '.join(built_names)}"]
+            problems.append(f"the header declares the columns in another order than the SELECT makes them: "
+                            f"{', '.join(built_types)}")
         return f"{self.file}: " + "; ".join(problems)
 
 
 # -- loading -------------------------------------------------------------------------------------
 
 @cache
-def models() -> dict[str, Model]:
+def models() -> Mapping[str, Model]:
     """Every model of warehouse/, in build order (each after everything it reads)."""
-    return load(HERE)
+    return MappingProxyType(load(HERE))
 
 
 def published() -> dict[str, Model]:

@@ -169,6 +169,9 @@ def test_a_built_table_that_differs_from_its_header_is_an_error_naming_its_file(
         f"{tmp_path.name}/staging/formed.sql: the built table has columns the header does not declare: cadence")
     assert found["shown"].mismatch(described["shown"]) == (
         f"{tmp_path.name}/marts/shown.sql: the header declares columns the table does not have: size")
+    assert found["shown"].mismatch([("group_id", "BIGINT")]) == (
+        f"{tmp_path.name}/marts/shown.sql: the header declares columns the table does not have: size; "
+        "group_id is BIGINT, declared VARCHAR")
 
 
 def test_the_fact_tables_are_what_db_connect_creates():
