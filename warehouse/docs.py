@@ -15,7 +15,6 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 
 from warehouse.models import HERE, Check, Model, ModelError, models
 
