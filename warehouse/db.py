@@ -1,5 +1,7 @@
 """The one module that touches the warehouse files: open, build models, publish, read.
 
+- The models, what they read and which are published come from their .sql files (`warehouse.models`).
+
 - `warehouse.duckdb` is the pipeline's own file (one writer: the pipeline).
 - `serving.duckdb` is what everybody else reads. It is built as a new file, closed, then swapped in
   with `os.replace`, so a reader never sees a half-built or locked file and never blocks the pipeline.
@@ -19,56 +21,9 @@ import polars as pl
 
 from domain.config import Settings
 from warehouse import facts
+from warehouse.models import ModelError, models, published
 
 HERE = Path(__file__).resolve().parent
-
-# Each model is warehouse/<name>.sql: one SELECT, built as a table of that name, in this order.
-# name -> the models (or fact tables) it reads, for the asset graph.
-MODELS: dict[str, tuple[str, ...]] = {
-    "memberships": ("fact_membership", "fact_group_formed"),
-    "meetings": ("fact_meeting_held",),
-    "groups": ("fact_group_formed", "memberships", "meetings"),
-    "group_members": ("memberships",),
-    "group_facilitators": ("fact_facilitator_assigned", "fact_group_formed"),
-    "meeting_attendance": ("meetings", "fact_meeting_roster", "fact_attendance_corrected"),
-    "meeting_airtime": ("meetings", "meeting_attendance", "fact_meeting_roster"),
-    "meeting_summary": ("meetings", "meeting_attendance", "meeting_airtime"),
-    "meeting_ratings": ("meetings", "fact_meeting_rated"),
-    "dominance_alerts": ("meetings", "meeting_airtime"),
-    "member_presenting": ("memberships", "meetings", "meeting_attendance"),
-    "commitment_follow_ups": ("fact_commitment_made", "fact_commitment_followed_up"),
-    "member_commitments": ("fact_commitment_made", "commitment_follow_ups"),
-    "group_health": ("meeting_summary", "member_commitments", "meeting_ratings", "memberships"),
-    "retention_curve": ("memberships",),
-    "dropout_weights": (),
-    "member_risk_signals": ("dropout_weights", "meetings", "meeting_attendance", "memberships", "meeting_airtime",
-                            "meeting_ratings", "commitment_follow_ups", "fact_commitment_made"),
-    "dropout_risk": ("memberships", "meetings", "member_risk_signals", "dropout_weights"),
-    "dropout_backtest": ("member_risk_signals", "memberships"),
-    "member_engagement": ("meeting_attendance", "member_commitments"),
-}
-
-# Tables published in the serving file: the warehouse contract (PRODUCT.md) and the extras documented
-# in warehouse/README.md.
-PUBLISHED: tuple[str, ...] = (
-    # the warehouse contract (PRODUCT.md)
-    "meeting_summary",
-    "meeting_attendance",
-    "meeting_airtime",
-    "group_health",
-    "member_commitments",
-    "dominance_alerts",
-    "dropout_risk",
-    "retention_curve",
-    # published beside the risk table, and the extras the dashboards read
-    "dropout_backtest",
-    "dropout_weights",
-    "groups",
-    "group_members",
-    "group_facilitators",
-    "member_presenting",
-    "member_engagement",
-)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> object:
@@ -82,10 +37,6 @@ def crash_if_asked(point: str) -> None:
     as abruptly as a power cut (no cleanup, no rollback)."""
     if os.environ.get("PEERPULSE_CRASH_AT") == point:
         os._exit(137)
-
-
-def model_sql(name: str) -> str:
-    return (HERE / f"{name}.sql").read_text()
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -103,11 +54,16 @@ def set_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
 
 
 def build_model(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> int:
-    """(Re)build one model table from its SQL, in one transaction; returns its row count."""
+    """(Re)build one model table from its SQL, in one transaction; returns its row count. A table whose
+    columns are not the ones its header declares is not committed (`ModelError`, naming the file)."""
+    model = models()[name]
     set_as_of(con, as_of)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {model_sql(name)}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {model.sql}")
+        mismatch = model.mismatch([(column, kind) for column, kind, *_ in con.execute(f"DESCRIBE {name}").fetchall()])
+        if mismatch:
+            raise ModelError(mismatch)
         crash_if_asked(f"model-{name}-before-commit")
         con.execute("COMMIT")
     except BaseException:
@@ -117,11 +73,14 @@ def build_model(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> int:
 
 
 def build_all(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
-    return {name: build_model(con, name, as_of) for name in MODELS}
+    """Every model, each after what it reads (warehouse.models)."""
+    return {name: build_model(con, name, as_of) for name in models()}
 
 
-def publish(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Sequence[str] = PUBLISHED) -> Path:
-    """Copy the published tables into a new serving file and swap it in atomically."""
+def publish(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Sequence[str] | None = None) -> Path:
+    """Copy the published tables (those whose header says `published: true`, unless `tables` names
+    others) into a new serving file and swap it in atomically."""
+    tables = list(published()) if tables is None else tables
     target = settings.serving_path
     building = target.with_name(f".{target.name}.building")
     for leftover in (building, building.with_name(building.name + ".wal")):

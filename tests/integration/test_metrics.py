@@ -198,6 +198,7 @@ def test_airtime_share_dominance_gini_and_top_share(warehouse):
     assert w1["c"]["share"] == 0 and w1["d"]["share"] == 0
     assert w1["a"]["dominance_ratio"] == approx(600 / 900 * 4) and w1["b"]["dominance_ratio"] == approx(300 / 900 * 4)
     assert w1["d"]["dominance_ratio"] == 0
+    assert {r["fair_share"] for r in w1.values()} == {1 / 4}  # four participants, silent ones included
 
     summary = by(con, "SELECT * FROM meeting_summary", "meeting_id")
     # Σ|si - sj| over ordered pairs: 2·(|600-300| + |600-0|·2 + |300-0|·2 + |0-0|) = 2·2100; mean = 900/4
@@ -212,6 +213,8 @@ def test_airtime_share_dominance_gini_and_top_share(warehouse):
     w4 = rows(con, "SELECT * FROM meeting_airtime WHERE meeting_id = 'w4' ORDER BY member_id")
     assert [(r["member_id"], r["seconds"], r["share"], r["dominance_ratio"]) for r in w4] == [
         ("a", 0, None, None), ("b", 0, None, None)]
+    assert [r["fair_share"] for r in w4] == [1 / 2, 1 / 2]  # a fair share is defined even when nobody spoke
+    assert rows(con, "SELECT fair_share FROM meeting_airtime WHERE meeting_id = 'w3'") == [{"fair_share": 1.0}]
     assert summary["w4"]["airtime_gini"] is None and summary["w4"]["top_speaker_share"] is None
     # perfectly equal airtime: Gini 0
     assert summary["w5"]["airtime_gini"] == approx(0, abs=1e-12) and summary["w5"]["top_speaker_share"] == approx(1 / 5)
@@ -249,6 +252,8 @@ def test_dominance_alert_needs_two_of_three_consecutive_airtime_meetings(warehou
     alerts = rows(con, "SELECT * FROM dominance_alerts ORDER BY held_on")
     assert [(r["member_id"], r["meeting_id"], r["dominance_ratio"]) for r in alerts] == [
         ("a", "k03", 2.0), ("a", "k06", 2.5), ("a", "k11", 2.0)]
+    # the group's last three airtime meetings are k10, k11, k12 (k04 recorded none): only k11's alert is recent
+    assert [(r["meeting_id"], r["recent"]) for r in alerts] == [("k03", False), ("k06", False), ("k11", True)]
     assert alerts[0]["group_id"] == "east" and alerts[0]["held_on"] == D("2025-03-17")
 
 
@@ -379,6 +384,10 @@ def test_health_score_rescales_the_weights_of_the_components_it_has(warehouse):
     expected = (0.25 * 75 + 0.20 * 100 + 0.15 * 80) / (0.25 + 0.20 + 0.15)  # = 84.58...
     assert month["health_score"] == approx(expected)
     assert month["tier"] == "healthy"
+    # the components, each 0-100 as the score weighs them; the unknown ones NULL
+    assert (month["attendance_component"], month["follow_through_component"], month["retention_component"]) == (
+        approx(75), None, None)
+    assert month["airtime_balance_component"] == approx(100) and month["rating_component"] == approx(80)
 
 
 def test_health_tiers_at_their_boundaries(warehouse):
@@ -413,6 +422,10 @@ def test_health_tiers_at_their_boundaries(warehouse):
     }
     empty = rows(con, "SELECT * FROM group_health WHERE group_id = 'empty'")[0]
     assert (empty["meetings"], empty["attendance_rate"]) == (1, None)
+    # the thresholds are read from health_tiers, the one place they are kept
+    assert rows(con, "SELECT * FROM health_tiers ORDER BY tier_order") == [
+        {"tier": "high_risk", "min_score": 0.0, "tier_order": 1}, {"tier": "at_risk", "min_score": 50.0, "tier_order": 2},
+        {"tier": "fit", "min_score": 65.0, "tier_order": 3}, {"tier": "healthy", "min_score": 80.0, "tier_order": 4}]
 
 
 # -- facilitator figures ---------------------------------------------------------------------------------
@@ -451,7 +464,27 @@ def test_meetings_since_presented_counts_the_groups_meetings_since(warehouse):
     assert facilitators == {("fac1", D("2025-01-01"), False), ("fac2", D("2025-03-01"), True)}
     [group] = rows(con, "SELECT * FROM groups")
     assert group == {"group_id": "pres", "cadence": "monthly", "formed_on": D("2025-01-01"), "active_members": 6,
-                     "last_held_on": D("2025-05-12")}
+                     "last_held_on": D("2025-05-12"), "next_meeting_on": D("2025-06-12")}
+
+
+def test_next_meeting_is_the_last_one_plus_the_cadence(warehouse):
+    p = Programme()
+    last = {"wk": ("weekly", "2025-03-03"), "bi": ("biweekly", "2025-03-03"), "mo": ("monthly", "2025-01-31"),
+            "qu": ("quarterly", "2024-11-30")}
+    for group, (cadence, held_on) in last.items():
+        p.group(group, "2024-10-01", cadence=cadence).join(group, f"{group}1", "2024-10-01")
+        p.meeting(group, f"{group}-old", "2024-10-15", {f"{group}1": "present"})
+        p.meeting(group, f"{group}-last", held_on, {f"{group}1": "present"})
+    p.group("new", "2025-03-01", cadence="weekly")  # has not met
+    con = warehouse(p, "2025-03-31")
+
+    next_meeting = {r["group_id"]: r["next_meeting_on"] for r in rows(con, "SELECT * FROM groups")}
+    assert next_meeting == {
+        "wk": D("2025-03-10"), "bi": D("2025-03-17"),
+        "mo": D("2025-02-28"),  # a month on from 31 January is the last day of February
+        "qu": D("2025-02-28"),  # three months on from 30 November
+        "new": None,
+    }
 
 
 # -- as of an earlier date -------------------------------------------------------------------------------

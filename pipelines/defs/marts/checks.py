@@ -1,72 +1,50 @@
-"""Checks that block publication: figures in range, facts that point at things that exist.
+"""Checks that block publication, generated from the models' headers: the column checks each header
+declares (not_null, range, accepted_values, references) and one row per key, for every model.
 
-Each check is declared as data (which table, which columns, what must hold) and only for the
-tables the warehouse builds, so the checks follow the models as they are added.
+A model's checks of one kind are one asset check (e.g. `group_health` / `in_range`, over every column
+with a range), and all of a model's checks run as one step after it is built. A failing one stops
+everything downstream of that model, and so the serving file; its result names, column by column, how
+many rows break the rule and a sample of them by the table's key.
 """
 
+
+from collections.abc import Iterator
 
 import dagster as dg
 
 from pipelines.defs.resources import Warehouse
-from warehouse import db
-
-# table -> columns that are rates: each must lie in [0, 1] (NULL allowed: no data)
-RATES = {
-    "meeting_summary": ("attendance_rate", "airtime_gini", "top_speaker_share"),
-    "meeting_airtime": ("share",),
-    "group_health": ("attendance_rate", "airtime_gini", "follow_through_rate", "retention_12m"),
-    "member_commitments": ("outcome_score",),
-    "retention_curve": ("survival",),
-    "dropout_risk": ("risk_score",),
-    "member_engagement": ("attendance_rate", "follow_through_rate"),
-}
-# table -> columns that are ratings on the 0-10 scale
-RATINGS = {"group_health": ("avg_rating",)}
-# table -> (column, the fact table and column it must be found in)
-REFERENCES = {
-    "meeting_attendance": (("meeting_id", "fact_meeting_held", "meeting_id"), ("member_id", "fact_member_registered", "member_id"),
-                           ("group_id", "fact_group_formed", "group_id")),
-    "meeting_airtime": (("meeting_id", "fact_meeting_held", "meeting_id"), ("member_id", "fact_member_registered", "member_id")),
-    "member_commitments": (("commitment_id", "fact_commitment_made", "commitment_id"),
-                           ("member_id", "fact_member_registered", "member_id"), ("group_id", "fact_group_formed", "group_id")),
-    "group_health": (("group_id", "fact_group_formed", "group_id"),),
-    "dropout_risk": (("member_id", "fact_member_registered", "member_id"), ("group_id", "fact_group_formed", "group_id")),
-    "dominance_alerts": (("meeting_id", "fact_meeting_held", "meeting_id"), ("member_id", "fact_member_registered", "member_id")),
-}
+from warehouse import checks
+from warehouse.models import Check, Model, models
 
 
-def _range_check(table: str, columns: tuple[str, ...], low: float, high: float, what: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=dg.AssetKey(table), name=f"{what}_in_range", blocking=True,
-                    description=f"{', '.join(columns)} of {table} lie in [{low:g}, {high:g}].")
-    def check(warehouse: Warehouse) -> dg.AssetCheckResult:
+def _by_rule(model: Model) -> dict[str, list[Check]]:
+    rules: dict[str, list[Check]] = {}
+    for check in model.checks:
+        rules.setdefault(check.rule, []).append(check)
+    return rules
+
+
+def model_checks(model: Model) -> dg.AssetChecksDefinition:
+    rules = _by_rule(model)
+    specs = [dg.AssetCheckSpec(rule, asset=model.name, blocking=True,
+                               description="; ".join(c.describe(model.key) for c in declared) + ".")
+             for rule, declared in rules.items()]
+
+    @dg.multi_asset_check(specs=specs, name=f"{model.name}_checks",
+                          description=f"The checks {model.file} declares for {model.name}.")
+    def run(warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
         with warehouse.connect() as con:
-            outside = {c: db.scalar(con, f"SELECT count(*) FROM {table} WHERE {c} < ? OR {c} > ? OR isnan({c})",
-                                    [low, high]) for c in columns}
-        return dg.AssetCheckResult(passed=not any(outside.values()), metadata={"rows_out_of_range": dg.MetadataValue.json(outside)})
+            outcomes = {rule: [checks.run(con, model, c) for c in declared] for rule, declared in rules.items()}
+        for rule, results in outcomes.items():
+            failed = [o for o in results if not o.passed]
+            metadata = {"offending_rows": dg.MetadataValue.json({o.check.column or "key": o.offending_rows for o in results})}
+            if failed:
+                metadata["what_to_do"] = dg.MetadataValue.md("\n".join(f"- {o.what_to_do}" for o in failed))
+                metadata["sample"] = dg.MetadataValue.json({o.check.column or "key": o.sample for o in failed})
+            yield dg.AssetCheckResult(asset_key=dg.AssetKey(model.name), check_name=rule, passed=not failed,
+                                      metadata=metadata)
 
-    return check
-
-
-def _reference_check(table: str, references: tuple[tuple[str, str, str], ...]) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=dg.AssetKey(table), name="references_exist", blocking=True,
-                    description=f"Every id in {table} names something recorded in the event log.")
-    def check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect() as con:
-            dangling = {
-                column: db.scalar(
-                    con,
-                    f"SELECT count(*) FROM {table} t WHERE t.{column} IS NOT NULL AND NOT EXISTS "
-                    f"(SELECT 1 FROM {fact} f WHERE f.{fact_column} = t.{column})",
-                )
-                for column, fact, fact_column in references
-            }
-        return dg.AssetCheckResult(passed=not any(dangling.values()), metadata={"dangling_ids": dg.MetadataValue.json(dangling)})
-
-    return check
+    return run
 
 
-mart_checks = (
-    [_range_check(t, cols, 0, 1, "rates") for t, cols in RATES.items() if t in db.MODELS]
-    + [_range_check(t, cols, 0, 10, "ratings") for t, cols in RATINGS.items() if t in db.MODELS]
-    + [_reference_check(t, refs) for t, refs in REFERENCES.items() if t in db.MODELS]
-)
+declared_checks = [model_checks(model) for model in models().values()]

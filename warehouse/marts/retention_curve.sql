@@ -1,11 +1,52 @@
--- Kaplan–Meier retention (METRICS.md, "Retention and dropout"). A spell lasts from joined_on to left_on,
--- or to the as-of date if still active; a leave with reason dropped_out or removed is a dropout, every
--- other end (and an active spell) is censored. Per scope (`programme`, each group id) and cohort (`all`,
--- the quarter of joined_on such as `2025Q1`), reported at month marks k·30.4375 days for k = 0, 1, ...
--- up to the first mark at or beyond the longest spell, so every dropout falls in a reported interval:
---   at_risk  = spells lasting at least the mark,
---   dropouts = dropouts with duration in (mark k−1, mark k],
---   survival = Ŝ(mark) = Π over dropout durations t ≤ mark of (1 − d(t) / n(t)), n(t) = spells lasting ≥ t.
+/*
+description: >
+  Kaplan–Meier retention (METRICS.md, "Retention and dropout") by scope (the programme, each group) and
+  cohort (all, each quarter of joining), at month marks k·30.4375 days for k = 0, 1, 2, ...
+grain: one row per scope, cohort and month mark
+published: true
+contract: true
+readers: {lead: all}
+key: [scope, cohort, month]
+columns:
+  scope:
+    type: VARCHAR
+    description: "`programme`, or a group id"
+    checks: [not_null]
+  cohort:
+    type: VARCHAR
+    description: "`all`, or the quarter of joined_on, e.g. `2025Q1` (only quarters with spells in that scope)"
+    checks: [not_null]
+  month:
+    type: BIGINT
+    description: the mark k = 0, 1, 2, …; mark k is k·30.4375 days into a spell
+    checks: [not_null]
+  at_risk:
+    type: BIGINT
+    description: spells lasting at least the mark
+    checks: [not_null]
+  dropouts:
+    type: BIGINT
+    description: >
+      dropouts (spells ending `dropped_out` or `removed`) whose duration lies in (mark k−1, mark k]; at
+      k = 0, those of 0 days
+    checks: [not_null]
+  survival:
+    type: DOUBLE
+    description: >
+      Kaplan–Meier Ŝ at the mark: Π over dropout durations t ≤ mark of (1 − d(t)/n(t)), n(t) = spells
+      lasting at least t days; the same as lifelines' `KaplanMeierFitter().survival_function_at_times`
+    checks: [not_null, {range: [0, 1]}]
+  mark_days:
+    type: DOUBLE
+    description: k · 30.4375
+    extra: true
+    checks: [not_null]
+notes: |
+  A spell lasts from joined_on to left_on, or to the as-of date if still active (a spell per join: a member
+  who rejoins has two); other leaves and active spells are censored. The marks run up to the first mark
+  at or beyond the scope-cohort's longest spell, so every dropout falls in exactly one reported interval
+  (the last row may have at_risk 0).
+*/
 WITH spell AS (
     SELECT
         group_id,

@@ -1,6 +1,33 @@
--- Facilitator figure meetings_since_presented (METRICS.md, "Airtime"), for each active member: the
--- group's meetings held since the member last presented, or since joining (their current spell) if
--- they never presented in the group. A presentation is one by an attendee after corrections.
+/*
+description: >
+  When each active member last presented (METRICS.md, "Airtime", the facilitator figure
+  meetings_since_presented).
+grain: one row per active membership
+published: true
+readers: {facilitator: group_id}
+key: [group_id, member_id]
+columns:
+  group_id:
+    type: VARCHAR
+    description: the group of an active membership
+    checks: [not_null, {references: fact_group_formed.group_id}]
+  member_id:
+    type: VARCHAR
+    description: the member
+    checks: [not_null, {references: fact_member_registered.member_id}]
+  meetings_since_presented:
+    type: BIGINT
+    description: >
+      the group's meetings held after the meeting the member last presented at in this group; if they
+      never did, the group's meetings held on or after the current spell's joined_on (the meeting on the
+      day they joined counts). 0 = presented at the latest meeting
+    checks: [not_null]
+  last_presented_on:
+    type: DATE
+    description: the day of that presentation; NULL if never
+notes: |
+  A presentation counts when the member was listed as a presenter and still attended after corrections.
+*/
 WITH active_member AS (
     SELECT group_id, member_id, joined_on FROM memberships WHERE active
 ),

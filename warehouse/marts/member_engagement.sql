@@ -1,8 +1,64 @@
--- One row per member: their own attendance and follow-through, over every group they have been in, for
--- the member's own page. Attendance (METRICS.md, "Attendance"): attendees (present or late) over the
--- meetings they were on the roster of, corrections applied; "recent" is their last 12 roster meetings.
--- Follow-through (METRICS.md, "Commitments"): the mean outcome_score of their commitments that have been
--- closed or are overdue, an open overdue one counting 0; commitments not yet due are left out.
+/*
+description: >
+  Each member's own attendance and follow-through, over every group they have been in, for the member's
+  own page.
+grain: one row per member with a roster meeting or a commitment
+published: true
+readers: {member: member_id}
+key: [member_id]
+columns:
+  member_id:
+    type: VARCHAR
+    description: the member
+    checks: [not_null, {references: fact_member_registered.member_id}]
+  roster_meetings:
+    type: BIGINT
+    description: meetings they were on the roster of (held on or before the as-of date)
+    checks: [not_null]
+  attended:
+    type: BIGINT
+    description: >
+      of those, the ones they attended (present or late, corrections applied) — METRICS.md "Attendance"
+    checks: [not_null]
+  attendance_rate:
+    type: DOUBLE
+    description: attended / roster_meetings
+    checks: [{range: [0, 1]}]
+  recent_roster_meetings:
+    type: BIGINT
+    description: roster_meetings over their last 12 roster meetings
+    checks: [not_null]
+  recent_attended:
+    type: BIGINT
+    description: attended over their last 12 roster meetings
+    checks: [not_null]
+  commitments:
+    type: BIGINT
+    description: commitments they made at meetings held on or before the as-of date
+    checks: [not_null]
+  commitments_counted:
+    type: BIGINT
+    description: those closed, or open and overdue (due before the as-of date)
+    checks: [not_null]
+  follow_through_rate:
+    type: DOUBLE
+    description: >
+      mean outcome_score over the counted ones, an open overdue one counting 0 (METRICS.md "Commitments",
+      applied to one member instead of a group-month); NULL when none is counted
+    checks: [{range: [0, 1]}]
+  open_commitments:
+    type: BIGINT
+    description: open now
+    checks: [not_null]
+  overdue_commitments:
+    type: BIGINT
+    description: open and overdue
+    checks: [not_null]
+  carried_forward_commitments:
+    type: BIGINT
+    description: carried forward at least once
+    checks: [not_null]
+*/
 WITH attendance AS (
     SELECT
         member_id,

@@ -1,15 +1,84 @@
--- The dropout-risk signals of each member at each meeting (METRICS.md, "Dropout risk"): one row per
--- roster member of every meeting held on or before the as-of date (on_roster), plus one row at the
--- group's latest meeting for each active member who is not on its roster (they joined since). Internal:
--- dropout_risk takes the rows at each group's latest meeting, dropout_backtest scores the roster rows.
---
--- A signal at meeting t, held on d, uses what was known up to and including d: the member's roster
--- meetings up to t, their airtime and ratings at meetings up to t, follow-ups held on or before d and
--- due dates before d. History is the member's in this group over all their spells, except for
--- early_no_show, which is about the current spell. Built for millions of rows: each "last N" is a
--- window frame over the member's own meetings in order, partitioned by an integer key per (group,
--- member); the commitment states, which change between a member's meetings, are brought to each point
--- with an as-of join. No correlated subqueries, no quadratic joins.
+/*
+description: >
+  The dropout-risk signals and score of each member at each meeting (METRICS.md, "Dropout risk"):
+  dropout_risk takes the rows at each group's latest meeting, dropout_backtest scores the roster rows.
+grain: >
+  one row per roster member of every meeting held on or before the as-of date (on_roster), plus one row
+  at the group's latest meeting for each active member who is not on its roster (they joined since)
+published: false
+key: [group_id, member_id, meeting_id]
+columns:
+  group_id:
+    type: VARCHAR
+    description: the group
+    checks: [not_null]
+  member_id:
+    type: VARCHAR
+    description: the member scored
+    checks: [not_null]
+  meeting_id:
+    type: VARCHAR
+    description: the meeting the member is scored at
+    checks: [not_null]
+  held_on:
+    type: DATE
+    description: the day of that meeting
+    checks: [not_null]
+  meeting_no:
+    type: BIGINT
+    description: its number among the group's meetings
+    checks: [not_null]
+  on_roster:
+    type: BOOLEAN
+    description: the member was on the meeting's roster (false for the extra rows at the latest meeting)
+    checks: [not_null]
+  risk_score:
+    type: DOUBLE
+    description: min(1, Σ weights of the signals that fire), rounded to 6 decimals
+    checks: [not_null, {range: [0, 1]}]
+  consecutive_absences:
+    type: BOOLEAN
+    description: the consecutive_absences signal fires
+    checks: [not_null]
+  early_no_show:
+    type: BOOLEAN
+    description: the early_no_show signal fires
+    checks: [not_null]
+  low_attendance:
+    type: BOOLEAN
+    description: the low_attendance signal fires
+    checks: [not_null]
+  missed_commitments:
+    type: BOOLEAN
+    description: the missed_commitments signal fires
+    checks: [not_null]
+  going_quiet:
+    type: BOOLEAN
+    description: the going_quiet signal fires
+    checks: [not_null]
+  low_ratings:
+    type: BOOLEAN
+    description: the low_ratings signal fires
+    checks: [not_null]
+  missed_three_in_a_row:
+    type: BOOLEAN
+    description: the member missed their last 3 or more roster meetings (consecutive_absences weighs more)
+    checks: [not_null]
+  overdue_commitments:
+    type: BIGINT
+    description: the member's commitments in this group open with a current due date before the meeting's day
+    checks: [not_null]
+notes: |
+  A signal at meeting t, held on d, uses what was known up to and including d: the member's roster
+  meetings up to t, their airtime and ratings at meetings up to t, follow-ups held on or before d and due
+  dates before d. History is the member's in this group over all their spells, except for early_no_show,
+  which is about the current spell. The signals are described with `dropout_risk`.
+
+  Built for millions of rows: each "last N" is a window frame over the member's own meetings in order,
+  partitioned by an integer key per (group, member); the commitment states, which change between a
+  member's meetings, are brought to each point with an as-of join. No correlated subqueries, no
+  quadratic joins.
+*/
 WITH weight AS (
     SELECT
         max(weight) FILTER (WHERE reason = 'consecutive_absences') AS consecutive_absences,
@@ -74,11 +143,12 @@ rating_state AS (
     -- at each meeting the member rated: is the mean of their last three ratings 5 or less?
     SELECT
         k.member_key,
-        r.meeting_no,
+        m.meeting_no,
         count(*) OVER last_three = 3 AND avg(r.score) OVER last_three <= 5 AS low_last_three
     FROM meeting_ratings r
-    JOIN group_member k USING (group_id, member_id)
-    WINDOW last_three AS (PARTITION BY k.member_key ORDER BY r.meeting_no ROWS 2 PRECEDING)
+    JOIN meetings m USING (meeting_id)
+    JOIN group_member k ON k.group_id = r.group_id AND k.member_id = r.member_id
+    WINDOW last_three AS (PARTITION BY k.member_key ORDER BY m.meeting_no ROWS 2 PRECEDING)
 ),
 roster_history AS (
     -- the member's state at each of their roster meetings, from their meetings up to it
@@ -150,9 +220,8 @@ closing_history AS (
 ),
 due_date_change AS (
     -- each due date a commitment has had and the day it took effect, then the day a carry or close ended it
-    SELECT commitment_id, group_id, member_id, made_on AS since, due_on, 0 AS position, false AS closes
-    FROM fact_commitment_made
-    WHERE made_on <= getvariable('as_of')
+    SELECT commitment_id, group_id, member_id, made_on AS since, original_due_on AS due_on, 0 AS position, false AS closes
+    FROM commitments
     UNION ALL
     SELECT commitment_id, group_id, member_id, held_on, new_due_on, position, outcome <> 'carried_forward'
     FROM commitment_follow_ups

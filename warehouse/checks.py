@@ -1,0 +1,96 @@
+"""The checks a model's header declares, run against its built table: each finds the offending rows
+and names a few of them by the table's key, so a person can go and look.
+
+The Dagster asset checks (pipelines/defs/marts/checks.py) run these and block publication when one fails;
+tests run them directly.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse.models import Check, Model
+
+SAMPLE = 5  # offending rows named in a failed check's result
+
+
+@dataclass(frozen=True)
+class Outcome:
+    model: Model
+    check: Check
+    offending_rows: int
+    sample: list[dict]  # the first offending rows, by key: the key's columns and the checked column
+
+    @property
+    def passed(self) -> bool:
+        return self.offending_rows == 0
+
+    @property
+    def what_to_do(self) -> str:
+        """What the failure means and where to look, for the person reading the check's result."""
+        if self.passed:
+            return ""
+        many = self.offending_rows != 1
+        rows = f"{self.offending_rows} row{'s' if many else ''} of {self.model.name}"
+        named = f"the sample names {'the first' if many else 'it'} by ({', '.join(self.model.key)})"
+        if self.check.kind == "references":
+            return (f"{rows} name{'' if many else 's'} a {self.check.column} that the event log never recorded "
+                    f"({self.check.table}.{self.check.table_column}); {named}: look for the events that name it")
+        return (f"{rows} break{'' if many else 's'} a rule {self.model.file} declares ({self.check.describe(self.model.key)}); "
+                f"{named}: the SQL or its header is wrong; correct it and materialize again")
+
+
+def offending_rows_sql(model: Model, check: Check) -> tuple[str, list]:
+    """A SELECT of the rows of `model` that break `check` (with its parameters): the key's columns and the
+    checked column; for `unique`, each duplicated key with its count."""
+    key = ", ".join(f'"{k}"' for k in model.key)
+    if check.kind == "unique":
+        return f'SELECT {key}, count(*) AS "rows" FROM {model.name} GROUP BY ALL HAVING count(*) > 1', []
+    column = f'"{check.column}"'
+    shown = key if check.column in model.key else f"{key}, {column}"
+    params: list = []
+    if check.kind == "not_null":
+        where = f"{column} IS NULL"
+    elif check.kind == "range":
+        outside = []
+        if check.low is not None:
+            outside.append(f"{column} < ?")
+            params.append(check.low)
+        if check.high is not None:
+            outside.append(f"{column} > ?")
+            params.append(check.high)
+        if model.column(check.column).type == "DOUBLE":
+            outside.append(f"isnan({column})")
+        where = " OR ".join(outside)
+    elif check.kind == "accepted_values":
+        where = f"{column} IS NOT NULL AND {column} NOT IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(list(check.values))
+    elif check.kind == "references":
+        where = (f"{column} IS NOT NULL AND NOT EXISTS "
+                 f'(SELECT 1 FROM {check.table} f WHERE f."{check.table_column}" = t.{column})')
+    else:
+        raise ValueError(f"unknown check {check.kind}")
+    return f"SELECT {shown} FROM {model.name} t WHERE {where}", params
+
+
+def run(con: duckdb.DuckDBPyConnection, model: Model, check: Check) -> Outcome:
+    sql, params = offending_rows_sql(model, check)
+    cursor = con.execute(f"SELECT *, count(*) OVER () AS offending_rows FROM ({sql}) ORDER BY ALL LIMIT {SAMPLE}", params)
+    names = [d[0] for d in cursor.description]
+    found = [dict(zip(names, row)) for row in cursor.fetchall()]
+    count = found[0].pop("offending_rows") if found else 0
+    for row in found[1:]:
+        row.pop("offending_rows")
+    return Outcome(model, check, count, [{k: _plain(v) for k, v in row.items()} for row in found])
+
+
+def run_all(con: duckdb.DuckDBPyConnection, model: Model) -> list[Outcome]:
+    return [run(con, model, check) for check in model.checks]
+
+
+def _plain(value: object) -> object:
+    """A value as JSON can hold it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value

@@ -1,5 +1,0 @@
--- Every rate_meeting score for a meeting held on or before the as-of date (a rating goes with its
--- meeting). Internal: read by group_health (METRICS.md, "Ratings") and the low_ratings signal.
-SELECT m.group_id, m.meeting_id, m.held_on, m.meeting_no, r.member_id, r.score
-FROM fact_meeting_rated r
-JOIN meetings m USING (stream_id)

@@ -1,0 +1,488 @@
+"""The warehouse's models, each declared once, beside its SQL, in warehouse/<layer>/<name>.sql.
+
+A model file is a header, a YAML block inside a leading `/* ... */` comment, then one SELECT, which is
+built as a table of that name:
+
+    /*
+    description: what the table is, for the asset graph and the README.
+    grain: one row per ...
+    published: true            # copied into the serving file
+    readers: {lead: all, facilitator: group_id, member: member_id}
+    key: [meeting_id, member_id]
+    columns:
+      meeting_id:
+        type: VARCHAR
+        description: the meeting
+        checks: [not_null, {references: fact_meeting_held.meeting_id}]
+    */
+    SELECT ...
+
+Everything else is derived from these files: what a model reads (DuckDB's own parser, on the SELECT),
+the build order, the published set, the Dagster assets and their blocking checks, and the README's
+table sections (`python -m warehouse.docs`). The layers: `staging` reads only the fact tables (one
+model per kind of fact, as of the as-of date), `intermediate` and `marts` read only models; only marts
+are published. A header that is wrong in any way is a `ModelError` that names the file.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+import duckdb
+import yaml
+
+from domain.errors import PeerPulseError
+
+HERE = Path(__file__).resolve().parent
+LAYERS = ("staging", "intermediate", "marts")  # in the order they are built
+ROLES = ("lead", "facilitator", "member")
+# What each role's rows are scoped by: every row, or the rows whose column holds the viewer's ids
+# (the groups a facilitator facilitates; a member's own member id).
+SCOPES = {"lead": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
+PLAIN_TYPES = ("VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
+NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
+TABLE_KEYS = {"description", "grain", "published", "readers", "contract", "key", "columns", "notes"}
+REQUIRED_TABLE_KEYS = {"description", "grain", "published", "key", "columns"}
+COLUMN_KEYS = {"type", "description", "checks", "extra"}
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ModelError(PeerPulseError):
+    """A model's .sql file is wrong: its header, its SQL, or what it reads. The message names the file."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A blocking check on a column (or, for `unique`, on the table's key)."""
+
+    kind: str  # not_null | range | accepted_values | references | unique
+    column: str | None  # None for `unique`: the key
+    low: float | None = None
+    high: float | None = None
+    values: tuple[str, ...] = ()
+    table: str | None = None  # references: the table and column an id must be found in
+    table_column: str | None = None
+
+    @property
+    def rule(self) -> str:
+        """What kind of rule it is, as a name: a table's checks of one kind run as one asset check."""
+        return {"not_null": "not_null", "range": "in_range", "accepted_values": "accepted_values",
+                "references": "references_exist", "unique": "key_is_unique"}[self.kind]
+
+    @property
+    def name(self) -> str:
+        return self.rule if self.kind == "unique" else f"{self.column}_{self.rule}"
+
+    @property
+    def bounds(self) -> str:
+        """A range check's bounds in words: 0–1, ≥ 0, ≤ 10."""
+        if self.low is not None and self.high is not None:
+            return f"{self.low:g}–{self.high:g}"
+        return f"≥ {self.low:g}" if self.low is not None else f"≤ {self.high:g}"
+
+    def describe(self, key: tuple[str, ...] = ()) -> str:
+        """The rule in words, for the asset check and the README."""
+        if self.kind == "not_null":
+            return f"{self.column} is never NULL"
+        if self.kind == "range":
+            return f"{self.column} is {self.bounds} where known (NULL: no data)"
+        if self.kind == "accepted_values":
+            return f"{self.column} is one of {', '.join(self.values)} (or NULL)"
+        if self.kind == "references":
+            return f"every {self.column} is found in {self.table}.{self.table_column}"
+        return f"one row per ({', '.join(key)})"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    checks: tuple[Check, ...] = ()
+    extra: bool = False  # in a contract table: added after the contract's columns
+
+    @property
+    def not_null(self) -> bool:
+        return any(c.kind == "not_null" for c in self.checks)
+
+    def check(self, kind: str) -> Check | None:
+        return next((c for c in self.checks if c.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str  # staging | intermediate | marts
+    path: Path
+    sql: str  # the SELECT, without the header
+    description: str
+    grain: str  # "one row per ..."
+    published: bool
+    readers: Mapping[str, str]  # role -> "all" or the column that scopes its rows; an absent role may not read
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    notes: str = ""
+    contract: bool = False  # one of the warehouse contract's tables (PRODUCT.md)
+    depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
+    facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
+
+    @property
+    def file(self) -> str:
+        """The path people know it by: warehouse/<layer>/<name>.sql."""
+        return f"{self.path.parent.parent.name}/{self.path.parent.name}/{self.path.name}"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """Every blocking check: each column's, then one row per key."""
+        return tuple(check for column in self.columns for check in column.checks) + (Check("unique", None),)
+
+    def scope(self, role: str) -> str | None:
+        """The column that scopes the rows `role` may read ("all" for every row), or None: it may not."""
+        return self.readers.get(role)
+
+    def mismatch(self, built: list[tuple[str, str]]) -> str | None:
+        """How the built table's (column, type) pairs differ from the declared columns, or None."""
+        declared = dict((c.name, c.type) for c in self.columns)
+        if built == list(declared.items()):
+            return None
+        built_types = dict(built)
+        problems = []
+        if undeclared := [name for name in built_types if name not in declared]:
+            problems.append(f"the built table has columns the header does not declare: {', '.join(undeclared)}")
+        if missing := [name for name in declared if name not in built_types]:
+            problems.append(f"the header declares columns the table does not have: {', '.join(missing)}")
+        problems += [f"{name} is {kind}, declared {declared[name]}" for name, kind in built
+                     if name in declared and kind != declared[name]]
+        if not problems:
+            problems.append(f"the header declares the columns in another order than the SELECT makes them: "
+                            f"{', '.join(built_types)}")
+        return f"{self.file}: " + "; ".join(problems)
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+@cache
+def models() -> Mapping[str, Model]:
+    """Every model of warehouse/, in build order (each after everything it reads)."""
+    return MappingProxyType(load(HERE))
+
+
+def published() -> dict[str, Model]:
+    """The tables copied into the serving file, in build order."""
+    return {name: m for name, m in models().items() if m.published}
+
+
+@cache
+def fact_tables() -> dict[str, tuple[str, ...]]:
+    """The tables the models are built on (what `db.connect` creates), with their columns."""
+    from warehouse.db import connect  # db builds the models: it imports this module
+
+    con = connect(Path(":memory:"))
+    try:
+        found: dict[str, list[str]] = {}
+        for table, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
+            "ORDER BY table_name, ordinal_position"
+        ).fetchall():
+            found.setdefault(table, []).append(column)
+        return {table: tuple(columns) for table, columns in found.items()}
+    finally:
+        con.close()
+
+
+def load(directory: Path, facts: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, Model]:
+    """The models of `directory`/<layer>/*.sql, checked and in build order."""
+    facts = fact_tables() if facts is None else facts
+    parser = duckdb.connect(":memory:")
+    try:
+        found: dict[str, tuple[Model, set[str], set[str]]] = {}
+        for layer in LAYERS:
+            for path in sorted((directory / layer).glob("*.sql")):
+                model, reads, ctes = _read(path, layer, parser)
+                if model.name in found:
+                    raise ModelError(f"{model.file}: a model named {model.name} is also {found[model.name][0].file}")
+                found[model.name] = (model, reads, ctes)
+    finally:
+        parser.close()
+    resolved = {name: _resolve(model, reads, ctes, found, facts) for name, (model, reads, ctes) in found.items()}
+    ordered = _build_order(resolved)
+    for model in ordered.values():
+        _check_references(model, ordered, facts)
+    return ordered
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """yaml.safe_load, except that a key given twice is an error instead of the last one silently winning."""
+
+
+def _no_duplicate_keys(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+    twice = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if twice:
+        raise yaml.constructor.ConstructorError(None, None, f"{', '.join(twice)} given twice", node.start_mark)
+    return loader.construct_mapping(node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+
+
+def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Model, set[str], set[str]]:
+    file = f"{path.parent.parent.name}/{layer}/{path.name}"
+    name = path.stem
+    if not NAME.match(name):
+        raise ModelError(f"{file}: a model's name is lower_snake_case (it names the table)")
+    text = path.read_text()
+    if not text.startswith("/*") or "*/" not in text:
+        raise ModelError(f"{file}: starts with its header, a YAML block inside /* ... */ (see warehouse/models.py)")
+    header, sql = text[2:].split("*/", 1)
+    try:
+        declared = yaml.load(header, Loader=_StrictLoader)
+    except yaml.YAMLError as e:
+        raise ModelError(f"{file}: the header is not valid YAML: {e}") from None
+    if not isinstance(declared, dict):
+        raise ModelError(f"{file}: the header is a YAML mapping of {', '.join(sorted(TABLE_KEYS))}")
+    _require_keys(file, "the header", declared, TABLE_KEYS, REQUIRED_TABLE_KEYS)
+
+    published = _flag(file, declared, "published")
+    contract = _flag(file, declared, "contract", default=False)
+    columns = _columns(file, declared["columns"], contract)
+    names = [c.name for c in columns]
+    key = declared["key"]
+    if not (isinstance(key, list) and key and all(k in names for k in key) and len(set(key)) == len(key)):
+        raise ModelError(f"{file}: key is a list of the table's columns that identify a row (declared: {key!r})")
+    readers = _readers(file, declared, published, names)
+    if published and layer != "marts":
+        raise ModelError(f"{file}: only marts are published; move it to marts/ or make it published: false")
+    if contract and not published:
+        raise ModelError(f"{file}: a contract table is published")
+    for field in ("description", "grain", "notes"):
+        if field in declared and not (isinstance(declared[field], str) and declared[field].strip()):
+            raise ModelError(f"{file}: {field} is text")
+
+    reads, ctes = _tables_read(file, sql, parser)
+    model = Model(
+        name=name, layer=layer, path=path, sql=sql.strip() + "\n", description=" ".join(declared["description"].split()),
+        grain=" ".join(declared["grain"].split()), published=published, readers=readers, key=tuple(key),
+        columns=tuple(columns), notes=(declared.get("notes") or "").strip(), contract=contract,
+    )
+    return model, reads, ctes
+
+
+def _require_keys(file: str, where: str, found: dict, allowed: set[str], required: set[str]) -> None:
+    unknown = sorted(str(k) for k in set(found) - allowed)
+    if unknown:
+        raise ModelError(f"{file}: unknown key {', '.join(unknown)} in {where} (allowed: {', '.join(sorted(allowed))})")
+    missing = sorted(required - set(found))
+    if missing:
+        raise ModelError(f"{file}: {where} lacks {', '.join(missing)}")
+
+
+def _flag(file: str, declared: dict, key: str, default: bool | None = None) -> bool:
+    value = declared.get(key, default)
+    if not isinstance(value, bool):
+        raise ModelError(f"{file}: {key} is true or false")
+    return value
+
+
+def _columns(file: str, declared: object, contract: bool) -> list[Column]:
+    if not (isinstance(declared, dict) and declared):
+        raise ModelError(f"{file}: columns is a mapping of each column's name to its type, description and checks")
+    columns = []
+    for name, spec in declared.items():
+        where = f"column {name}"
+        if not (isinstance(name, str) and NAME.match(name)):
+            raise ModelError(f"{file}: {name!r} is not a column name (lower_snake_case)")
+        if not isinstance(spec, dict):
+            raise ModelError(f"{file}: {where} is a mapping of type, description and checks")
+        _require_keys(file, where, spec, COLUMN_KEYS, {"type", "description"})
+        kind = spec["type"]
+        if not (isinstance(kind, str) and kind.removesuffix("[]") in PLAIN_TYPES):
+            raise ModelError(f"{file}: {where}: type {kind!r} is not one of {', '.join(PLAIN_TYPES)} (or a list of one, e.g. DOUBLE[])")
+        if not (isinstance(spec["description"], str) and spec["description"].strip()):
+            raise ModelError(f"{file}: {where}: description is text")
+        extra = spec.get("extra", False)
+        if not isinstance(extra, bool):
+            raise ModelError(f"{file}: {where}: extra is true or false")
+        if extra and not contract:
+            raise ModelError(f"{file}: {where}: extra marks a column added to a contract table; this is not one")
+        if not isinstance(spec.get("checks") or [], list):
+            raise ModelError(f"{file}: {where}: checks is a list")
+        checks = tuple(_check(file, name, kind, c) for c in spec.get("checks") or [])
+        kinds = [c.kind for c in checks]
+        if len(set(kinds)) != len(kinds):
+            raise ModelError(f"{file}: {where}: a check is given twice")
+        columns.append(Column(name, kind, " ".join(spec["description"].split()), checks, extra))
+    if contract:
+        extras = [c.extra for c in columns]
+        if True in extras and not all(extras[extras.index(True):]):
+            raise ModelError(f"{file}: a contract table's extra columns come after its contract columns")
+    return columns
+
+
+def _check(file: str, column: str, kind: str, spec: object) -> Check:
+    where = f"column {column}"
+    if spec == "not_null":
+        return Check("not_null", column)
+    if not (isinstance(spec, dict) and len(spec) == 1):
+        raise ModelError(f"{file}: {where}: unknown check {spec!r} (checks: not_null, {{range: [low, high]}}, "
+                         "{accepted_values: [...]}, {references: table.column})")
+    [(name, argument)] = spec.items()
+    if name == "range":
+        bounds = argument if isinstance(argument, list) and len(argument) == 2 else [None, None]
+        if not (all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in bounds)
+                and bounds != [None, None] and (None in bounds or bounds[0] <= bounds[1])):
+            raise ModelError(f"{file}: {where}: range is [low, high], one of them null if open (e.g. [0, null])")
+        if kind not in NUMERIC_TYPES:
+            raise ModelError(f"{file}: {where}: a range check needs a number, not {kind}")
+        low, high = (None if v is None else float(v) for v in bounds)
+        return Check("range", column, low=low, high=high)
+    if name == "accepted_values":
+        if not (isinstance(argument, list) and argument and all(isinstance(v, str) for v in argument)):
+            raise ModelError(f"{file}: {where}: accepted_values is a list of codes")
+        return Check("accepted_values", column, values=tuple(argument))
+    if name == "references":
+        if not (isinstance(argument, str) and re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", argument)):
+            raise ModelError(f"{file}: {where}: references is table.column")
+        table, table_column = argument.split(".")
+        return Check("references", column, table=table, table_column=table_column)
+    raise ModelError(f"{file}: {where}: unknown check {name!r} (checks: not_null, range, accepted_values, references)")
+
+
+def _readers(file: str, declared: dict, published: bool, columns: list[str]) -> Mapping[str, str]:
+    if "readers" not in declared:
+        if published:
+            raise ModelError(f"{file}: a published table declares its readers (e.g. readers: {{lead: all}}; "
+                             "{} if no dashboard role reads it)")
+        return MappingProxyType({})
+    if not published:
+        raise ModelError(f"{file}: readers are for published tables; this one is not published")
+    readers = declared["readers"]
+    if not isinstance(readers, dict):
+        raise ModelError(f"{file}: readers is a mapping of role to scope, e.g. {{lead: all, facilitator: group_id}}")
+    for role, scope in readers.items():
+        if role not in ROLES:
+            raise ModelError(f"{file}: unknown role {role!r} in readers (roles: {', '.join(ROLES)})")
+        if scope not in SCOPES[role]:
+            raise ModelError(f"{file}: readers: {role} reads {' or '.join(SCOPES[role])}, not {scope!r}")
+        if scope != "all" and scope not in columns:
+            raise ModelError(f"{file}: readers: {role} is scoped by {scope}, which the table does not have")
+    return MappingProxyType(dict(readers))
+
+
+def _tables_read(file: str, sql: str, parser: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
+    """The tables the SELECT reads and the names of its CTEs, by DuckDB's own parser (no binding)."""
+    tree = json.loads(parser.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()[0])
+    if tree.get("error"):
+        raise ModelError(f"{file}: the SQL is not one SELECT DuckDB can parse: {tree.get('error_message')}")
+    if len(tree["statements"]) != 1:
+        raise ModelError(f"{file}: holds {len(tree['statements'])} statements; a model is one SELECT")
+    tables: set[str] = set()
+    ctes: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE":
+                tables.add(node["table_name"])
+            if isinstance(node.get("cte_map"), dict):
+                ctes.update(entry["key"] for entry in node["cte_map"]["map"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree["statements"])
+    return tables - ctes, ctes
+
+
+def _resolve(model: Model, reads: set[str], ctes: set[str], found: dict, facts: Mapping) -> Model:
+    shadowed = sorted(ctes & (set(found) | set(facts)))
+    if shadowed:
+        raise ModelError(f"{model.file}: the CTE {', '.join(shadowed)} has the name of a table; rename it")
+    unknown = sorted(reads - set(found) - set(facts))
+    if unknown:
+        raise ModelError(f"{model.file}: reads {', '.join(unknown)}, which is neither a fact table nor a model")
+    depends_on = tuple(sorted(reads & set(found)))
+    read_facts = tuple(sorted(reads & set(facts)))
+    if model.layer == "staging" and depends_on:
+        raise ModelError(f"{model.file}: a staging model reads only fact tables, not {', '.join(depends_on)}; "
+                         "move it to intermediate/ or marts/")
+    if model.layer != "staging" and read_facts:
+        raise ModelError(f"{model.file}: only staging models read fact tables ({', '.join(read_facts)}); "
+                         "read them through a staging model")
+    return replace(model, depends_on=depends_on, facts=read_facts)
+
+
+def _build_order(found: dict[str, Model]) -> dict[str, Model]:
+    """A topological order, staging first and by name among the models that are ready."""
+    waiting = {name: set(m.depends_on) for name, m in found.items()}
+    readers: dict[str, list[str]] = {name: [] for name in found}
+    for name, needs in waiting.items():
+        for need in needs:
+            readers[need].append(name)
+    ready = [(LAYERS.index(found[n].layer), n) for n, needs in waiting.items() if not needs]
+    heapq.heapify(ready)
+    ordered: dict[str, Model] = {}
+    while ready:
+        _, name = heapq.heappop(ready)
+        ordered[name] = found[name]
+        for reader in readers[name]:
+            waiting[reader].discard(name)
+            if not waiting[reader]:
+                heapq.heappush(ready, (LAYERS.index(found[reader].layer), reader))
+    if len(ordered) < len(found):
+        cycle = _a_cycle({n: waiting[n] for n in found if n not in ordered})
+        raise ModelError(f"{found[cycle[0]].file}: the models read each other in a cycle: {' -> '.join(cycle)} "
+                         f"({', '.join(found[n].file for n in cycle[:-1])})")
+    return ordered
+
+
+def _a_cycle(waiting: dict[str, set[str]]) -> list[str]:
+    """One cycle among models that each still wait for another (every one of them does)."""
+    path, seen = [min(waiting)], set()
+    while path[-1] not in seen:
+        seen.add(path[-1])
+        path.append(min(waiting[path[-1]]))
+    return path[path.index(path[-1]):]
+
+
+def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[str, tuple[str, ...]]) -> None:
+    upstream = _upstream(model, ordered)
+    for check in model.checks:
+        if check.kind != "references":
+            continue
+        if check.table in facts:
+            found = check.table_column in facts[check.table]
+        elif check.table in upstream:
+            found = check.table_column in ordered[check.table].column_names
+        else:
+            raise ModelError(f"{model.file}: column {check.column} references {check.table}, which is neither a fact "
+                             "table nor a model this one reads (so it might not be built yet)")
+        if not found:
+            raise ModelError(f"{model.file}: column {check.column} references {check.table}.{check.table_column}, "
+                             "which has no such column")
+
+
+def _upstream(model: Model, ordered: dict[str, Model]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(model.depends_on)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(ordered[name].depends_on)
+    return seen
