@@ -5,7 +5,7 @@
   facilitator's name one of their groups, a member's name themselves.
 - Results are cached by those ids *and* by the serving file's identity (`warehouse.db.file_identity`),
   so a new publication by `peerpulse materialize` is read on the next page load, without a restart.
-- Figures come from the warehouse (METRICS.md); the SQL here selects, filters, counts and rescales. A
+- Figures come from the warehouse (docs/metrics.md); the SQL here selects, filters, counts and rescales. A
   member's own attendance and follow-through come from the `member_engagement` table.
 - The warehouse is pseudonymous: names and commitment texts come from `dashboards.people`.
 """
@@ -174,7 +174,7 @@ def portfolio(viewer: Viewer) -> pl.DataFrame:
 
 @st.cache_data(**CACHE)
 def _health_components(group_ids: tuple[str, ...], key: str) -> pl.DataFrame:
-    # The 0–100 components of METRICS.md ("Group health"), each as the health score weighs it.
+    # The 0–100 components of docs/metrics.md ("Group health"), each as the health score weighs it.
     return _query(
         """
         SELECT group_id, month, component, score::DOUBLE AS score FROM (
@@ -521,7 +521,7 @@ def my_attendance_summary(viewer: Viewer) -> pl.DataFrame:
 
 @st.cache_data(**CACHE)
 def _my_airtime(member_id: str, key: str) -> pl.DataFrame:
-    # A fair share is 1/n of the meeting's airtime (METRICS.md: dominance_ratio 1.0); n is the number of
+    # A fair share is 1/n of the meeting's airtime (docs/metrics.md: dominance_ratio 1.0); n is the number of
     # participants, so only a count of the others is read, never who they are.
     return _query(
         """

@@ -1,6 +1,6 @@
 """Numbers and dates the way people read them: "85%", "3 Mar 2026", "2.4× a fair share".
 
-A figure with no data is NULL in the warehouse (METRICS.md); here it reads as a dash, never as 0.
+A figure with no data is NULL in the warehouse (docs/metrics.md); here it reads as a dash, never as 0.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ TIER_ORDER = ("high_risk", "at_risk", "fit", "healthy")
 
 RISK_LEVELS = {"high": "🔴 High", "medium": "🟠 Medium", "low": "⚪ Low"}
 
-# Dropout-risk reason codes (METRICS.md, "Dropout risk") as a facilitator would say them.
+# Dropout-risk reason codes (docs/metrics.md, "Dropout risk") as a facilitator would say them.
 REASONS = {
     "consecutive_absences": "missed the last 2 or more meetings in a row",
     "early_no_show": "new, and missed one of their first meetings",

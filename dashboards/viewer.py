@@ -1,4 +1,4 @@
-"""Who is looking, and what they are entitled to see (PRODUCT.md, "Who uses it, and for what").
+"""Who is looking, and what they are entitled to see (README.md: leads, facilitators, members).
 
 A `Viewer` is built by `dashboards.identity` from the signed-in email alone. The data module and the
 name lookups take it as an argument and refuse what it is not entitled to, so a page that was opened

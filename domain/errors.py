@@ -18,7 +18,7 @@ class PeerPulseError(Exception):
 
 
 class DomainError(PeerPulseError):
-    """A command broke a rule of the domain (IMPORT.md)."""
+    """A command broke a rule of the domain (docs/import-format.md)."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)

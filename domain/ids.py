@@ -1,4 +1,4 @@
-"""One id scheme: external ids (IMPORT.md) map to aggregate ids deterministically.
+"""One id scheme: external ids (docs/import-format.md) map to aggregate ids deterministically.
 
 The same external id always names the same aggregate, so two processes importing the same group
 address the same event stream, and the store's optimistic concurrency sees them collide.

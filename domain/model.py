@@ -231,6 +231,7 @@ class Meeting(Aggregate):
         self.roster = roster
         self.recorded_attendance = dict(attendance)
         self.attendance = dict(attendance)
+        self.recorded_speaking_seconds = speaking_seconds
         self.speaking_seconds = speaking_seconds
         self.presenters = presenters
         self.guest_speaker = guest_speaker
@@ -282,7 +283,7 @@ class Meeting(Aggregate):
 
     def same_as(self, other: Meeting) -> bool:
         """True when `other` (a meeting built from a command, never saved) records what this one does."""
-        fields = ("group", "held_on", "topic", "format", "roster", "recorded_attendance", "speaking_seconds",
+        fields = ("group", "held_on", "topic", "format", "roster", "recorded_attendance", "recorded_speaking_seconds",
                   "presenters", "guest_speaker")
         return all(getattr(self, f) == getattr(other, f) for f in fields)
 

@@ -1,4 +1,4 @@
-"""A synthetic but realistic programme of peer groups, written as IMPORT.md commands.
+"""A synthetic but realistic programme of peer groups, written as commands of docs/import-format.md.
 
 Each group lives its own life, meeting by meeting. Its members carry latent traits: how talkative they
 are, and how engaged, which drifts slowly around a personal baseline. Engagement drives everything the

@@ -16,7 +16,7 @@ GROUPS_PER_BATCH = 10
 
 def generate_programme(groups: int = 12, months: int = 24, seed: int = 7,
                        until: date | None = None) -> Iterator[list[dict]]:
-    """Batches of import commands (IMPORT.md), made lazily, each self-contained and in an order the domain
+    """Batches of import commands (docs/import-format.md), made lazily, each self-contained and in an order the domain
     accepts line by line.
 
     The meetings run over the `months` months ending at `until` (default: today by the project's clock,

@@ -129,7 +129,7 @@ class Model:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     notes: str = ""
-    contract: bool = False  # one of the warehouse contract's tables (PRODUCT.md)
+    contract: bool = False  # one of the warehouse contract's tables (warehouse/README.md)
     depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
     facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
 

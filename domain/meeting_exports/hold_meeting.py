@@ -1,4 +1,4 @@
-"""From a meeting export to the one `hold_meeting` command (IMPORT.md) that the meeting amounts to.
+"""From a meeting export to the one `hold_meeting` command (docs/import-format.md) that the meeting amounts to.
 
 Attendance: a roster member found in the report is `present`, or `late` when their first join is
 10 minutes or more after the meeting's start (the report's start time, or the first join of anyone
@@ -10,7 +10,7 @@ millisecond the transcript gives (rounding is for display only); attendees who n
 A transcript speaker is matched through the report first (a speaker labelled as a participant is
 whoever that participant is, so an email match carries over), then by name and aliases. A roster
 member heard in the transcript but missing from the report did attend (someone dialling in by phone
-shows up like that): they are recorded `present` and reported, since IMPORT.md allows airtime only
+shows up like that): they are recorded `present` and reported, since docs/import-format.md allows airtime only
 for attendees and dropping what they said would skew everyone's share. Speakers who are not on the
 roster are reported and not counted.
 """

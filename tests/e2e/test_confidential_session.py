@@ -47,37 +47,42 @@ def test_a_whole_session_keeps_personal_data_out_of_logs_and_off_unentitled_scre
     serve_env = base_env(home, PEERPULSE_TRUSTED_HEADER=HEADER, PEERPULSE_LEADS=LEAD)
     urls: list[str] = []
     with dashboards_server(serve_env, log_to=server_log) as base, chromium() as browser:
-        with visitor(browser, people[facilitator]["email"]) as me:
-            me.open(url(base, "facilitator", "group_next_meeting"))
-            shown = main_text(me)
-            named = [m for m in candidates if people[m]["name"] in shown]
-            assert named, "the facilitator sees their group's members by name"
-            urls += me.requests
-        # The member to erase: one the facilitator's page shows by name.
-        member = named[0]
-        name, email = people[member]["name"], people[member]["email"]
-        texts = [c["text"] for c in commands if c["type"] == "make_commitment" and c["member"] == member]
-        others = {c["text"] for c in commands if c["type"] == "make_commitment" and c["member"] != member}
-        own_texts = [t for t in texts if t not in others]  # template texts several members share prove nothing
-        secrets = [name, email, *own_texts]
-        with visitor(browser, email) as me:
-            me.open(url(base, "member", "my_commitments"))
-            assert any(t in main_text(me) for t in texts), "a member sees their own commitments"
-            urls += me.requests
-        with visitor(browser, LEAD) as me:
-            for path, _ in PAGES["lead"]:
-                me.open(url(base, "lead", path))
-                shown = main_text(me)
-                assert not [s for s in secrets if s in shown], "a lead never sees names or commitment texts"
-            urls += me.requests
+        with visitor(browser, people[facilitator]["email"]) as held:  # a facilitator keeps this page open
+            held.open(url(base, "facilitator", "group_next_meeting"))
+            shown = main_text(held)
+            urls += held.requests
 
-        logs.append(run(env, "erase-member", member, "--yes"))
+            def own_texts_of(member: str) -> list[str]:
+                texts = [c["text"] for c in commands if c["type"] == "make_commitment" and c["member"] == member]
+                others = {c["text"] for c in commands if c["type"] == "make_commitment" and c["member"] != member}
+                return [t for t in texts if t not in others]  # template texts several members share prove nothing
 
-        with visitor(browser, people[facilitator]["email"]) as me:
-            me.open(url(base, "facilitator", "group_next_meeting"))
-            shown = main_text(me)
+            # The member to erase: one the facilitator's page shows by name and by a commitment text.
+            named = [m for m in candidates if people[m]["name"] in shown and any(t in shown for t in own_texts_of(m))]
+            assert named, "the facilitator sees their group's members by name, and what they committed to"
+            member = named[0]
+            name, email = people[member]["name"], people[member]["email"]
+            own_texts = own_texts_of(member)
+            secrets = [name, email, *own_texts]
+            with visitor(browser, email) as me:
+                me.open(url(base, "member", "my_commitments"))
+                assert any(t in main_text(me) for t in own_texts), "a member sees their own commitments"
+                urls += me.requests
+            with visitor(browser, LEAD) as me:
+                for path, _ in PAGES["lead"]:
+                    me.open(url(base, "lead", path))
+                    shown = main_text(me)
+                    assert not [s for s in secrets if s in shown], "a lead never sees names or commitment texts"
+                urls += me.requests
+
+            logs.append(run(env, "erase-member", member, "--yes"))
+
+            # The same running server, the same open page, reloaded: the member's data is gone from it.
+            held.page.reload()
+            held.open(held.page.url)
+            shown = main_text(held)
             assert name not in shown and not [t for t in own_texts if t in shown]
-            urls += me.requests
+            urls += held.requests
         with visitor(browser, email) as me:
             me.open(base)
             assert "My commitments" not in main_text(me), "an erased member is nobody now"

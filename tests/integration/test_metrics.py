@@ -1,8 +1,8 @@
-"""The warehouse's figures (METRICS.md) on small hand-built programmes, each checked against a value
+"""The warehouse's figures (docs/metrics.md) on small hand-built programmes, each checked against a value
 worked out by hand in the test: attendance, airtime, dominance alerts, commitments, group health,
 facilitator figures, and the programme as it stood on an earlier as-of date.
 
-Each scenario is written as IMPORT.md commands, imported through the domain like a real file, and the
+Each scenario is written as commands of docs/import-format.md, imported through the domain like a real file, and the
 warehouse is built from the event store exactly as the pipeline does (tests/conftest.py). `Programme`
 is shared with the other test_metrics_*.py files.
 """
@@ -22,7 +22,7 @@ from tests.conftest import build_warehouse
 
 
 class Programme:
-    """A hand-built programme as IMPORT.md commands, in the order they happened."""
+    """A hand-built programme as commands of docs/import-format.md, in the order they happened."""
 
     def __init__(self) -> None:
         self.commands: list[dict] = []
@@ -68,6 +68,10 @@ class Programme:
 
     def correct(self, meeting: str, member: str, status: str) -> Programme:
         self.commands.append({"type": "correct_attendance", "meeting": meeting, "member": member, "status": status})
+        return self
+
+    def correct_airtime(self, meeting: str, member: str, seconds: float) -> Programme:
+        self.commands.append({"type": "correct_airtime", "meeting": meeting, "member": member, "seconds": seconds})
         return self
 
     def commit(self, commitment: str, member: str, meeting: str, due_on: str) -> Programme:
@@ -222,6 +226,24 @@ def test_airtime_share_dominance_gini_and_top_share(warehouse):
     health = by(con, "SELECT * FROM group_health", "month")
     assert health[D("2025-01-01")]["airtime_gini"] == approx(4200 / 7200)
     assert health[D("2025-02-01")]["airtime_gini"] is None  # the month's only meeting has no Gini
+
+
+def test_an_airtime_correction_replaces_the_seconds_in_every_airtime_figure(warehouse):
+    programme = airtime_programme()
+    programme.correct_airtime("w1", "b", 86400)  # an impossible export figure first...
+    programme.correct_airtime("w1", "b", 150.25)  # ...then what was really said: the last correction wins
+    programme.correct_airtime("w1", "c", 250.75)  # a silent participant did speak
+    con = warehouse(programme, "2025-06-30")
+
+    w1 = by(con, "SELECT * FROM meeting_airtime WHERE meeting_id = 'w1'", "member_id")
+    # a 600, b 150.25, c 250.75, d 0: n = 4, S = 1001
+    assert {m: r["seconds"] for m, r in w1.items()} == {"a": 600, "b": 150.25, "c": 250.75, "d": 0}
+    assert w1["b"]["share"] == approx(150.25 / 1001) and w1["a"]["dominance_ratio"] == approx(600 * 4 / 1001)
+    summary = by(con, "SELECT * FROM meeting_summary", "meeting_id")
+    # ascending 0, 150.25, 250.75, 600: Gini = 2·Σ i·s(i) / (n·S) − (n+1)/n
+    gini = 2 * (1 * 0 + 2 * 150.25 + 3 * 250.75 + 4 * 600) / (4 * 1001) - 5 / 4
+    assert summary["w1"]["airtime_gini"] == approx(gini) and summary["w1"]["top_speaker_share"] == approx(600 / 1001)
+    assert rows(con, "SELECT count(*) AS n FROM meeting_airtime WHERE meeting_id = 'w2'") == [{"n": 0}]
 
 
 def test_dominance_alert_needs_two_of_three_consecutive_airtime_meetings(warehouse):

@@ -26,7 +26,7 @@ from warehouse.models import fact_tables, models, published
 
 UNTIL = date(2025, 6, 30)
 EARLIER = date(2024, 12, 31)
-CONTRACT = {  # PRODUCT.md, "Warehouse contract": these columns, in this order, lead each table
+CONTRACT = {  # the warehouse contract (warehouse/README.md): these columns, in this order, lead each table
     "meeting_summary": ["group_id", "meeting_id", "held_on", "roster_size", "attended", "attendance_rate",
                         "airtime_gini", "top_speaker_share"],
     "meeting_attendance": ["group_id", "meeting_id", "held_on", "member_id", "status"],

@@ -1,4 +1,4 @@
-"""The retention curve (METRICS.md, "Retention and dropout") against lifelines' KaplanMeierFitter on the
+"""The retention curve (docs/metrics.md, "Retention and dropout") against lifelines' KaplanMeierFitter on the
 same spells, and at_risk / dropouts against counts made here from the spell list."""
 
 from __future__ import annotations

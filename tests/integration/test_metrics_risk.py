@@ -1,4 +1,4 @@
-"""Dropout risk (METRICS.md, "Dropout risk"): each signal firing and not firing, the 0.55 variant, the
+"""Dropout risk (docs/metrics.md, "Dropout risk"): each signal firing and not firing, the 0.55 variant, the
 level thresholds and the order of reasons, and the backtest's AUC against an independent computation.
 Scores are worked out by hand from the weights 0.35 / 0.55, 0.20, 0.15, 0.20, 0.10, 0.10."""
 

@@ -115,6 +115,23 @@ def test_a_correction_changes_status_and_then_counts_as_attendance():
         meeting.correct_attendance("zed", "present")
 
 
+def test_an_airtime_correction_replaces_a_participants_seconds_and_the_meeting_stays_the_same_meeting():
+    group = group_with("ana", "bob", "cy")
+    meeting = hold(group, attendance={"ana": "present", "bob": "present"}, speaking_seconds={"ana": 1e5 / 2})
+    assert meeting.correct_airtime("ana", 600.25) is True
+    assert meeting.speaking_seconds == {"ana": 600.25, "bob": 0}
+    assert meeting.correct_airtime("ana", 600.25) is False  # already recorded
+    with pytest.raises(DomainError, match="did not attend"):
+        meeting.correct_airtime("cy", 10)
+    # the meeting as first recorded is still this meeting: importing it again is skipped, not refused
+    again = hold(group_with("ana", "bob", "cy"), attendance={"ana": "present", "bob": "present"},
+                 speaking_seconds={"ana": 1e5 / 2})
+    assert meeting.same_as(again)
+    assert event_names(meeting)[-1] == "AirtimeCorrected"
+    with pytest.raises(DomainError, match="recorded no airtime"):
+        hold(group, meeting="north-02", attendance={"ana": "present"}).correct_airtime("ana", 5)
+
+
 def commitment_at(meeting, due_on="2025-02-10"):
     return Commitment.make(commitment="c-1", member="ana", meeting=meeting, due_on=due_on, text="Hire a COO")
 

@@ -1,4 +1,4 @@
-"""The synthetic programme: deterministic, obeys every rule of IMPORT.md, and looks like a real programme.
+"""The synthetic programme: deterministic, obeys every rule of docs/import-format.md, and looks like a real programme.
 
 The rules are checked by an independent replay written here with plain dicts and sets, not by the
 generator's own bookkeeping, so a slip in the generator cannot hide behind itself.
@@ -45,7 +45,7 @@ FIELDS = {  # type -> (required, optional)
 }
 ID_FIELDS = {"group", "member", "meeting", "commitment"}
 DATE_FIELDS = {"formed_on", "joined_on", "left_on", "assigned_on", "signed_on", "held_on", "due_on", "new_due_on"}
-CHOICES = {  # the domain's words, which are the only ones IMPORT.md accepts
+CHOICES = {  # the domain's words, which are the only ones docs/import-format.md accepts
     "cadence": set(model.CADENCES),
     "reason": set(model.LEAVE_REASONS),
     "topic": set(model.TOPICS),
@@ -56,7 +56,7 @@ CHOICES = {  # the domain's words, which are the only ones IMPORT.md accepts
 
 
 class Replay:
-    """Applies commands the way IMPORT.md says the domain does, failing on the first broken rule."""
+    """Applies commands the way docs/import-format.md says the domain does, failing on the first broken rule."""
 
     def __init__(self, until: date):
         self.until = until
@@ -268,7 +268,7 @@ def test_batches_hold_a_handful_of_groups_each():
     assert sum(per_batch) == 23 and max(per_batch) <= 10 and len(batches) == 3
 
 
-# -- the rules of IMPORT.md ------------------------------------------------------------------------------
+# -- the rules of docs/import-format.md ------------------------------------------------------------------------------
 
 def test_every_command_obeys_the_import_rules_and_batches_stand_alone(programme):
     replays = replay_batches(programme, UNTIL)

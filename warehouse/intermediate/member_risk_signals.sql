@@ -1,6 +1,6 @@
 /*
 description: >
-  The dropout-risk signals and score of each member at each meeting (METRICS.md, "Dropout risk"):
+  The dropout-risk signals and score of each member at each meeting (docs/metrics.md, "Dropout risk"):
   dropout_risk takes the rows at each group's latest meeting, dropout_backtest scores the roster rows.
 grain: >
   one row per roster member of every meeting held on or before the as-of date (on_roster), plus one row

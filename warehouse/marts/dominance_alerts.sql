@@ -1,6 +1,6 @@
 /*
 description: >
-  Dominance alerts (METRICS.md, "Airtime"): raised for (group, member, meeting m) when the member's
+  Dominance alerts (docs/metrics.md, "Airtime"): raised for (group, member, meeting m) when the member's
   dominance_ratio is ≥ 2.0 at m and also at one or more of the group's previous two meetings that
   recorded airtime.
 grain: one row per (group, member, meeting) alert

@@ -1,6 +1,6 @@
 /*
 description: >
-  How well the dropout-risk score foresaw dropouts (METRICS.md, "Dropout risk", backtest), as ROC AUC,
+  How well the dropout-risk score foresaw dropouts (docs/metrics.md, "Dropout risk", backtest), as ROC AUC,
   published beside the risk table and the weights in use (dropout_weights).
 grain: one row
 published: true

@@ -1,7 +1,7 @@
 /*
 description: >
   Dropout risk of each active member, as of their group's latest meeting on or before the as-of date
-  (METRICS.md, "Dropout risk"): the signals that fire, their summed weight and its level.
+  (docs/metrics.md, "Dropout risk"): the signals that fire, their summed weight and its level.
 grain: one row per active member of each group
 published: true
 contract: true
@@ -34,7 +34,7 @@ columns:
   reasons:
     type: VARCHAR
     description: >
-      the codes of the signals that fire, heaviest weight first (ties in the order of the METRICS.md
+      the codes of the signals that fire, heaviest weight first (ties in the order of the docs/metrics.md
       table), comma-separated, no spaces; the **empty string** when none fires (never NULL)
     checks: [not_null]
   meeting_id:

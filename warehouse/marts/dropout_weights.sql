@@ -1,6 +1,6 @@
 /*
 description: >
-  The dropout-risk signals in use, each with its reason code and weight (METRICS.md, "Dropout risk"), in
+  The dropout-risk signals in use, each with its reason code and weight (docs/metrics.md, "Dropout risk"), in
   the order of the table there. The risk score reads its weights from this table, so the published weights
   are the ones in use.
 grain: one row per dropout-risk signal
@@ -24,10 +24,10 @@ columns:
     checks: [{range: [0, 1]}]
   table_order:
     type: BIGINT
-    description: "its row in the METRICS.md table: the tie-break for ordering reasons"
+    description: "its row in the table of docs/metrics.md: the tie-break for ordering reasons"
     checks: [not_null]
 notes: |
-  METRICS.md: weights may change only when a held-out backtest improves (`dropout_backtest`).
+  docs/metrics.md: weights may change only when a held-out backtest improves (`dropout_backtest`).
 */
 SELECT
     reason,

@@ -1,6 +1,6 @@
 /*
 description: >
-  Each group's monthly figures and health score (METRICS.md, "Group health", with the monthly figures of
+  Each group's monthly figures and health score (docs/metrics.md, "Group health", with the monthly figures of
   "Attendance", "Airtime", "Commitments", "Ratings" and "Retention and dropout").
 grain: one row per group and calendar month in which the group held a meeting, on or before the as-of date
 published: true

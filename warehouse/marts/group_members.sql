@@ -1,6 +1,6 @@
 /*
 description: >
-  Membership spells as published for the dashboards (METRICS.md, "Retention and dropout"), as the
+  Membership spells as published for the dashboards (docs/metrics.md, "Retention and dropout"), as the
   programme stood on the as-of date.
 grain: one row per membership spell (a member who left and rejoined has two)
 published: true

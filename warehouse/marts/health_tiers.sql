@@ -1,6 +1,6 @@
 /*
 description: >
-  The group-health tiers (METRICS.md, "Group health") and the score each starts at. group_health reads
+  The group-health tiers (docs/metrics.md, "Group health") and the score each starts at. group_health reads
   its thresholds from this table, so they exist once; a dashboard draws its tier lines and orders its
   tiers from it.
 grain: one row per health tier

@@ -1,6 +1,6 @@
 /*
 description: >
-  Airtime per participant of each meeting that recorded speaking_seconds (METRICS.md, "Airtime"):
+  Airtime per participant of each meeting that recorded speaking_seconds (docs/metrics.md, "Airtime"):
   share = seconds / S and dominance_ratio = share · n (1.0 = a fair share).
 grain: one row per participant of each meeting that recorded speaking_seconds
 published: true
@@ -29,7 +29,7 @@ columns:
     checks: [not_null, {references: fact_member_registered.member_id}]
   seconds:
     type: DOUBLE
-    description: seconds spoken (0 if not listed)
+    description: seconds spoken (0 if not listed); the last correct_airtime for the member, if any
     checks: [not_null, {range: [0, null]}]
   share:
     type: DOUBLE
@@ -49,11 +49,15 @@ columns:
 notes: |
   A meeting without `speaking_seconds` has no rows here.
 */
-WITH participant AS (
-    SELECT a.group_id, a.meeting_id, a.held_on, a.member_id, coalesce(r.seconds, 0)::DOUBLE AS seconds
+WITH corrected AS (
+    SELECT meeting_id, member_id, arg_max(seconds, position) AS seconds FROM airtime_corrections GROUP BY ALL
+),
+participant AS (
+    SELECT a.group_id, a.meeting_id, a.held_on, a.member_id, coalesce(c.seconds, r.seconds, 0)::DOUBLE AS seconds
     FROM meeting_attendance a
     JOIN meetings m USING (meeting_id)
     JOIN roster_entries r USING (meeting_id, member_id)
+    LEFT JOIN corrected c USING (meeting_id, member_id)
     WHERE m.has_airtime AND a.attended
 ),
 with_meeting_totals AS (

@@ -1,7 +1,7 @@
 /*
 description: >
   Each meeting's status for each member on its roster: the last correct_attendance for it, else what
-  hold_meeting said (METRICS.md, "Attendance").
+  hold_meeting said (docs/metrics.md, "Attendance").
 grain: one row per roster member of each meeting held on or before the as-of date
 published: true
 contract: true

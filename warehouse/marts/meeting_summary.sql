@@ -1,6 +1,6 @@
 /*
 description: >
-  Each meeting's attendance and airtime (METRICS.md, "Attendance" and "Airtime"): roster size,
+  Each meeting's attendance and airtime (docs/metrics.md, "Attendance" and "Airtime"): roster size,
   attendees, attendance_rate = attendees / roster size, and for meetings that recorded airtime the
   population Gini of the participants' seconds and the top speaker's share.
 grain: one row per meeting held on or before the as-of date

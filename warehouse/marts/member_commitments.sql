@@ -1,6 +1,6 @@
 /*
 description: >
-  Each commitment as it stood on the as-of date (METRICS.md, "Commitments"): open until a follow-up with
+  Each commitment as it stood on the as-of date (docs/metrics.md, "Commitments"): open until a follow-up with
   outcome done, partial, not_done or dropped closes it; carried_forward keeps it open, moves due_on to
   new_due_on and adds 1 to times_carried_forward.
 grain: one row per commitment made at a meeting held on or before the as-of date

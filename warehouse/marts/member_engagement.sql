@@ -18,7 +18,7 @@ columns:
   attended:
     type: BIGINT
     description: >
-      of those, the ones they attended (present or late, corrections applied) — METRICS.md "Attendance"
+      of those, the ones they attended (present or late, corrections applied) — docs/metrics.md "Attendance"
     checks: [not_null]
   attendance_rate:
     type: DOUBLE
@@ -43,7 +43,7 @@ columns:
   follow_through_rate:
     type: DOUBLE
     description: >
-      mean outcome_score over the counted ones, an open overdue one counting 0 (METRICS.md "Commitments",
+      mean outcome_score over the counted ones, an open overdue one counting 0 (docs/metrics.md "Commitments",
       applied to one member instead of a group-month); NULL when none is counted
     checks: [{range: [0, 1]}]
   open_commitments:

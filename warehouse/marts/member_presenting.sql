@@ -1,6 +1,6 @@
 /*
 description: >
-  When each active member last presented (METRICS.md, "Airtime", the facilitator figure
+  When each active member last presented (docs/metrics.md, "Airtime", the facilitator figure
   meetings_since_presented).
 grain: one row per active membership
 published: true

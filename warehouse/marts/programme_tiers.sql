@@ -1,6 +1,6 @@
 /*
 description: >
-  How many groups were in each health tier, month by month (METRICS.md, "Group health").
+  How many groups were in each health tier, month by month (docs/metrics.md, "Group health").
 grain: one row per month and tier that at least one group was in
 published: true
 readers: {lead: all}

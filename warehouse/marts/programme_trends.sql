@@ -1,7 +1,7 @@
 /*
 description: >
   The spread of the groups' monthly figures across the programme: for each month, the median group and
-  the middle half of the groups (METRICS.md, "Attendance" and "Commitments", month figures of
+  the middle half of the groups (docs/metrics.md, "Attendance" and "Commitments", month figures of
   group_health).
 grain: one row per month and figure that at least one group has a value for
 published: true

@@ -1,6 +1,6 @@
 /*
 description: >
-  Kaplan–Meier retention (METRICS.md, "Retention and dropout") by scope (the programme, each group) and
+  Kaplan–Meier retention (docs/metrics.md, "Retention and dropout") by scope (the programme, each group) and
   cohort (all, each quarter of joining), at month marks k·30.4375 days for k = 0, 1, 2, ...
 grain: one row per scope, cohort and month mark
 published: true

@@ -2,7 +2,7 @@
 description: >
   Every follow-up of a commitment, dated by the held_on of its meeting, on or before the as-of date: the
   staging of commitment_followed_up facts. Read by member_commitments and by the missed_commitments signal
-  (METRICS.md, "Commitments").
+  (docs/metrics.md, "Commitments").
 grain: one row per follow-up at a meeting held on or before the as-of date
 published: false
 key: [commitment_id, position]

@@ -1,7 +1,7 @@
 /*
 description: >
   Every commitment made at a meeting held on or before the as-of date, with the due date it was made
-  with: the staging of commitment_made facts (METRICS.md, "Commitments").
+  with: the staging of commitment_made facts (docs/metrics.md, "Commitments").
 grain: one row per commitment made on or before the as-of date
 published: false
 key: [commitment_id]

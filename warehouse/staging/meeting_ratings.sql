@@ -1,7 +1,7 @@
 /*
 description: >
   Every rate_meeting score for a meeting held on or before the as-of date (a rating goes with its
-  meeting): the staging of meeting_rated facts. Read by group_health (METRICS.md, "Ratings") and the
+  meeting): the staging of meeting_rated facts. Read by group_health (docs/metrics.md, "Ratings") and the
   low_ratings signal.
 grain: one row per rating of a meeting held on or before the as-of date
 published: false

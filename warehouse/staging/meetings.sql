@@ -1,7 +1,7 @@
 /*
 description: >
   The groups' meetings held on or before the as-of date, numbered within each group in the order they
-  were held: the spine that every per-meeting figure hangs off (METRICS.md, "Attendance" and "Airtime").
+  were held: the spine that every per-meeting figure hangs off (docs/metrics.md, "Attendance" and "Airtime").
 grain: one row per meeting held on or before the as-of date
 published: false
 key: [meeting_id]

@@ -1,6 +1,6 @@
 /*
 description: >
-  Membership spells (METRICS.md, "Retention and dropout"): each join paired with the next leave of the
+  Membership spells (docs/metrics.md, "Retention and dropout"): each join paired with the next leave of the
   same member from the same group, as the programme stood on the as-of date. Read by most models;
   published as group_members.
 grain: one row per membership spell that began on or before the as-of date
