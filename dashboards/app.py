@@ -12,7 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import data, identity
+from dashboards import identity, ui
+from dashboards.data.serving import NothingPublished, WarehouseIncomplete, publication
 from dashboards.identity import SignIn
 from dashboards.viewer import NotEntitled, Viewer
 
@@ -31,7 +32,7 @@ def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]
         if method is SignIn.OIDC:
             return {"": [page("sign_in.py", "Sign in", "🔑")]}
         return {"": [page("signed_out.py", "Not signed in", "🔒")]}
-    if data.publication() is None:
+    if publication() is None:
         return {"": [page("nothing_published.py", "Nothing to show yet", "⏳")]}
     sections: dict[str, list[st.Page]] = {}
     if viewer.is_lead:
@@ -59,10 +60,9 @@ def sidebar(viewer: Viewer | None, method: SignIn) -> None:
             st.warning("**Demo mode.** Sign-in is simulated with demo personas; this server only listens on 127.0.0.1.", icon="🎭")
         if viewer is None:
             return
-        st.caption(f"Signed in as **{viewer.name or viewer.email}**")
+        st.caption(ui.md("Signed in as **{who}**", who=viewer.name or viewer.email))
         if method in (SignIn.DEMO, SignIn.OIDC):
-            label = "Switch persona" if method is SignIn.DEMO else "Sign out"
-            st.button(label, on_click=identity.sign_out, key="sign_out")
+            st.button("Switch persona" if method is SignIn.DEMO else "Sign out", on_click=identity.sign_out, key="sign_out")
 
 
 def failed(what: str, error: BaseException) -> None:
@@ -79,7 +79,7 @@ def main() -> None:
         viewer = identity.current_viewer()
         navigation = st.navigation(pages_for(viewer, method))
         sidebar(viewer, method)
-    except data.NothingPublished:
+    except NothingPublished:
         st.navigation([page("nothing_published.py", "Nothing to show yet", "⏳")]).run()
         return
     except Exception as e:
@@ -87,10 +87,10 @@ def main() -> None:
         return
     try:
         navigation.run()
-    except data.NothingPublished:
+    except NothingPublished:
         st.info("Nothing has been published yet: run `peerpulse materialize`, then reload this page.", icon="⏳")
-    except data.WarehouseIncomplete as e:
-        st.warning(f"The figures cannot be shown: {e}.", icon="🛠️")
+    except WarehouseIncomplete as e:
+        st.warning(ui.md("The figures cannot be shown: {reason}.", reason=e), icon="🛠️")
     except NotEntitled:
         st.error("This page is not available to you.", icon="🔒")
     except Exception as e:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboards.formatting import ATTENDANCE_STATUSES, COMMITMENT_STATUSES, TIER_ORDER, TIERS
+from dashboards.formatting import ATTENDANCE_STATUSES, COMMITMENT_STATUSES, TIERS
 
 TIER_COLOURS = {"high_risk": "#d7301f", "at_risk": "#fc8d59", "fit": "#91cf60", "healthy": "#1a9850"}
 ATTENDANCE_COLOURS = {"present": "#1a9850", "late": "#91cf60", "excused": "#bdbdbd", "absent": "#d7301f"}
 COMMITMENT_COLOURS = {"open": "#4c78a8", "done": "#1a9850", "partial": "#91cf60", "not_done": "#d7301f", "dropped": "#9e9e9e"}
-TIER_THRESHOLDS = ((80, "healthy"), (65, "fit"), (50, "at risk"))
 
 
 def _scale(colours: dict[str, str], labels: dict[str, str]) -> alt.Scale:
@@ -51,8 +50,8 @@ def component_heatmap(components: pl.DataFrame, group_order: list[str]) -> alt.C
     return (cells + labels).properties(height=24 * max(len(group_order), 1), autosize=ROWS_DECIDE_HEIGHT)
 
 
-def health_trend(components: pl.DataFrame) -> alt.Chart:
-    """One group's health score and its components by month, with the tier thresholds."""
+def health_trend(components: pl.DataFrame, tiers: pl.DataFrame) -> alt.Chart:
+    """One group's health score and its components by month, with the tier thresholds (`health_tiers`)."""
     lines = alt.Chart(components).mark_line(point=True).encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
         y=alt.Y("score:Q", title="Score (0–100)", scale=alt.Scale(domain=[0, 100])),
@@ -63,7 +62,11 @@ def health_trend(components: pl.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("component:N", title="Component"),
                  alt.Tooltip("score:Q", title="Score", format=".0f")],
     )
-    thresholds = pl.DataFrame({"score": [t for t, _ in TIER_THRESHOLDS], "label": [f"{name} ≥ {t}" for t, name in TIER_THRESHOLDS]})
+    thresholds = tiers.filter(pl.col("min_score") > 0).select(
+        pl.col("min_score").alias("score"),
+        pl.format("{} ≥ {}", pl.col("tier").replace_strict(TIERS, default=None).str.replace(r"^\S+ ", ""),
+                  pl.col("min_score").cast(pl.Int64)).alias("label"),
+    )
     rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 4], color="#999").encode(y="score:Q")
     rule_labels = alt.Chart(thresholds).mark_text(align="left", dx=4, dy=-6, color="#777", fontSize=10).encode(
         y="score:Q", text="label:N", x=alt.value(0)
@@ -77,7 +80,7 @@ def tier_mix(tiers: pl.DataFrame) -> alt.Chart:
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
         y=alt.Y("groups:Q", title="Groups"),
-        color=alt.Color("tier_label:N", title="Tier", scale=_scale({t: TIER_COLOURS[t] for t in TIER_ORDER}, TIERS)),
+        color=alt.Color("tier_label:N", title="Tier", scale=_scale(TIER_COLOURS, TIERS)),
         order=alt.Order("tier_rank:Q"),
         tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("tier_label:N", title="Tier"),
                  alt.Tooltip("groups:Q", title="Groups")],

@@ -15,7 +15,6 @@ TIERS = {
     "fit": "🟢 Fit",
     "healthy": "💚 Healthy",
 }
-TIER_ORDER = ("high_risk", "at_risk", "fit", "healthy")
 
 RISK_LEVELS = {"high": "🔴 High", "medium": "🟠 Medium", "low": "⚪ Low"}
 
@@ -28,6 +27,8 @@ REASONS = {
     "going_quiet": "has gone quiet in recent meetings",
     "low_ratings": "rates the meetings low",
 }
+
+FIGURES = {"attendance_rate": "Attendance", "follow_through_rate": "Follow-through"}  # programme_trends codes
 
 COMMITMENT_STATUSES = {
     "open": "Open",
@@ -104,7 +105,3 @@ def reasons(codes: str | None) -> str:
 
 def commitment_status(code: str | None) -> str:
     return COMMITMENT_STATUSES.get(code or "", NO_DATA)
-
-
-def attendance_status(code: str | None) -> str:
-    return ATTENDANCE_STATUSES.get(code or "", NO_DATA)

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboards import data, people
+from dashboards import people
+from dashboards.data import viewers
 from dashboards.viewer import NotEntitled, Viewer
 
 DEMO_LEAD_EMAIL = "programme.lead@peerpulse.demo"
@@ -106,7 +107,7 @@ def viewer_for(email: str) -> Viewer:
     if person is None:
         return Viewer(email=email, is_lead=is_lead)
     member_id, name = person
-    facilitates, member_of = data.roles(member_id)
+    facilitates, member_of = viewers.roles(member_id)
     return Viewer(email=email, member_id=member_id, name=name, is_lead=is_lead, facilitates=facilitates, member_of=member_of)
 
 
@@ -136,7 +137,7 @@ def demo_personas() -> list[Persona]:
     if sign_in_method() is not SignIn.DEMO:
         return []
     personas = [Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL)]
-    for role, member_id in data.demo_people().items():
+    for role, member_id in viewers.demo_people().items():
         found = people.demo_persona(member_id)
         if found is not None:
             name, email = found

@@ -33,9 +33,23 @@ class DomainReader:
     def __init__(self, settings: Settings):
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerpulse-domain")
         self._app = self._thread.submit(PeerPulse.open, settings).result()
+        self._seen = self.read(lambda app: app.event_count())
 
     def read(self, question: Callable[[PeerPulse], T]) -> T:
         return self._thread.submit(question, self._app).result()
+
+    def version(self) -> int:
+        """How far the event log goes. When it has grown by an erasure, every member key this server holds
+        is forgotten (the erased one's is a tombstone in the key store now), and so is every name and text
+        cached from before: a running server stops showing an erased member's data on the next page load."""
+        count = self.read(lambda app: app.event_count())
+        if count != self._seen:
+            seen, self._seen = self._seen, count
+            if self.read(lambda app: _erased_since(app, seen)):
+                self.read(lambda app: app.member_keys.forget())
+                for cached in (_person_by_email, _names, _commitments, _name_and_email):
+                    cached.clear()
+        return count
 
     def close(self) -> None:
         def close_here() -> None:
@@ -45,6 +59,10 @@ class DomainReader:
 
         self._thread.submit(close_here).result()
         self._thread.shutdown()
+
+
+def _erased_since(app: PeerPulse, position: int) -> bool:
+    return bool(app.recorder.select_notifications(start=position + 1, limit=1, topics=["MemberErased"]))
 
 
 @st.cache_resource(show_spinner=False, on_release=DomainReader.close)
@@ -60,7 +78,7 @@ def _store_version() -> str:
     """Which store, and how far its log goes: changes with every new event, so an erasure or a new
     member is seen on the next page load."""
     settings = Settings.from_env()
-    count = _read(lambda app: app.event_count())
+    count = _domain(settings).version()
     return f"{settings.home}|{settings.describe_store()}#{count}"
 
 

@@ -1,23 +1,65 @@
-"""Small pieces several pages share: the 'as of' line, empty states, choosing one of your groups."""
+"""Small pieces several pages share: text from data shown as text, the 'as of' line, empty states,
+choosing one of your groups.
+
+Streamlit renders Markdown in titles, captions, messages, metric labels and button labels: a name such
+as `Eve ![x](http://host/pixel.png)` would fetch an image from that host, and `:red[...]`, links and
+LaTeX would render. So text that came from data goes into Markdown only through `md`, which escapes
+every value it is given; `tests/unit/test_dashboards_text.py` fails if a page passes Markdown any other
+way (an f-string, a variable, a concatenation).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import polars as pl
 import streamlit as st
 
-from dashboards import data, people
 from dashboards import formatting as fmt
+from dashboards import people
+from dashboards.data import facilitator
+from dashboards.data.serving import publication
 from dashboards.viewer import Viewer
 
 CHOSEN_GROUP_KEY = "peerpulse_facilitated_group"
+# Every ASCII punctuation character CommonMark lets a backslash escape: with all of them escaped, no
+# emphasis, link, image, HTML, entity, table, directive (`:red[...]`), emoji code or math can start.
+MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+JOINER = "\u2060"  # WORD JOINER: invisible, and no part of any link pattern
+AUTOLINKED = re.compile(r":.|@.|(?i:www)\.")
+INVISIBLE_OR_BREAKING = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def text(value: object) -> str:
+    """A value from data (a name, a text, an email), escaped so that Markdown shows exactly its characters.
+    Line breaks and invisible or direction-changing characters become spaces: one value, one line.
+
+    Escapes stop what the parser would read as syntax; Streamlit's renderer then also turns web addresses,
+    email addresses and `:shortcodes:` found in the text into links and emoji. An invisible word joiner
+    (U+2060) after each `:` and `@` and inside `www.` keeps those as the text they are."""
+    plain = INVISIBLE_OR_BREAKING.sub(" ", str(value))
+    plain = AUTOLINKED.sub(lambda found: found.group(0)[:-1] + JOINER + found.group(0)[-1:], plain)
+    return MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+
+
+def metric(where, label: str, value: object, delta: object = None, **options) -> None:
+    """A metric tile in `where` (st, a column). Streamlit renders a metric's value and delta as Markdown
+    too, so text in them is escaped here; `label` is Markdown written in the code, or `md(...)`."""
+    plain = [text(v) if isinstance(v, str) else v for v in (value, delta)]
+    where.metric(label, *plain, **options)
+
+
+def md(template: str, **values: object) -> str:
+    """Markdown written in the code (`template`, a constant), with values from data escaped by `text`."""
+    return template.format(**{name: text(value) for name, value in values.items()})
 
 
 def published_caption() -> None:
-    found = data.publication()
+    found = publication()
     if found is not None:
-        st.caption(f"Figures as published {fmt.day(found.published_at)} at {found.published_at:%H:%M}.")
+        st.caption(md("Figures as published {day} at {time}.", day=fmt.day(found.published_at),
+                      time=f"{found.published_at:%H:%M}"))
 
 
 def empty(message: str) -> None:
@@ -31,7 +73,7 @@ def named(frame: pl.DataFrame, names: Mapping[str, str], column: str = "member_i
 def choose_group(viewer: Viewer) -> tuple[dict, str]:
     """One of the groups the viewer facilitates, and its name: the one whose meeting comes soonest,
     unless they chose another (the choice carries over between the facilitator's pages)."""
-    overviews = data.group_overviews(viewer)
+    overviews = facilitator.group_overviews(viewer)
     names = people.group_names(viewer, overviews["group_id"])
     group_ids = overviews["group_id"].to_list()
     chosen = st.session_state.get(CHOSEN_GROUP_KEY)

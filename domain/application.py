@@ -414,15 +414,17 @@ class PeerPulse(Application):
 
     # -- erasure ---------------------------------------------------------------------------------
     def erase_member(self, ref: str, requested_by: str) -> bool:
-        """Destroy a member's key (their sealed personal data becomes unreadable everywhere) and record
+        """Destroy a member's key (their sealed personal data becomes unreadable everywhere), then record
         the erasure as an event. Safe to repeat: a crash between the two steps is finished by a rerun."""
         member = self.member(ref)
         if member is None:
             raise DomainError(f"member '{ref}' is not registered", "member")
+        # The key goes first, then the event: whoever notices the event (a running dashboards server)
+        # finds the key already gone.
+        self.member_keys.destroy(ref)
         recorded = member.erase(requested_by)
         if recorded:
             self.save(member)
-        self.member_keys.destroy(ref)
         return recorded
 
     # -- reading ---------------------------------------------------------------------------------

@@ -3,35 +3,36 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, people, ui
+from dashboards import charts, people, ui
 from dashboards import formatting as fmt
+from dashboards.data import facilitator
 from dashboards.identity import require_viewer
 
 viewer = require_viewer()
 group, name = ui.choose_group(viewer)
 group_id = group["group_id"]
 
-st.title(f"Airtime in {name}")
+st.title(ui.md("Airtime in {name}", name=name))
 ui.published_caption()
 
-airtime = data.airtime(viewer, group_id)
+airtime = facilitator.airtime(viewer, group_id)
 if airtime.is_empty():
-    ui.empty(
-        f"No meeting of {name} has recorded who spoke for how long. Airtime comes from a Zoom or Teams export "
-        "(`peerpulse import-zoom`, `peerpulse import-teams`) or from `speaking_seconds` in an import."
-    )
+    ui.empty(ui.md(
+        "No meeting of {name} has recorded who spoke for how long. Airtime comes from a Zoom or Teams export "
+        "(`peerpulse import-zoom`, `peerpulse import-teams`) or from `speaking_seconds` in an import.", name=name
+    ))
     st.stop()
-meetings = data.meetings(viewer, group_id).filter(pl.col("airtime_gini").is_not_null())
-alerts = data.dominance_alerts(viewer, group_id)
+meetings = facilitator.meetings(viewer, group_id).filter(pl.col("airtime_gini").is_not_null())
+alerts = facilitator.dominance_alerts(viewer, group_id)
 names = people.member_names(viewer, group_id, pl.concat([airtime["member_id"], alerts["member_id"]]))
 airtime = ui.named(airtime, names)
 
 last = meetings.row(-1, named=True) if meetings.height else None
 tiles = st.columns(3)
-tiles[0].metric("Airtime Gini, last meeting", fmt.gini(last and last["airtime_gini"]),
+ui.metric(tiles[0], "Airtime Gini, last meeting", fmt.gini(last and last["airtime_gini"]),
                 help="0 = everyone spoke equally; the closer to 1, the more a few people did the talking.", border=True)
-tiles[1].metric("Top speaker's share, last meeting", fmt.percent(last and last["top_speaker_share"]), border=True)
-tiles[2].metric("Dominance alerts, last 3 meetings", alerts.filter(pl.col("recent"))["member_id"].n_unique(), border=True)
+ui.metric(tiles[1], "Top speaker's share, last meeting", fmt.percent(last and last["top_speaker_share"]), border=True)
+ui.metric(tiles[2], "Dominance alerts, last 3 meetings", alerts.filter(pl.col("recent"))["member_id"].n_unique(), border=True)
 
 st.subheader("Share of the airtime, meeting by meeting")
 st.altair_chart(charts.airtime_shares(airtime), width="stretch")

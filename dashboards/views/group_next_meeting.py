@@ -4,8 +4,9 @@ present, whose airtime to balance. Only the groups the viewer facilitates."""
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, people, ui
+from dashboards import charts, people, ui
 from dashboards import formatting as fmt
+from dashboards.data import facilitator
 from dashboards.identity import require_viewer
 from domain.clock import today
 
@@ -13,24 +14,25 @@ viewer = require_viewer()
 group, name = ui.choose_group(viewer)
 group_id = group["group_id"]
 
-st.title(f"Before {name}'s next meeting")
+st.title(ui.md("Before {name}'s next meeting", name=name))
 if group["last_held_on"] is None:
-    ui.empty(f"{name} has not met yet. Once its first meeting is recorded, this page lists what to prepare for the next one.")
+    ui.empty(ui.md("{name} has not met yet. Once its first meeting is recorded, this page lists what to prepare "
+                   "for the next one.", name=name))
     st.stop()
 next_meeting = max(group["next_meeting_on"] or today(), today())
-st.markdown(
-    f"Next meeting expected **{fmt.weekday(next_meeting)}** (meets {group['cadence']}). "
-    f"Last met {fmt.day(group['last_held_on'])}: {group['last_attended']} of {group['last_roster_size']} attended. "
-    f"{fmt.count(group['active_members'], 'member')} now."
-)
+st.markdown(ui.md(
+    "Next meeting expected **{next}** (meets {cadence}). Last met {last}: {attended} of {roster} attended. {members} now.",
+    next=fmt.weekday(next_meeting), cadence=group["cadence"], last=fmt.day(group["last_held_on"]),
+    attended=group["last_attended"], roster=group["last_roster_size"], members=fmt.count(group["active_members"], "member"),
+))
 ui.published_caption()
 
-due = data.commitments_due(viewer, group_id, by=next_meeting)
-drifting = data.drifting_members(viewer, group_id)
-presenting = data.presenting(viewer, group_id)
-alerts = data.dominance_alerts(viewer, group_id)
+due = facilitator.commitments_due(viewer, group_id, next_meeting)
+drifting = facilitator.drifting_members(viewer, group_id)
+presenting = facilitator.presenting(viewer, group_id)
+alerts = facilitator.dominance_alerts(viewer, group_id)
 recent_alerts = alerts.filter(pl.col("recent"))
-grid = data.attendance_grid(viewer, group_id)
+grid = facilitator.attendance_grid(viewer, group_id)
 everyone = pl.concat([f["member_id"] for f in (due, drifting, presenting, alerts, grid)])
 names = people.member_names(viewer, group_id, everyone)
 
@@ -38,40 +40,36 @@ longest = presenting.row(0, named=True) if presenting.height else None
 high = drifting.filter(pl.col("level") == "high").height
 overdue = int(due["overdue"].sum())
 tiles = st.columns(4)
-tiles[0].metric("Follow-ups due", due.height, f"{overdue} overdue" if overdue else None, delta_color="inverse",
+ui.metric(tiles[0], "Follow-ups due", due.height, f"{overdue} overdue" if overdue else None, delta_color="inverse",
                 delta_arrow="off", border=True, help="Open commitments falling due by the next meeting.")
-tiles[1].metric("To check in with", drifting.height, f"{high} at high risk" if high else None, delta_color="inverse",
+ui.metric(tiles[1], "To check in with", drifting.height, f"{high} at high risk" if high else None, delta_color="inverse",
                 delta_arrow="off", border=True, help="Members at medium or high dropout risk.")
-tiles[2].metric("Airtime alerts", recent_alerts["member_id"].n_unique(), border=True,
+ui.metric(tiles[2], "Airtime alerts", recent_alerts["member_id"].n_unique(), border=True,
                 help="Members who took twice a fair share or more, lately (last 3 meetings with airtime).")
-tiles[3].metric("Waiting to present", longest["meetings_since_presented"] if longest else fmt.NO_DATA,
+ui.metric(tiles[3], "Waiting to present", longest["meetings_since_presented"] if longest else fmt.NO_DATA,
                 names.get(longest["member_id"]) if longest else None, delta_color="off", delta_arrow="off", border=True,
                 help="The most meetings any current member has gone without presenting, and who.")
 
 st.subheader("1 · Follow up these commitments")
 if due.is_empty():
-    ui.empty(f"No open commitment falls due by {fmt.day(next_meeting)}.")
+    ui.empty(ui.md("No open commitment falls due by {day}.", day=fmt.day(next_meeting)))
 else:
     texts = people.commitment_texts(viewer, due["commitment_id"])
-    st.dataframe(
-        ui.named(due, names).select(
-            pl.col("member").alias("Member"),
-            pl.col("commitment_id").replace_strict(texts, default=fmt.NO_DATA).alias("Commitment"),
-            ui.shown("made_on", fmt.day, "Made"),
-            ui.shown("due_on", fmt.day, "Due"),
-            pl.when(pl.col("overdue")).then(pl.lit("⏰ Overdue")).otherwise(pl.lit("Due")).alias("Status"),
-            pl.col("times_carried_forward").alias("Times carried forward"),
-        ),
-        hide_index=True,
-        height="content",
-    )
+    for row in ui.named(due, names).iter_rows(named=True):
+        late = "⏰ overdue, " if row["overdue"] else ""
+        moved = f", carried forward {fmt.count(row['times_carried_forward'], 'time')}" if row["times_carried_forward"] else ""
+        st.markdown(ui.md("- **{member}**: {text}  \n  {late}due {due}, made {made}{moved}", member=row["member"],
+                          text=texts.get(row["commitment_id"], fmt.NO_DATA), late=late, due=fmt.day(row["due_on"]),
+                          made=fmt.day(row["made_on"]), moved=moved))
 
 st.subheader("2 · Check in with")
 if drifting.is_empty():
     ui.empty("Nobody in the group shows signs of drifting away (no member at medium or high dropout risk).")
 else:
     for row in ui.named(drifting, names).iter_rows(named=True):
-        st.markdown(f"- **{row['member']}** — {fmt.risk_level(row['level'])} risk ({row['risk_score']:.2f}): {fmt.reasons(row['reasons'])}")
+        st.markdown(ui.md("- **{member}** — {level} risk ({score}): {reasons}", member=row["member"],
+                          level=fmt.risk_level(row["level"]), score=f"{row['risk_score']:.2f}",
+                          reasons=fmt.reasons(row["reasons"])))
 
 st.subheader("3 · Invite to present")
 if presenting.is_empty():
@@ -92,7 +90,8 @@ if recent_alerts.is_empty():
     ui.empty("No one took twice a fair share of the airtime at two of the last three meetings that recorded it.")
 else:
     for row in ui.named(recent_alerts, names).iter_rows(named=True):
-        st.markdown(f"- **{row['member']}** took {fmt.times_fair_share(row['dominance_ratio'])} on {fmt.day(row['held_on'])}")
+        st.markdown(ui.md("- **{member}** took {ratio} on {day}", member=row["member"],
+                          ratio=fmt.times_fair_share(row["dominance_ratio"]), day=fmt.day(row["held_on"])))
     st.caption("Consider giving the quieter members the first word, or a round where everyone speaks once.")
 
 st.subheader("Attendance, last meetings")

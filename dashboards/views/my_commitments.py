@@ -3,32 +3,33 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, people, ui
+from dashboards import charts, people, ui
 from dashboards import formatting as fmt
+from dashboards.data import member
 from dashboards.identity import require_viewer
 
 viewer = require_viewer()
 st.title("My commitments")
 ui.published_caption()
 
-commitments = data.my_commitments(viewer)
+commitments = member.commitments(viewer)
 if commitments.is_empty():
     ui.empty(
         "You have not made a commitment yet. When you commit to an action at a meeting, it appears here with its "
         "due date, and how you followed it through once the group has followed it up."
     )
     st.stop()
-summary = data.my_follow_through(viewer).row(0, named=True)
+summary = member.engagement(viewer).row(0, named=True)
 texts = people.commitment_texts(viewer, commitments["commitment_id"])
 groups = people.group_names(viewer, commitments["group_id"])
 
 tiles = st.columns(4)
-tiles[0].metric("Follow-through", fmt.percent(summary["follow_through_rate"]), border=True,
-                help=f"Over the {fmt.count(summary['counted'], 'commitment')} followed up or overdue: done counts "
-                     "fully, partly done half, not done, dropped or overdue nothing.")
-tiles[1].metric("Open", summary["open"], border=True)
-tiles[2].metric("Overdue", summary["overdue"], border=True)
-tiles[3].metric("Carried forward", summary["carried_forward"], border=True,
+ui.metric(tiles[0], "Follow-through", fmt.percent(summary["follow_through_rate"]), border=True,
+                help=ui.md("Over the {counted} followed up or overdue: done counts fully, partly done half, not done, "
+                           "dropped or overdue nothing.", counted=fmt.count(summary["counted"], "commitment")))
+ui.metric(tiles[1], "Open", summary["open"], border=True)
+ui.metric(tiles[2], "Overdue", summary["overdue"], border=True)
+ui.metric(tiles[3], "Carried forward", summary["carried_forward"], border=True,
                 help="Commitments whose due date was moved at a follow-up, at least once.")
 
 commitments = commitments.with_columns(
@@ -57,7 +58,8 @@ recent = commitments.head(20).with_columns(
     (pl.col("made_on").map_elements(fmt.day, return_dtype=pl.String) + " · " + pl.col("text").str.slice(0, 60)).alias("label")
 )
 shown = "Your commitments" if commitments.height <= recent.height else f"Your last {recent.height} commitments"
-st.caption(f"{shown}, from the meeting where you made each one to when it was closed; the tick is the due date.")
+st.caption(ui.md("{shown}, from the meeting where you made each one to when it was closed; the tick is the due date.",
+                 shown=shown))
 st.altair_chart(charts.commitment_timeline(recent), width="stretch")
 
 st.subheader("All my commitments")

@@ -6,8 +6,9 @@ Group names only: never a member's name, a commitment or a note. Dropout risk is
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, people, ui
+from dashboards import charts, people, ui
 from dashboards import formatting as fmt
+from dashboards.data import lead
 from dashboards.identity import require_viewer
 
 ATTENTION = 20  # groups in the component breakdown
@@ -16,7 +17,7 @@ viewer = require_viewer()
 st.title("Programme portfolio")
 ui.published_caption()
 
-groups = data.portfolio(viewer)
+groups = lead.portfolio(viewer)
 if groups.is_empty():
     ui.empty(
         "No group has a health score yet. A group's health is measured for each month in which it held a "
@@ -24,22 +25,29 @@ if groups.is_empty():
     )
     st.stop()
 
+tiers = lead.health_tiers(viewer)
 names = people.group_names(viewer, groups["group_id"])
 groups = ui.named(groups, names, column="group_id", alias="group")
 running = groups.filter(pl.col("active_members") > 0)
 closed = groups.height - running.height
 
-tiles = st.columns(5)
-for tile, tier in zip(tiles, fmt.TIER_ORDER):
-    tile.metric(fmt.tier(tier), running.filter(pl.col("tier") == tier).height, border=True)
-tiles[4].metric("High dropout risk", int(running["high_risk_members"].sum()), border=True)
+tiles = st.columns(len(tiers) + 1)
+for tile, tier in zip(tiles, tiers["tier"].to_list(), strict=False):
+    ui.metric(tile, ui.md("{tier}", tier=fmt.tier(tier)), running.filter(pl.col("tier") == tier).height, border=True)
+ui.metric(tiles[-1], "High dropout risk", int(running["high_risk_members"].sum()), border=True)
 
 st.subheader("Groups, those needing attention first")
-st.caption(
-    "Each group's latest month with a meeting. Health is 0–100: healthy ≥ 80, fit ≥ 65, at risk ≥ 50, high risk below. "
-    "Dropout risk is counted in members, never named."
-    + (f" {fmt.count(closed, 'group')} with no active members left {'is' if closed == 1 else 'are'} not shown." if closed else "")
+cuts = ", ".join(  # highest tier first: "healthy ≥ 80, fit ≥ 65, at risk ≥ 50"
+    f"{fmt.tier(tier).split(' ', 1)[-1].lower()} ≥ {score:g}"
+    for tier, score in reversed(list(zip(tiers["tier"], tiers["min_score"], strict=True))) if score > 0
 )
+st.caption(ui.md(
+    "Each group's latest month with a meeting. Health is 0–100: {cuts}, high risk below. Dropout risk is counted "
+    "in members, never named.{closed}",
+    cuts=cuts,
+    closed=f" {fmt.count(closed, 'group')} with no active members left {'is' if closed == 1 else 'are'} not shown."
+    if closed else "",
+))
 table = running.select(
     pl.col("group").alias("Group"),
     ui.shown("tier", fmt.tier, "Tier"),
@@ -69,11 +77,12 @@ st.dataframe(
 st.subheader("What makes up their health")
 attention = running.head(ATTENTION)
 if running.height > ATTENTION:
-    st.caption(f"The {ATTENTION} groups needing attention most, each component 0–100 as the health score weighs it.")
-components = data.health_components(viewer, attention["group_id"].to_list())
+    st.caption(ui.md("The {n} groups needing attention most, each component 0–100 as the health score weighs it.",
+                     n=ATTENTION))
+components = lead.health_components(viewer, tuple(attention["group_id"]))
 latest = components.join(attention.select("group_id", "month", "group"), on=["group_id", "month"])
 st.altair_chart(charts.component_heatmap(latest, attention["group"].to_list()), width="stretch")
 
 st.subheader("One group over time")
 group_id = st.selectbox("Group", running["group_id"].to_list() or groups["group_id"].to_list(), format_func=names.get)
-st.altair_chart(charts.health_trend(data.health_components(viewer, [group_id])), width="stretch")
+st.altair_chart(charts.health_trend(lead.health_components(viewer, (group_id,)), tiers), width="stretch")

@@ -4,8 +4,9 @@ score foresees who leaves."""
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, people, ui
+from dashboards import charts, people, ui
 from dashboards import formatting as fmt
+from dashboards.data import lead
 from dashboards.identity import require_viewer
 
 viewer = require_viewer()
@@ -13,19 +14,20 @@ st.title("Retention and dropout risk")
 ui.published_caption()
 
 st.subheader("How long members stay")
-group_ids = data.all_groups(viewer)
+group_ids = lead.all_groups(viewer)["group_id"].to_list()
 names = people.group_names(viewer, group_ids)
-scope = st.selectbox("Scope", ["programme", *group_ids], format_func=lambda s: "Whole programme" if s == "programme" else names.get(s, s))
-curve = data.retention(viewer, scope)
+scope = st.selectbox("Scope", ["programme", *group_ids],
+                     format_func=lambda s: "Whole programme" if s == "programme" else names.get(s, s))
+curve = lead.retention(viewer, scope)
 if curve.is_empty():
     ui.empty("No membership has started yet in this scope, so there is no retention curve.")
 else:
     everyone = curve.filter(pl.col("cohort") == "all")
     tiles = st.columns(3)
-    for tile, month in zip(tiles, (3, 6, 12)):
+    for tile, month in zip(tiles, (3, 6, 12), strict=True):
         at = everyone.filter(pl.col("month") == month)
         value = fmt.percent(at["survival"][0]) if not at.is_empty() else fmt.NO_DATA
-        tile.metric(f"Still a member after {month} months", value, border=True)
+        ui.metric(tile, ui.md("Still a member after {n} months", n=month), value, border=True)
     st.altair_chart(charts.retention_curves(curve), width="stretch")
     st.caption(
         "Kaplan–Meier estimate: members who left for a reason other than dropping out (moved, graduated, group "
@@ -33,7 +35,7 @@ else:
     )
 
 st.subheader("Does the dropout-risk score see it coming?")
-backtest, weights = data.dropout_model(viewer)
+backtest, weights = lead.dropout_backtest(viewer), lead.dropout_weights(viewer)
 if backtest.is_empty():
     ui.empty("The dropout-risk backtest has not been run yet: it needs past meetings and some dropouts to score against.")
 else:
@@ -42,14 +44,13 @@ else:
     shown = fmt.NO_DATA if auc is None else f"{auc:.2f}"
     left, right = st.columns(2, gap="large")
     with left:
-        st.metric("Backtest ROC AUC", shown, border=True,
+        ui.metric(st, "Backtest ROC AUC", shown, border=True,
                   help="For every member at every past meeting, the score then against whether they dropped out "
                        "within 90 days. 0.5 is guessing, 1.0 is perfect.")
         if auc is not None:
-            st.markdown(
-                f"Picking one member who dropped out within 90 days and one who did not, the score ranked the "
-                f"leaver higher **{fmt.percent(auc)}** of the time."
-            )
+            st.markdown(ui.md(
+                "Picking one member who dropped out within 90 days and one who did not, the score ranked the "
+                "leaver higher **{share}** of the time.", share=fmt.percent(auc)))
     with right:
         if not weights.is_empty():
             frame = weights.select(

@@ -3,31 +3,32 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import charts, ui
 from dashboards import formatting as fmt
+from dashboards.data import lead
 from dashboards.identity import require_viewer
 
 viewer = require_viewer()
 st.title("Attendance and follow-through")
 ui.published_caption()
 
-trends = data.programme_trends(viewer)
+trends = lead.programme_trends(viewer).with_columns(pl.col("figure").replace_strict(fmt.FIGURES))
 if trends.is_empty():
     ui.empty("No group has held a meeting yet, so there is no trend to show.")
     st.stop()
 
 latest_month = trends["month"].max()
 tiles = st.columns(2)
-for tile, figure in zip(tiles, ("Attendance", "Follow-through")):
+for tile, figure in zip(tiles, fmt.FIGURES.values(), strict=True):
     rows = trends.filter(pl.col("figure") == figure).sort("month")
     if rows.is_empty():
-        tile.metric(f"{figure}, median group", fmt.NO_DATA, border=True)
+        ui.metric(tile, ui.md("{figure}, median group", figure=figure), fmt.NO_DATA, border=True)
         continue
     last = rows.row(-1, named=True)
     previous = rows.row(-2, named=True) if rows.height > 1 else None
     before = None if previous is None else f"{fmt.percent(previous['median'])} in {fmt.month(previous['month'])}"
-    tile.metric(f"{figure}, median group ({fmt.month(last['month'])})", fmt.percent(last["median"]), before,
-                delta_color="off", delta_arrow="off", border=True)
+    ui.metric(tile, ui.md("{figure}, median group ({month})", figure=figure, month=fmt.month(last["month"])),
+                fmt.percent(last["median"]), before, delta_color="off", delta_arrow="off", border=True)
 
 st.subheader("Month by month")
 st.caption("The line is the median group; the band holds the middle half of the groups that month.")
@@ -38,6 +39,6 @@ st.caption(
 )
 
 st.subheader("Groups by health tier")
-tiers = data.tier_mix(viewer)
-st.altair_chart(charts.tier_mix(tiers), width="stretch")
-st.caption(f"Latest month: {fmt.month(latest_month)}. A group counts in a month when it held a meeting in it.")
+st.altair_chart(charts.tier_mix(lead.tier_mix(viewer)), width="stretch")
+st.caption(ui.md("Latest month: {month}. A group counts in a month when it held a meeting in it.",
+                 month=fmt.month(latest_month)))

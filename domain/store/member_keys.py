@@ -96,6 +96,10 @@ class MemberKeys:
                 "with this event store (see README, 'Keys')"
             )
 
+    def forget(self) -> None:
+        """Drop every key held in memory: the next use reads the key store again (and finds tombstones)."""
+        self._cache.clear()
+
     def destroy(self, member: str) -> None:
         """Replace the member's key with a tombstone and scrub the old bytes from the key store."""
         self._backend.tombstone(member, datetime.now(UTC).isoformat(timespec="seconds"))

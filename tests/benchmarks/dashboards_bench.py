@@ -88,11 +88,12 @@ def data_loading(home: Path, who: dict[str, str], runs: int) -> dict[tuple[str, 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboards import data, people
+    from dashboards import people
+    from warehouse.db import ServingReader
 
     os.environ.update(env_for(home, PEERPULSE_LEADS=LEAD))
     watch = Stopwatch()
-    data._query = watch.wrap(data._query)
+    ServingReader.query = watch.wrap(ServingReader.query)
     people._read = watch.wrap(people._read)
     app = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
     results: dict[tuple[str, str], dict[str, list[float]]] = {}

@@ -8,6 +8,8 @@ groups', a lead's never a name or a text; query parameters change nothing.
 
 from __future__ import annotations
 
+import re
+
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboards import formatting as fmt
+from dashboards import ui
 from domain.application import open_application
 from domain.config import Settings
 from tests.conftest import REPO, build_warehouse
@@ -154,8 +157,13 @@ def page_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def shown_text(markdown: str) -> str:
+    """What Markdown escaped by `ui.text` reads as on the page."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(ui.JOINER, "")
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {shown_text(m.label): shown_text(m.value) for m in at.metric}
 
 
 def navigation(at: AppTest) -> set[str]:
@@ -166,23 +174,23 @@ def navigation(at: AppTest) -> set[str]:
 def recorded_queries(monkeypatch, fresh: bool = True) -> Iterator[list[pl.DataFrame]]:
     """Every frame the data module reads from the serving file while the block runs (`fresh`: caches
     emptied first; else what is already cached is not read again, and so not recorded)."""
-    from dashboards import data
+    from warehouse.db import ServingReader
 
     frames: list[pl.DataFrame] = []
-    real = data._query
+    real = ServingReader.query
 
-    def recording(sql: str, *params: object) -> pl.DataFrame:
-        frame = real(sql, *params)
+    def recording(reader: ServingReader, sql: str, params=()) -> pl.DataFrame:
+        frame = real(reader, sql, params)
         frames.append(frame)
         return frame
 
     if fresh:
         st.cache_data.clear()
-    monkeypatch.setattr(data, "_query", recording)
+    monkeypatch.setattr(ServingReader, "query", recording)
     try:
         yield frames
     finally:
-        monkeypatch.setattr(data, "_query", real)
+        monkeypatch.setattr(ServingReader, "query", real)
 
 
 # -- who sees which pages ------------------------------------------------------------------------
@@ -249,7 +257,7 @@ def test_portfolio_shows_the_warehouse_figures(programme):
         "QUALIFY row_number() OVER (PARTITION BY group_id ORDER BY month DESC) = 1"
     )
     shown = metrics(at)
-    for tier in fmt.TIER_ORDER:
+    for tier in fmt.TIERS:
         assert shown[fmt.tier(tier)] == str(latest.filter(pl.col("tier") == tier).height)
     high = programme.serving("SELECT count(*) AS n FROM dropout_risk JOIN groups USING (group_id) WHERE level = 'high' AND active_members > 0")
     assert shown["High dropout risk"] == str(high["n"][0])
@@ -264,7 +272,7 @@ def test_portfolio_shows_the_warehouse_figures(programme):
         assert row["Attendance"] == fmt.percent(expected["attendance_rate"])
         assert row["Follow-through"] == fmt.percent(expected["follow_through_rate"])
         assert row["12-month retention"] == fmt.percent(expected["retention_12m"])
-    ranks = [fmt.TIER_ORDER.index(by_name[g]["tier"]) for g in table["Group"]]
+    ranks = [list(fmt.TIERS).index(by_name[g]["tier"]) for g in table["Group"]]
     assert ranks == sorted(ranks), "groups at risk come first"
 
 
@@ -313,10 +321,14 @@ def test_next_meeting_page_shows_what_to_prepare(programme):
     drifting = programme.serving("SELECT count(*) AS n FROM dropout_risk WHERE group_id = ? AND level IN ('high', 'medium')", group_id)
     assert shown["To check in with"] == str(drifting["n"][0])
     if due.height:
-        table = at.dataframe[0].value
-        assert list(table["Commitment"]) == [programme.texts[c] for c in due["commitment_id"]]
-        assert list(table["Member"]) == [programme.people[m].name for m in due["member_id"]]
-        assert list(table["Due"]) == [fmt.day(d) for d in due["due_on"]]
+        # one list item per commitment due, in due order: who, what (as text), and when
+        items = [m.value for m in at.markdown if m.value.startswith("- **") and "due " in m.value]
+        assert len(items) == due.height
+        for item, (member_id, commitment_id, due_on) in zip(items, due.select("member_id", "commitment_id", "due_on").rows(),
+                                                          strict=True):
+            assert item.startswith(f"- **{ui.text(programme.people[member_id].name)}**: "
+                                   f"{ui.text(programme.texts[commitment_id])}")
+            assert f"due {ui.text(fmt.day(due_on))}" in item
 
 
 def test_airtime_page_shows_the_last_meeting(programme):

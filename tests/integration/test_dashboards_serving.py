@@ -83,9 +83,9 @@ def test_pages_load_without_errors_while_new_serving_files_are_published(small_p
             for email, page in visits:
                 signed_in(email, page)  # asserts: no exception element, no error element
                 loads += 1
-                from dashboards import data
+                from dashboards.data.serving import publication
 
-                seen.add(data.publication().key)
+                seen.add(publication().key)
     finally:
         publisher.stop()
     assert not publisher.errors
@@ -94,7 +94,7 @@ def test_pages_load_without_errors_while_new_serving_files_are_published(small_p
 
 
 def test_concurrent_readers_never_fail_while_the_file_is_swapped(small_programme):
-    from dashboards import data
+    from dashboards.data import serving
 
     errors: list[BaseException] = []
     reads = [0]
@@ -102,7 +102,7 @@ def test_concurrent_readers_never_fail_while_the_file_is_swapped(small_programme
     def reader() -> None:
         while not done.is_set():
             try:
-                frame = data._query("SELECT count(*) AS n FROM meeting_attendance WHERE group_id = ?", "g0001")
+                frame = serving.query("SELECT count(*) AS n FROM meeting_attendance WHERE group_id = ?", "g0001")
                 assert isinstance(frame, pl.DataFrame) and frame["n"][0] > 0
                 reads[0] += 1
             except BaseException as e:

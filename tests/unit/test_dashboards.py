@@ -10,7 +10,8 @@ import altair as alt
 import polars as pl
 import pytest
 
-from dashboards import charts, data, people
+from dashboards import charts, people
+from dashboards.data import facilitator, lead, member, published, serving
 from dashboards import formatting as fmt
 from dashboards.viewer import NotEntitled, Viewer
 from domain.errors import ConfigurationError
@@ -49,9 +50,11 @@ def test_every_chart_builder_makes_a_valid_chart_from_warehouse_shaped_frames():
     meetings = [date(2026, 1, 5), date(2026, 2, 2)]
     components = pl.DataFrame({"group_id": ["g1"] * 6, "group": ["North"] * 6, "month": [months[0]] * 6,
                                "component": charts.COMPONENTS, "score": [70.0, 80.0, None, 60.0, 90.0, 75.0]})
+    tiers = pl.DataFrame({"tier": ["high_risk", "at_risk", "fit", "healthy"], "min_score": [0.0, 50.0, 65.0, 80.0],
+                          "tier_order": [1, 2, 3, 4]})
     built = [
         charts.component_heatmap(components, ["North"]),
-        charts.health_trend(components),
+        charts.health_trend(components, tiers),
         charts.tier_mix(pl.DataFrame({"month": months, "tier": ["fit", "at_risk", "healthy"], "groups": [3, 1, 2]})),
         charts.programme_trend(pl.DataFrame({"month": months, "figure": ["Attendance"] * 3, "lower_quartile": [0.7] * 3,
                                              "median": [0.8] * 3, "upper_quartile": [0.9] * 3, "groups": [4] * 3})),
@@ -109,12 +112,20 @@ def test_data_functions_refuse_before_they_read(monkeypatch):
     def no_reading(*_):
         raise AssertionError("read the warehouse for a viewer not entitled to it")
 
-    monkeypatch.setattr(data, "_current", lambda: "publication")
-    monkeypatch.setattr(data, "_query", no_reading)
-    for refused in (lambda: data.portfolio(MEMBER), lambda: data.retention(FACILITATOR), lambda: data.dropout_model(MEMBER),
-                    lambda: data.commitments_due(MEMBER, "g1", date(2026, 1, 1)), lambda: data.airtime(FACILITATOR, "g2"),
-                    lambda: data.drifting_members(LEAD, "g1"), lambda: data.my_commitments(LEAD),
-                    lambda: data.my_airtime(STRANGER)):
+    from warehouse.db import ServingReader
+
+    monkeypatch.setattr(serving, "current", lambda: "publication")
+    monkeypatch.setattr(ServingReader, "query", no_reading)
+    for refused in (lambda: lead.portfolio(MEMBER), lambda: lead.retention(FACILITATOR), lambda: lead.dropout_backtest(MEMBER),
+                    lambda: facilitator.commitments_due(MEMBER, "g1", date(2026, 1, 1)),
+                    lambda: facilitator.airtime(FACILITATOR, "g2"), lambda: facilitator.drifting_members(LEAD, "g1"),
+                    lambda: member.commitments(LEAD), lambda: member.airtime(STRANGER),
+                    # a published table is read only by the roles its declaration names, on their own rows
+                    lambda: published.for_lead(FACILITATOR, "group_health"),
+                    lambda: published.for_facilitator(FACILITATOR, "meeting_airtime", "g2"),
+                    lambda: published.for_member(MEMBER, "group_health"),
+                    lambda: published.for_lead(LEAD, "no_such_table"),
+                    lambda: published.for_lead(LEAD, "memberships")):  # an internal model is not published
         with pytest.raises(NotEntitled):
             refused()
 

@@ -1,0 +1,77 @@
+"""What a programme lead's pages read: every group, never a person. Each query is for leads only."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboards.data.serving import figures, programme_lead, query
+
+COMPONENTS = {  # group_health's 0-100 components, as the health score weighs them, with the score itself
+    "health_score": "Health score",
+    "attendance_component": "Attendance",
+    "follow_through_component": "Follow-through",
+    "airtime_balance_component": "Airtime balance",
+    "retention_component": "Retention",
+    "rating_component": "Rating",
+}
+
+
+@figures(programme_lead)
+def portfolio(publication: str) -> pl.DataFrame:
+    """Each group's latest month of health, its 12-month health trend, and how many of its members are at
+    medium or high dropout risk (counts only); the groups needing attention first."""
+    return query("SELECT * FROM group_portfolio ORDER BY attention_rank")
+
+
+@figures(programme_lead)
+def health_components(publication: str, group_ids: tuple[str, ...]) -> pl.DataFrame:
+    """These groups' health score and its components, month by month, one row per component."""
+    parts = " UNION ALL ".join(
+        f"SELECT group_id, month, '{label}' AS component, {column}::DOUBLE AS score FROM group_health "
+        "WHERE group_id IN (SELECT unnest(?::VARCHAR[]))"
+        for column, label in COMPONENTS.items()
+    )
+    return query(f"SELECT * FROM ({parts}) ORDER BY group_id, month", *([list(group_ids)] * len(COMPONENTS)))
+
+
+@figures(programme_lead)
+def health_tiers(publication: str) -> pl.DataFrame:
+    """The tiers and the score each starts at, lowest first."""
+    return query("SELECT tier, min_score, tier_order FROM health_tiers ORDER BY tier_order")
+
+
+@figures(programme_lead)
+def programme_trends(publication: str) -> pl.DataFrame:
+    """The median group's monthly attendance and follow-through, with the middle half of the groups."""
+    return query("SELECT * FROM programme_trends ORDER BY figure, month")
+
+
+@figures(programme_lead)
+def tier_mix(publication: str) -> pl.DataFrame:
+    """How many groups were in each tier, month by month."""
+    return query("SELECT p.month, p.tier, p.groups FROM programme_tiers p JOIN health_tiers t USING (tier) "
+                 "ORDER BY p.month, t.tier_order")
+
+
+@figures(programme_lead)
+def retention(publication: str, scope: str = "programme") -> pl.DataFrame:
+    """Kaplan–Meier retention by cohort, for the programme or one group."""
+    return query("SELECT scope, cohort, month, at_risk, dropouts, survival::DOUBLE AS survival FROM retention_curve "
+                 "WHERE scope = ? ORDER BY cohort = 'all' DESC, cohort, month", scope)
+
+
+@figures(programme_lead)
+def dropout_backtest(publication: str) -> pl.DataFrame:
+    """The risk score's backtest: its ROC AUC on the programme's own past."""
+    return query("SELECT * FROM dropout_backtest")
+
+
+@figures(programme_lead)
+def dropout_weights(publication: str) -> pl.DataFrame:
+    """The weights in use, one per signal."""
+    return query("SELECT * FROM dropout_weights ORDER BY table_order")
+
+
+@figures(programme_lead)
+def all_groups(publication: str) -> pl.DataFrame:
+    return query("SELECT group_id FROM groups ORDER BY group_id")
