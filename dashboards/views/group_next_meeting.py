@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import charts, people, ui
 from dashboards import formatting as fmt
-from dashboards.data import facilitator
+from dashboards.data import facilitator, published
 from dashboards.identity import require_viewer
 from domain.clock import today
 
@@ -75,12 +75,15 @@ st.subheader("3 · Invite to present")
 if presenting.is_empty():
     ui.empty("No presenting history yet.")
 else:
-    st.caption("Current members, longest since they last presented first (or since they joined, if they never have).")
+    st.caption("Current members, longest since they last presented first (or since they joined, if they never have), "
+               "and how often they presented at the meetings they were on the roster of in the last twelve months.")
+    rates = published.for_facilitator(viewer, "member_presenting_rate", group_id)
     st.dataframe(
-        ui.named(presenting, names).head(5).select(
+        ui.named(presenting, names).join(rates, on=["group_id", "member_id"], how="left").head(5).select(
             pl.col("member").alias("Member"),
             pl.col("meetings_since_presented").alias("Meetings since presenting"),
             ui.shown("last_presented_on", fmt.day, "Last presented"),
+            ui.shown("presenting_rate", fmt.percent, "Presented, last 12 months"),
         ),
         hide_index=True,
     )
