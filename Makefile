@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test test-fast pg-start browser venv bench clean
+.PHONY: demo test test-fast lint format pg-start browser venv bench clean docs
 
 venv: $(VENV)/.synced
 
@@ -30,7 +30,21 @@ pg-start:
 browser:
 	@bash .ci/chromium
 
-test: venv pg-start browser
+## Lint (ruff), formatting (ruff format --check) and the layers (import-linter): CI runs these first.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+## Rewrite the code in the house format, and the warehouse README's generated tables.
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+docs: venv
+	$(VENV)/bin/python -m warehouse.docs
+
+test: venv lint pg-start browser
 	PEERPULSE_TEST_DATABASE_URL=$$(bash .ci/postgres) $(VENV)/bin/python -m pytest
 
 ## Unit tests only: no servers, a few seconds.

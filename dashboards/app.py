@@ -57,19 +57,26 @@ def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]
 def sidebar(viewer: Viewer | None, method: SignIn) -> None:
     with st.sidebar:
         if method is SignIn.DEMO:
-            st.warning("**Demo mode.** Sign-in is simulated with demo personas; this server only listens on 127.0.0.1.", icon="🎭")
+            st.warning(
+                "**Demo mode.** Sign-in is simulated with demo personas; this server only listens on 127.0.0.1.",
+                icon="🎭",
+            )
         if viewer is None:
             return
         st.caption(ui.md("Signed in as **{who}**", who=viewer.name or viewer.email))
         if method in (SignIn.DEMO, SignIn.OIDC):
-            st.button("Switch persona" if method is SignIn.DEMO else "Sign out", on_click=identity.sign_out, key="sign_out")
+            st.button(
+                "Switch persona" if method is SignIn.DEMO else "Sign out", on_click=identity.sign_out, key="sign_out"
+            )
 
 
 def failed(what: str, error: BaseException) -> None:
     """Log a bug without its message (it could hold personal data), and tell the viewer plainly."""
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("%s failed with %s\n%s", what, type(error).__name__, frames)
-    st.error("Something went wrong while showing this page. It has been logged; please try again in a moment.", icon="⚠️")
+    st.error(
+        "Something went wrong while showing this page. It has been logged; please try again in a moment.", icon="⚠️"
+    )
 
 
 def main() -> None:

@@ -99,7 +99,9 @@ def risk_level(code: str | None) -> str:
 
 def reasons(codes: str | None) -> str:
     """`consecutive_absences,going_quiet` -> "missed the last meetings in a row; has gone quiet ..."."""
-    found = [REASONS.get(code.strip(), code.strip().replace("_", " ")) for code in (codes or "").split(",") if code.strip()]
+    found = [
+        REASONS.get(code.strip(), code.strip().replace("_", " ")) for code in (codes or "").split(",") if code.strip()
+    ]
     return "; ".join(found) if found else NO_DATA
 
 

@@ -108,7 +108,9 @@ def viewer_for(email: str) -> Viewer:
         return Viewer(email=email, is_lead=is_lead)
     member_id, name = person
     facilitates, member_of = viewers.roles(member_id)
-    return Viewer(email=email, member_id=member_id, name=name, is_lead=is_lead, facilitates=facilitates, member_of=member_of)
+    return Viewer(
+        email=email, member_id=member_id, name=name, is_lead=is_lead, facilitates=facilitates, member_of=member_of
+    )
 
 
 def current_viewer() -> Viewer | None:
@@ -136,7 +138,9 @@ def demo_personas() -> list[Persona]:
     """The people the demo sign-in offers: a programme lead, then real people of the demo programme."""
     if sign_in_method() is not SignIn.DEMO:
         return []
-    personas = [Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL)]
+    personas = [
+        Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL)
+    ]
     for role, member_id in viewers.demo_people().items():
         found = people.demo_persona(member_id)
         if found is not None:

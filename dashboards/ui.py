@@ -58,15 +58,22 @@ def md(template: str, **values: object) -> str:
 def published_caption() -> None:
     found = publication()
     if found is not None:
-        st.caption(md("Figures as published {day} at {time}.", day=fmt.day(found.published_at),
-                      time=f"{found.published_at:%H:%M}"))
+        st.caption(
+            md(
+                "Figures as published {day} at {time}.",
+                day=fmt.day(found.published_at),
+                time=f"{found.published_at:%H:%M}",
+            )
+        )
 
 
 def empty(message: str) -> None:
     st.info(message, icon="ℹ️")
 
 
-def named(frame: pl.DataFrame, names: Mapping[str, str], column: str = "member_id", alias: str = "member") -> pl.DataFrame:
+def named(
+    frame: pl.DataFrame, names: Mapping[str, str], column: str = "member_id", alias: str = "member"
+) -> pl.DataFrame:
     return frame.with_columns(pl.col(column).replace_strict(dict(names), default=fmt.NO_DATA).alias(alias))
 
 

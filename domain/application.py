@@ -109,12 +109,7 @@ class UnitOfWork:
 
 def members_to_seal(aggregates: Sequence[Aggregate]) -> list[str]:
     """The members whose keys the pending events will be sealed with."""
-    return [
-        e.member
-        for a in aggregates
-        for e in a.pending_events
-        if TOPIC_BY_CLASS[type(e)] in PERSONAL_FIELDS
-    ]
+    return [e.member for a in aggregates for e in a.pending_events if TOPIC_BY_CLASS[type(e)] in PERSONAL_FIELDS]
 
 
 def members_registered(aggregates: Sequence[Aggregate]) -> list[str]:
@@ -150,7 +145,9 @@ class PeerPulse(Application):
             app.close()
             raise
         app.mapper.member_keys = app.member_keys
-        if app.member_keys.is_empty() and app.recorder.select_notifications(start=1, limit=1, topics=["MemberRegistered"]):
+        if app.member_keys.is_empty() and app.recorder.select_notifications(
+            start=1, limit=1, topics=["MemberRegistered"]
+        ):
             app.close()
             raise ConfigurationError(
                 "the member key store is missing or empty but the event store holds members' data: restore "
@@ -204,13 +201,17 @@ class PeerPulse(Application):
                 return cls(env=env)
             except InternalError:
                 if attempt == 5:
-                    raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): "
-                                             "other processes kept changing its schema") from None
+                    raise ConfigurationError(
+                        f"cannot open the event store ({settings.describe_store()}): "
+                        "other processes kept changing its schema"
+                    ) from None
                 time.sleep(random.uniform(0.05, 0.2) * attempt)
             except PeerPulseError:
                 raise
             except Exception as e:  # the store itself is unreachable: say where, not the password
-                raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}") from None
+                raise ConfigurationError(
+                    f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}"
+                ) from None
         raise AssertionError("unreachable")
 
     def _check_key(self) -> None:
@@ -256,10 +257,16 @@ class PeerPulse(Application):
             if progress and attempt == 1:
                 progress(len(commands) % 1000)
             if file_digest and summary.applied:
-                uow.add(FileImport(digest=file_digest, commands=len(commands), applied=summary.applied, skipped=summary.skipped))
+                uow.add(
+                    FileImport(
+                        digest=file_digest, commands=len(commands), applied=summary.applied, skipped=summary.skipped
+                    )
+                )
             changed_aggregates = uow.changed()
             summary.events = sum(len(a.pending_events) for a in changed_aggregates)
-            self.member_keys.ensure(members_to_seal(changed_aggregates), registering=members_registered(changed_aggregates))
+            self.member_keys.ensure(
+                members_to_seal(changed_aggregates), registering=members_registered(changed_aggregates)
+            )
             try:
                 if changed_aggregates:
                     self.save(*changed_aggregates)
@@ -386,7 +393,9 @@ class PeerPulse(Application):
         person = uow.get(ids.person_id(c.member), Member)
         if person is not None:
             self._not_erased(person)
-        uow.add(Commitment.make(commitment=c.commitment, member=c.member, meeting=meeting, due_on=c.due_on, text=c.text))
+        uow.add(
+            Commitment.make(commitment=c.commitment, member=c.member, meeting=meeting, due_on=c.due_on, text=c.text)
+        )
         return True
 
     @_handle.register
@@ -396,8 +405,11 @@ class PeerPulse(Application):
         person = uow.get(ids.person_id(commitment.member), Member)
         recorded = (meeting.ref, c.outcome, c.new_due_on) in commitment.follow_ups
         if c.note is not None and person is not None and person.erased and not recorded:
-            raise DomainError(f"member '{commitment.member}' was erased: a note about their commitment cannot be "
-                              "recorded (follow up without a note)", "note")
+            raise DomainError(
+                f"member '{commitment.member}' was erased: a note about their commitment cannot be "
+                "recorded (follow up without a note)",
+                "note",
+            )
         return commitment.follow_up(meeting, c.outcome, c.new_due_on, c.note)
 
     @_handle.register

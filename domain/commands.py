@@ -53,8 +53,9 @@ def external_id(value: Any) -> str:
 # Characters that make text lie about itself: bidirectional overrides reorder what is shown, and
 # invisible ones make one name look exactly like another.
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063"
-                      "\u2064\u3164\ufeff\uffa0")
+INVISIBLE = frozenset(
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0"
+)
 
 
 LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")

@@ -84,7 +84,9 @@ class Settings:
         """The PostgreSQL store's address; a clear error when the URL is not one."""
         url = urlparse(self.database_url or "")
         if url.scheme not in ("postgres", "postgresql") or not url.path.strip("/"):
-            raise ConfigurationError("PEERPULSE_DATABASE_URL must look like postgresql://user:password@host:5432/dbname")
+            raise ConfigurationError(
+                "PEERPULSE_DATABASE_URL must look like postgresql://user:password@host:5432/dbname"
+            )
         try:
             port = url.port or 5432
         except ValueError:

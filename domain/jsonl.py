@@ -105,8 +105,10 @@ def read_file(path: Path) -> tuple[list[Command], str]:
     except OSError as e:
         raise PeerPulseError(f"{source}: cannot read the file ({e.strerror or type(e).__name__})") from None
     if len(data) > MAX_FILE_BYTES:
-        raise PeerPulseError(f"{source}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it into "
-                             "several files (each is applied all or nothing)")
+        raise PeerPulseError(
+            f"{source}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it into "
+            "several files (each is applied all or nothing)"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) >= 2 and b"\x00" in data[:2]):
         raise PeerPulseError(f"{source}, line 1: the file is UTF-16 text; save it as UTF-8")
     try:

@@ -252,7 +252,9 @@ class Meeting(Aggregate):
         guest_speaker: str | None,
     ) -> Meeting:
         if held_on < group.formed_on:
-            raise DomainError(f"held_on {held_on} is before group '{group.ref}' was formed ({group.formed_on})", "held_on")
+            raise DomainError(
+                f"held_on {held_on} is before group '{group.ref}' was formed ({group.formed_on})", "held_on"
+            )
         roster = group.roster_on(held_on)
         on_roster = set(roster)
         for member in attendance:
@@ -283,8 +285,17 @@ class Meeting(Aggregate):
 
     def same_as(self, other: Meeting) -> bool:
         """True when `other` (a meeting built from a command, never saved) records what this one does."""
-        fields = ("group", "held_on", "topic", "format", "roster", "recorded_attendance", "recorded_speaking_seconds",
-                  "presenters", "guest_speaker")
+        fields = (
+            "group",
+            "held_on",
+            "topic",
+            "format",
+            "roster",
+            "recorded_attendance",
+            "recorded_speaking_seconds",
+            "presenters",
+            "guest_speaker",
+        )
         return all(getattr(self, f) == getattr(other, f) for f in fields)
 
     def attended(self, member: str) -> bool:
@@ -394,8 +405,12 @@ class Commitment(Aggregate):
             if new_due_on is None:
                 raise DomainError("carried_forward needs new_due_on", "new_due_on")
             if new_due_on <= self.due_on:
-                raise DomainError(f"new_due_on {new_due_on} must be after the current due date ({self.due_on})", "new_due_on")
-            self._carried_forward(member=self.member, meeting=meeting.ref, held_on=meeting.held_on, new_due_on=new_due_on, note=note)
+                raise DomainError(
+                    f"new_due_on {new_due_on} must be after the current due date ({self.due_on})", "new_due_on"
+                )
+            self._carried_forward(
+                member=self.member, meeting=meeting.ref, held_on=meeting.held_on, new_due_on=new_due_on, note=note
+            )
         else:
             if new_due_on is not None:
                 raise DomainError("new_due_on is only for outcome carried_forward", "new_due_on")

@@ -42,8 +42,14 @@ def external_id(value: str) -> str:
 
 
 def progress_bar(total: int, desc: str, unit: str = "cmd") -> tqdm:
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr,
-                disable=total < BAR_THRESHOLD or not sys.stderr.isatty() and total < 10 * BAR_THRESHOLD)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=True,
+        file=sys.stderr,
+        disable=total < BAR_THRESHOLD or not sys.stderr.isatty() and total < 10 * BAR_THRESHOLD,
+    )
 
 
 def printable(text: str) -> str:

@@ -25,7 +25,8 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="peerpulse",
-        description="Engagement analytics for peer support groups. Data lives in $PEERPULSE_HOME (default ./.peerpulse).",
+        description="Engagement analytics for peer support groups. "
+        "Data lives in $PEERPULSE_HOME (default ./.peerpulse).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:

@@ -29,7 +29,10 @@ def cmd_erase_member(args: argparse.Namespace) -> int:
             return 1
     with open_application(settings) as app:
         recorded = app.erase_member(args.member, requested_by=getpass.getuser())
-    print(f"member '{args.member}': key destroyed" + ("; erasure recorded" if recorded else " (erasure was already recorded)"))
+    print(
+        f"member '{args.member}': key destroyed"
+        + ("; erasure recorded" if recorded else " (erasure was already recorded)")
+    )
     rebuild_warehouse(settings)
     return 0
 

@@ -48,17 +48,28 @@ def materialize_and_report(as_of: date | None) -> int:
 
     facts = built.get("event_facts", {})
     if facts:
-        print(f"caught up: {facts.get('events_appended', 0):,} new events in {facts.get('pages', 0)} pages "
-              f"(log position {facts.get('previous_position', 0):,} -> {facts.get('last_position', 0):,})")
+        print(
+            f"caught up: {facts.get('events_appended', 0):,} new events in {facts.get('pages', 0)} pages "
+            f"(log position {facts.get('previous_position', 0):,} -> {facts.get('last_position', 0):,})"
+        )
     models = {k: v for k, v in built.items() if k not in ("event_facts", "serving_file")}
     if models:
         as_of_text = next(iter(models.values())).get("as_of", "")
-        print(f"built {len(models)} tables as of {as_of_text}: "
-              + ", ".join(f"{name} {meta.get('rows', 0):,}" for name, meta in sorted(models.items())))
-    print(f"checks: {len(passed_checks)} passed, {len(failed_checks)} failed" + (f" ({', '.join(failed_checks)})" if failed_checks else ""))
+        print(
+            f"built {len(models)} tables as of {as_of_text}: "
+            + ", ".join(f"{name} {meta.get('rows', 0):,}" for name, meta in sorted(models.items()))
+        )
+    print(
+        f"checks: {len(passed_checks)} passed, {len(failed_checks)} failed"
+        + (f" ({', '.join(failed_checks)})" if failed_checks else "")
+    )
     if not result.success or failed_checks or "serving_file" not in built:
         failures = [_failure(e) for e in result.get_step_failure_events()] if not result.success else []
-        reason = f"steps failed: {', '.join(failures)}" if failures else f"checks failed: {', '.join(failed_checks) or 'none'}"
+        reason = (
+            f"steps failed: {', '.join(failures)}"
+            if failures
+            else f"checks failed: {', '.join(failed_checks) or 'none'}"
+        )
         raise MaterializeError(f"materialize did not publish ({reason}); the previous serving file is unchanged")
     print(f"published {Settings.from_env().serving_path} in {elapsed:.1f} s")
     return 0
@@ -84,6 +95,10 @@ def cmd_materialize(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("materialize", help="catch up on events, build the warehouse, run checks, publish the serving file")
-    p.add_argument("--as-of", type=date_argument, default=None, help="build the programme as it stood on this day (default today)")
+    p = sub.add_parser(
+        "materialize", help="catch up on events, build the warehouse, run checks, publish the serving file"
+    )
+    p.add_argument(
+        "--as-of", type=date_argument, default=None, help="build the programme as it stood on this day (default today)"
+    )
     p.set_defaults(func=cmd_materialize)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from domain.application import open_application
@@ -113,8 +112,7 @@ def describe(export: MeetingExport, draft: MeetingImport) -> list[str]:
         lines.append(f"Transcript {export.transcript.path.name}: {draft.cue_count} cues.")
     lines += [
         "",
-        f"Meeting {command.meeting} of group {command.group} on {command.held_on} "
-        f"({command.topic}, {command.format}):",
+        f"Meeting {command.meeting} of group {command.group} on {command.held_on} ({command.topic}, {command.format}):",
     ]
     spoken = draft.speaking_seconds
     rows = [("member", "attendance", "first join", "matched by", "seconds spoken" if spoken is not None else "")]

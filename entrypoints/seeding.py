@@ -23,12 +23,16 @@ from entrypoints.arguments import date_argument, positive
 from synthetic import generate_programme
 
 
-def seed_programme(groups: int, months: int, seed: int, until: date | None = None, jsonl_path: Path | None = None) -> ImportSummary:
+def seed_programme(
+    groups: int, months: int, seed: int, until: date | None = None, jsonl_path: Path | None = None
+) -> ImportSummary:
     until = until or today()
     batches = generate_programme(groups=groups, months=months, seed=seed, until=until)
     total = ImportSummary()
     started = time.perf_counter()
-    bar = tqdm(total=groups, desc="seeding", unit="group", file=sys.stderr, disable=groups < 20 and not sys.stderr.isatty())
+    bar = tqdm(
+        total=groups, desc="seeding", unit="group", file=sys.stderr, disable=groups < 20 and not sys.stderr.isatty()
+    )
     with bar:
         if jsonl_path is not None:
             with jsonl_path.open("w", encoding="utf-8") as out:
@@ -87,7 +91,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--months", type=positive, default=24, help="months of meetings (default 24)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--until", type=date_argument, default=None, help="last day of the programme (default today)")
-    p.add_argument("--jsonl", type=Path, default=None, help="write the commands to this JSONL file instead of storing them")
+    p.add_argument(
+        "--jsonl", type=Path, default=None, help="write the commands to this JSONL file instead of storing them"
+    )
     p.set_defaults(func=cmd_seed)
 
     p = sub.add_parser("demo", help="seed a demo programme if empty, materialize, serve the dashboards")

@@ -37,7 +37,14 @@ STREAMLIT_OPTIONS = {
 def command(host: str, port: int) -> list[str]:
     options = STREAMLIT_OPTIONS | {"server.address": host, "server.port": str(port)}
     # Streamlit's own CLI, started through a module that closes its look-ups beyond this machine.
-    return [sys.executable, "-m", "entrypoints.streamlit_server", "run", str(APP), *(f"--{k}={v}" for k, v in options.items())]
+    return [
+        sys.executable,
+        "-m",
+        "entrypoints.streamlit_server",
+        "run",
+        str(APP),
+        *(f"--{k}={v}" for k, v in options.items()),
+    ]
 
 
 def environment(demo: bool) -> dict[str, str]:

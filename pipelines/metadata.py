@@ -21,16 +21,18 @@ def preview(frame: pl.DataFrame, rows: int = 5) -> dg.MetadataValue:
 
 def column_schema(model: Model) -> dg.TableSchema:
     """The model's declared columns, as Dagster shows a table's schema (with each column's checks)."""
-    return dg.TableSchema(columns=[
-        dg.TableColumn(
-            name=column.name,
-            type=column.type,
-            description=column.description,
-            constraints=dg.TableColumnConstraints(
-                nullable=not column.not_null,
-                unique=model.key == (column.name,),
-                other=[check.describe(model.key) for check in column.checks if check.kind != "not_null"],
-            ),
-        )
-        for column in model.columns
-    ])
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=column.name,
+                type=column.type,
+                description=column.description,
+                constraints=dg.TableColumnConstraints(
+                    nullable=not column.not_null,
+                    unique=model.key == (column.name,),
+                    other=[check.describe(model.key) for check in column.checks if check.kind != "not_null"],
+                ),
+            )
+            for column in model.columns
+        ]
+    )

@@ -19,8 +19,17 @@ from synthetic.meeting import airtime, choose_presenters, follow_up_outcome, tur
 from synthetic.members import Commitment, Member, plan_dips, through_dips
 from synthetic.names import PURPOSES, group_name, invent_name, register_member
 from synthetic.texts import NOTES, commitment_text
-from synthetic.vocabulary import (ABSENT, CARRIED_FORWARD, EXCUSED, GROUP_CLOSED, IN_PERSON, LATE, PRESENT, VIRTUAL,
-                                  covering)
+from synthetic.vocabulary import (
+    ABSENT,
+    CARRIED_FORWARD,
+    EXCUSED,
+    GROUP_CLOSED,
+    IN_PERSON,
+    LATE,
+    PRESENT,
+    VIRTUAL,
+    covering,
+)
 
 
 @dataclass(frozen=True)
@@ -41,15 +50,29 @@ class Rhythm:
             raise ValueError("a rhythm meets every so many weeks or every so many months, not both or neither")
 
 
-RHYTHMS = covering(CADENCES, {
-    "weekly": Rhythm(0.15, 2.5, (1, 2, 2, 4), (1, 2), commits=0.7, weeks_apart=1),
-    "biweekly": Rhythm(0.20, 3.0, (1, 1, 2), (1, 2), commits=1.0, weeks_apart=2),
-    "monthly": Rhythm(0.50, 3.5, (1, 1, 1, 2), (2, 3), commits=1.0, months_apart=1),
-    "quarterly": Rhythm(0.15, 4.0, (1,), (2, 3), commits=1.0, months_apart=3),
-})
+RHYTHMS = covering(
+    CADENCES,
+    {
+        "weekly": Rhythm(0.15, 2.5, (1, 2, 2, 4), (1, 2), commits=0.7, weeks_apart=1),
+        "biweekly": Rhythm(0.20, 3.0, (1, 1, 2), (1, 2), commits=1.0, weeks_apart=2),
+        "monthly": Rhythm(0.50, 3.5, (1, 1, 1, 2), (2, 3), commits=1.0, months_apart=1),
+        "quarterly": Rhythm(0.15, 4.0, (1,), (2, 3), commits=1.0, months_apart=3),
+    },
+)
 # Not in the domain's order: a table's order is its draw's (see synthetic.vocabulary).
-TOPIC_SHARES = covering(TOPICS, {"strategic_planning": 20, "people_and_talent": 20, "growth": 15, "finance": 12,
-                                 "change_management": 10, "conflict_resolution": 8, "personal": 10, "other": 5})
+TOPIC_SHARES = covering(
+    TOPICS,
+    {
+        "strategic_planning": 20,
+        "people_and_talent": 20,
+        "growth": 15,
+        "finance": 12,
+        "change_management": 10,
+        "conflict_resolution": 8,
+        "personal": 10,
+        "other": 5,
+    },
+)
 TOPIC_NAMES, TOPIC_WEIGHTS = list(TOPIC_SHARES), list(TOPIC_SHARES.values())
 
 ROUGH_PATCH_RATE = 0.3  # per group-year: a conflict or a lost facilitator takes the whole group down a while
@@ -58,8 +81,9 @@ MISRECORDED = 0.01  # share of attendance rows someone later corrects
 
 # A slip of the pen and what it really was: corrections only ever turn a non-attendee into an attendee or
 # swap within a side, so commitments and ratings made at the meeting stay valid after the correction.
-SLIPS = covering(ATTENDANCE_STATUSES,
-                 {PRESENT: (ABSENT, ABSENT, LATE), LATE: (PRESENT,), ABSENT: (EXCUSED,), EXCUSED: (ABSENT,)})
+SLIPS = covering(
+    ATTENDANCE_STATUSES, {PRESENT: (ABSENT, ABSENT, LATE), LATE: (PRESENT,), ABSENT: (EXCUSED,), EXCUSED: (ABSENT,)}
+)
 
 
 class PeerGroup:
@@ -85,18 +109,25 @@ class PeerGroup:
         span = (window.last_day - window.first_day).days
         # Most groups start meeting as the window opens; the rest start part-way through it.
         starts_in = rng.randint(0, min(30, span)) if rng.random() < 0.65 else rng.randint(0, int(0.75 * span))
-        self.schedule = meeting_dates(window.first_day + timedelta(days=starts_in),
-                                      window.last_day + timedelta(days=400), rng,
-                                      self.rhythm.weeks_apart, self.rhythm.months_apart)
+        self.schedule = meeting_dates(
+            window.first_day + timedelta(days=starts_in),
+            window.last_day + timedelta(days=400),
+            rng,
+            self.rhythm.weeks_apart,
+            self.rhythm.months_apart,
+        )
         self.meetings = [d for d in self.schedule if d <= window.last_day]
         self.formed_on = min(self.schedule[0] - timedelta(days=rng.randint(7, 42)), window.last_day)
         self.closes = rng.random() < GROUP_CLOSES
         if self.closes:
-            can_close_after = [i for i, d in enumerate(self.meetings)
-                               if (d - self.formed_on).days > 365 and (window.last_day - d).days > 30]
+            can_close_after = [
+                i
+                for i, d in enumerate(self.meetings)
+                if (d - self.formed_on).days > 365 and (window.last_day - d).days > 30
+            ]
             self.closes = bool(can_close_after)
             if self.closes:
-                self.meetings = self.meetings[:rng.choice(can_close_after) + 1]
+                self.meetings = self.meetings[: rng.choice(can_close_after) + 1]
         self.target_size = rng.randint(8, 12)
         self.cohesion = min(0.93, max(0.5, rng.gauss(0.78, 0.1)))
         self.rough_patches = plan_dips(rng, self.formed_on, self.until, ROUGH_PATCH_RATE, (60, 180), (0.55, 0.85))
@@ -124,8 +155,13 @@ class PeerGroup:
 
     def _form(self) -> None:
         rng = self.rng
-        command = {"type": "form_group", "group": self.id, "name": group_name(self.number),
-                   "cadence": self.cadence, "formed_on": self.formed_on.isoformat()}
+        command = {
+            "type": "form_group",
+            "group": self.id,
+            "name": group_name(self.number),
+            "cadence": self.cadence,
+            "formed_on": self.formed_on.isoformat(),
+        }
         if rng.random() < 0.75:
             command["purpose"] = rng.choice(PURPOSES)
         self.commands.append(command)
@@ -134,8 +170,9 @@ class PeerGroup:
         first_meeting = min(self.schedule[0], self.until)
         founding = []
         for place in range(self.target_size):
-            joined_on = self.formed_on if place == 0 or rng.random() < 0.7 else day_between(
-                rng, self.formed_on, first_meeting)
+            joined_on = (
+                self.formed_on if place == 0 or rng.random() < 0.7 else day_between(rng, self.formed_on, first_meeting)
+            )
             # A member who facilitates their own group stays to the end.
             founding += self._admit(joined_on, first_meeting, leaves=place > 0 or bool(self.facilitator))
         founding.sort(key=lambda dated: dated[0])  # stable: the first founder's register and join lead
@@ -147,8 +184,14 @@ class PeerGroup:
             rng.choice(list(self.active.values())).dominance = rng.uniform(2.2, 3.6)
 
     def _assign_facilitator(self, member: str) -> None:
-        self.commands.append({"type": "assign_facilitator", "group": self.id, "member": member,
-                              "assigned_on": self.formed_on.isoformat()})
+        self.commands.append(
+            {
+                "type": "assign_facilitator",
+                "group": self.id,
+                "member": member,
+                "assigned_on": self.formed_on.isoformat(),
+            }
+        )
 
     def _admit(self, joined_on: date, first_meeting: date, leaves: bool = True) -> list[tuple[date, dict]]:
         """A new member, registered, joined and signed by their first meeting: their commands, dated."""
@@ -156,18 +199,35 @@ class PeerGroup:
         self.members_so_far += 1
         member_id = f"{self.id}-p{self.members_so_far:03d}"
         baseline = min(0.98, max(0.3, rng.gauss(self.cohesion, 0.1)))
-        member = Member(id=member_id, joined_on=joined_on, baseline=baseline,
-                        talkativeness=rng.lognormvariate(0, 0.25), lateness=rng.uniform(0.02, 0.12),
-                        engagement_walk=baseline, walked_on=joined_on)
+        member = Member(
+            id=member_id,
+            joined_on=joined_on,
+            baseline=baseline,
+            talkativeness=rng.lognormvariate(0, 0.25),
+            lateness=rng.uniform(0.02, 0.12),
+            engagement_walk=baseline,
+            walked_on=joined_on,
+        )
         if leaves:
             member.plan_spell(self.until, rng)
         self.active[member_id] = member
         signed_on = min(joined_on + timedelta(days=rng.choice((0, 0, 0, 1, 2, 5))), first_meeting, self.until)
-        return [(joined_on, register_member(rng, member_id)),
-                (joined_on, {"type": "join_group", "group": self.id, "member": member_id,
-                             "joined_on": joined_on.isoformat()}),
-                (signed_on, {"type": "sign_confidentiality", "group": self.id, "member": member_id,
-                             "signed_on": signed_on.isoformat()})]
+        return [
+            (joined_on, register_member(rng, member_id)),
+            (
+                joined_on,
+                {"type": "join_group", "group": self.id, "member": member_id, "joined_on": joined_on.isoformat()},
+            ),
+            (
+                signed_on,
+                {
+                    "type": "sign_confidentiality",
+                    "group": self.id,
+                    "member": member_id,
+                    "signed_on": signed_on.isoformat(),
+                },
+            ),
+        ]
 
     def _between_meetings(self, index: int, up_to: date) -> None:
         """Leaves and joins dated after meeting index-1 and on or before `up_to`, in date order; then top
@@ -180,8 +240,21 @@ class PeerGroup:
             left_on = max(member.leaves_on, after) if member.leaves_on else None
             if left_on and left_on <= up_to:
                 del self.active[member.id]
-                events.append((left_on, 0, [{"type": "leave_group", "group": self.id, "member": member.id,
-                                             "left_on": left_on.isoformat(), "reason": member.leave_reason}]))
+                events.append(
+                    (
+                        left_on,
+                        0,
+                        [
+                            {
+                                "type": "leave_group",
+                                "group": self.id,
+                                "member": member.id,
+                                "left_on": left_on.isoformat(),
+                                "reason": member.leave_reason,
+                            }
+                        ],
+                    )
+                )
         arriving = [d for d in self.joining if d <= up_to]
         self.joining = [d for d in self.joining if d > up_to]
         for joined_on in arriving:
@@ -199,8 +272,15 @@ class PeerGroup:
         last = self.meetings[-1]
         closed_on = last + timedelta(days=self.rng.randint(1, 21))
         for member in self.active.values():  # their open commitments simply stay open
-            self.commands.append({"type": "leave_group", "group": self.id, "member": member.id,
-                                  "left_on": closed_on.isoformat(), "reason": GROUP_CLOSED})
+            self.commands.append(
+                {
+                    "type": "leave_group",
+                    "group": self.id,
+                    "member": member.id,
+                    "left_on": closed_on.isoformat(),
+                    "reason": GROUP_CLOSED,
+                }
+            )
         self.active.clear()
 
     # -- a meeting -------------------------------------------------------------------------------------
@@ -224,8 +304,13 @@ class PeerGroup:
         attendees = [m for m in roster if recorded[m.id] in ATTENDED]
         presenters = choose_presenters(rng, index, attendees, self.rhythm.presenters)
 
-        command = {"type": "hold_meeting", "group": self.id, "meeting": meeting_id,
-                   "held_on": held_on.isoformat(), "topic": rng.choices(TOPIC_NAMES, TOPIC_WEIGHTS)[0]}
+        command = {
+            "type": "hold_meeting",
+            "group": self.id,
+            "meeting": meeting_id,
+            "held_on": held_on.isoformat(),
+            "topic": rng.choices(TOPIC_NAMES, TOPIC_WEIGHTS)[0],
+        }
         if rng.random() < 0.95:
             command["format"] = VIRTUAL if virtual else IN_PERSON
         command["attendance"] = {m: s for m, s in recorded.items() if self.lists_absentees or s != ABSENT}
@@ -237,8 +322,9 @@ class PeerGroup:
             command["guest_speaker"] = " ".join(invent_name(rng))
         self.commands.append(command)
         for member_id, status in corrections:
-            self.commands.append({"type": "correct_attendance", "meeting": meeting_id, "member": member_id,
-                                  "status": status})
+            self.commands.append(
+                {"type": "correct_attendance", "meeting": meeting_id, "member": member_id, "status": status}
+            )
 
         for member in attendees:
             self._follow_up(member, index, meeting_id, held_on, engagement[member.id])
@@ -273,12 +359,20 @@ class PeerGroup:
             return
         self.commitments_so_far += 1
         due_on = self._due_date(index, rng.choice(self.rhythm.due_in_meetings))
-        commitment = Commitment(f"{self.id}-c{self.commitments_so_far:05d}", index, due_on,
-                                forgotten=rng.random() < 0.003)
+        commitment = Commitment(
+            f"{self.id}-c{self.commitments_so_far:05d}", index, due_on, forgotten=rng.random() < 0.003
+        )
         member.open_commitments.append(commitment)
-        self.commands.append({"type": "make_commitment", "commitment": commitment.id, "member": member.id,
-                              "meeting": meeting_id, "text": commitment_text(rng, due_on),
-                              "due_on": due_on.isoformat()})
+        self.commands.append(
+            {
+                "type": "make_commitment",
+                "commitment": commitment.id,
+                "member": member.id,
+                "meeting": meeting_id,
+                "text": commitment_text(rng, due_on),
+                "due_on": due_on.isoformat(),
+            }
+        )
 
     def _due_date(self, index: int, meetings_ahead: int) -> date:
         """Due a few days before the meeting `meetings_ahead` on, so that meeting can follow it up."""
@@ -289,6 +383,6 @@ class PeerGroup:
         rng = self.rng
         if rng.random() < 0.7 + 0.25 * engagement:
             score = round(rng.gauss(3.85 + 5.4 * engagement + self.quality, 0.9))
-            self.commands.append({"type": "rate_meeting", "meeting": meeting_id, "member": member.id,
-                                  "score": min(10, max(0, score))})
-
+            self.commands.append(
+                {"type": "rate_meeting", "meeting": meeting_id, "member": member.id, "score": min(10, max(0, score))}
+            )

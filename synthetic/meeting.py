@@ -20,8 +20,9 @@ def turn_up(rng: random.Random, member: Member, engagement: float, turnout: floa
     return EXCUSED if rng.random() < 0.25 + 0.55 * engagement else ABSENT
 
 
-def choose_presenters(rng: random.Random, index: int, attendees: list[Member],
-                      how_many: tuple[int, int]) -> list[Member]:
+def choose_presenters(
+    rng: random.Random, index: int, attendees: list[Member], how_many: tuple[int, int]
+) -> list[Member]:
     """Presenting rotates: whoever has waited longest is likeliest to bring a challenge."""
     candidates = list(attendees)
     chosen = []
@@ -33,8 +34,9 @@ def choose_presenters(rng: random.Random, index: int, attendees: list[Member],
     return chosen
 
 
-def airtime(rng: random.Random, hours: float, attendees: list[Member], engagement: dict[str, float],
-            presenters: list[Member]) -> dict[str, int]:
+def airtime(
+    rng: random.Random, hours: float, attendees: list[Member], engagement: dict[str, float], presenters: list[Member]
+) -> dict[str, int]:
     """Seconds each attendee spoke: talkative, engaged and presenting members speak more, disengaged
     ones go quiet, and a dominant speaker takes their multiple of a fair share whoever else is there."""
     total = hours * 3600 * rng.uniform(0.6, 0.8) * (0.8 + 0.02 * len(attendees))
@@ -45,8 +47,12 @@ def airtime(rng: random.Random, hours: float, attendees: list[Member], engagemen
             weights[member.id] = 0.0
         else:
             # Engagement hardly changes how much someone says until it is low; then they go quiet.
-            weights[member.id] = (member.talkativeness * min(1.0, e / 0.55) ** 2 * rng.lognormvariate(0, 0.2)
-                                  * (1.5 if member in presenters else 1.0))
+            weights[member.id] = (
+                member.talkativeness
+                * min(1.0, e / 0.55) ** 2
+                * rng.lognormvariate(0, 0.2)
+                * (1.5 if member in presenters else 1.0)
+            )
     dominant = next((m for m in attendees if m.dominance), None)
     dominant_share = 0.0
     if dominant and len(attendees) >= 3:
@@ -67,5 +73,4 @@ def follow_up_outcome(rng: random.Random, engagement: float, may_carry: bool) ->
     carried = 0.07 + 0.06 * (1 - engagement) if may_carry else 0.0
     dropped = 0.02 + 0.12 * (1 - engagement)
     not_done = max(0.0, 1 - done - 0.17 - carried - dropped)
-    return rng.choices((DONE, PARTIAL, CARRIED_FORWARD, DROPPED, NOT_DONE),
-                       (done, 0.17, carried, dropped, not_done))[0]
+    return rng.choices((DONE, PARTIAL, CARRIED_FORWARD, DROPPED, NOT_DONE), (done, 0.17, carried, dropped, not_done))[0]

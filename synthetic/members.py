@@ -54,8 +54,9 @@ class Member:
         elapsed = (day - self.walked_on).days
         if elapsed > 0:
             months = elapsed / 30.4
-            self.engagement_walk += ((self.baseline - self.engagement_walk) * min(1.0, 0.1 * months)
-                                     + rng.gauss(0, 0.04 * math.sqrt(months)))
+            self.engagement_walk += (self.baseline - self.engagement_walk) * min(1.0, 0.1 * months) + rng.gauss(
+                0, 0.04 * math.sqrt(months)
+            )
             self.engagement_walk = min(1.0, max(0.05, self.engagement_walk))
             self.walked_on = day
         engagement = self.engagement_walk
@@ -70,10 +71,12 @@ class Member:
         """Decide when and why this member will leave, and the disengagement that comes before it."""
         risk = math.exp(2.5 * (0.78 - self.baseline))
         dropout = _piecewise_exponential(rng, DROPOUT_RATE_EARLY * risk, DROPOUT_RATE_LATER * risk, EARLY_DAYS)
-        days, reason = min((dropout, DROPPED_OUT),
-                           (rng.expovariate(MOVED_RATE / 365), MOVED),
-                           (rng.expovariate(OTHER_RATE / 365), LEFT_FOR_OTHER_REASONS),
-                           (GRADUATES_AFTER_DAYS + rng.expovariate(GRADUATED_RATE / 365), GRADUATED))
+        days, reason = min(
+            (dropout, DROPPED_OUT),
+            (rng.expovariate(MOVED_RATE / 365), MOVED),
+            (rng.expovariate(OTHER_RATE / 365), LEFT_FOR_OTHER_REASONS),
+            (GRADUATES_AFTER_DAYS + rng.expovariate(GRADUATED_RATE / 365), GRADUATED),
+        )
         leaves_on = self.joined_on + timedelta(days=max(SHORTEST_SPELL_DAYS, int(days)))
         if reason == DROPPED_OUT and rng.random() < 0.15:
             reason = REMOVED
@@ -89,8 +92,10 @@ class Member:
 
 # -- dips and declines -----------------------------------------------------------------------------------
 
-def plan_dips(rng: random.Random, start: date, end: date, rate: float, days: tuple[int, int],
-              depth: tuple[float, float]) -> list[tuple[date, date, float]]:
+
+def plan_dips(
+    rng: random.Random, start: date, end: date, rate: float, days: tuple[int, int], depth: tuple[float, float]
+) -> list[tuple[date, date, float]]:
     """Spells of lowered engagement arriving at `rate` a year between `start` and `end`."""
     dips = []
     dip_starts = start + timedelta(days=rng.expovariate(rate / 365))

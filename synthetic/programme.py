@@ -14,8 +14,9 @@ from synthetic.names import email_address, invent_name
 GROUPS_PER_BATCH = 10
 
 
-def generate_programme(groups: int = 12, months: int = 24, seed: int = 7,
-                       until: date | None = None) -> Iterator[list[dict]]:
+def generate_programme(
+    groups: int = 12, months: int = 24, seed: int = 7, until: date | None = None
+) -> Iterator[list[dict]]:
     """Batches of import commands (docs/import-format.md), made lazily, each self-contained and in an order the domain
     accepts line by line.
 
@@ -28,8 +29,10 @@ def generate_programme(groups: int = 12, months: int = 24, seed: int = 7,
         raise ValueError("a programme needs groups >= 0 and months >= 1")
     until = until or today()
     window = Window(first_day=add_months(until, -months) + DAY, last_day=until)
-    return (_batch(range(first, min(first + GROUPS_PER_BATCH, groups + 1)), window, seed)
-            for first in range(1, groups + 1, GROUPS_PER_BATCH))
+    return (
+        _batch(range(first, min(first + GROUPS_PER_BATCH, groups + 1)), window, seed)
+        for first in range(1, groups + 1, GROUPS_PER_BATCH)
+    )
 
 
 def _batch(numbers: range, window: Window, seed: int) -> list[dict]:
@@ -58,8 +61,12 @@ def _register_facilitator(facilitator: str, seed: int) -> dict:
     rng = random.Random(f"{seed}:facilitator:{facilitator}")
     first, last = invent_name(rng)
     practice = f"{last} Leadership Coaching" if rng.random() < 0.6 else None
-    command = {"type": "register_member", "member": facilitator, "name": f"{first} {last}",
-               "email": email_address(first, last, facilitator, practice)}
+    command = {
+        "type": "register_member",
+        "member": facilitator,
+        "name": f"{first} {last}",
+        "email": email_address(first, last, facilitator, practice),
+    }
     if practice:
         command["company"] = practice
     command["title"] = rng.choice(("Facilitator", "Executive Coach", "Forum Chair", "Group Facilitator"))

@@ -45,13 +45,37 @@ COMMITMENTS = (
     "Stop approving every expense myself",
 )
 SLOT_WORDS = {
-    "role": ("COO", "CFO", "head of sales", "operations manager", "marketing lead", "second-in-command",
-             "HR manager", "CTO", "finance director", "plant manager"),
-    "relation": ("co-founder", "business partner", "sister", "chair", "father", "daughter", "son", "spouse",
-                 "finance director"),
+    "role": (
+        "COO",
+        "CFO",
+        "head of sales",
+        "operations manager",
+        "marketing lead",
+        "second-in-command",
+        "HR manager",
+        "CTO",
+        "finance director",
+        "plant manager",
+    ),
+    "relation": (
+        "co-founder",
+        "business partner",
+        "sister",
+        "chair",
+        "father",
+        "daughter",
+        "son",
+        "spouse",
+        "finance director",
+    ),
     "client": ("Northwind", "Contoso", "regional hospital", "council", "distributor", "franchise", "export"),
-    "task": ("the weekly numbers review", "hiring decisions", "supplier negotiations", "month-end reporting",
-             "the customer escalations"),
+    "task": (
+        "the weekly numbers review",
+        "hiring decisions",
+        "supplier negotiations",
+        "month-end reporting",
+        "the customer escalations",
+    ),
     "product": ("wholesale", "consulting", "subscription", "maintenance", "catering", "training"),
     "report": ("sales director", "COO", "operations lead", "brother-in-law", "longest-serving manager"),
     "percent": ("10", "15", "20", "25"),
@@ -61,14 +85,21 @@ SLOT_WORDS = {
 }
 COMMITMENTS = [(text, [f for _, f, _, _ in string.Formatter().parse(text) if f]) for text in COMMITMENTS]
 MONTHS = ("January February March April May June July August September October November December").split()
-NOTES = covering(OUTCOMES, {
-    DONE: ("Done, and it went better than expected", "Signed last week", "Completed ahead of schedule",
-           "Done; the team took it well"),
-    PARTIAL: ("Halfway there", "Started, but the hard part is still ahead", "Did the first step only"),
-    NOT_DONE: ("Didn't get to it", "Travel got in the way", "Lost track of it", "Avoided it, honestly"),
-    CARRIED_FORWARD: ("Needs another month", "Waiting on the board", "Still on it, new date agreed"),
-    DROPPED: ("No longer a priority", "Circumstances changed", "Decided against it"),
-})
+NOTES = covering(
+    OUTCOMES,
+    {
+        DONE: (
+            "Done, and it went better than expected",
+            "Signed last week",
+            "Completed ahead of schedule",
+            "Done; the team took it well",
+        ),
+        PARTIAL: ("Halfway there", "Started, but the hard part is still ahead", "Did the first step only"),
+        NOT_DONE: ("Didn't get to it", "Travel got in the way", "Lost track of it", "Avoided it, honestly"),
+        CARRIED_FORWARD: ("Needs another month", "Waiting on the board", "Still on it, new date agreed"),
+        DROPPED: ("No longer a priority", "Circumstances changed", "Decided against it"),
+    },
+)
 
 
 def commitment_text(rng: random.Random, due_on: date) -> str:

@@ -25,14 +25,18 @@ Table = TypeVar("Table", bound=Collection[str])
 def covering(vocabulary: tuple[str, ...], table: Table) -> Table:
     """`table` (words, or a mapping keyed by words), checked to hold each word of `vocabulary` once."""
     if sorted(table) != sorted(vocabulary):
-        raise RuntimeError(f"synthetic/ knows the words {sorted(table)} where domain/model.py has "
-                           f"{sorted(vocabulary)}: teach the simulation the domain's words")
+        raise RuntimeError(
+            f"synthetic/ knows the words {sorted(table)} where domain/model.py has "
+            f"{sorted(vocabulary)}: teach the simulation the domain's words"
+        )
     return table
 
 
 IN_PERSON, VIRTUAL = covering(FORMATS, ("in_person", "virtual"))
 PRESENT, LATE, ABSENT, EXCUSED = covering(ATTENDANCE_STATUSES, ("present", "late", "absent", "excused"))
 DONE, PARTIAL, NOT_DONE, CARRIED_FORWARD, DROPPED = covering(
-    OUTCOMES, ("done", "partial", "not_done", "carried_forward", "dropped"))
+    OUTCOMES, ("done", "partial", "not_done", "carried_forward", "dropped")
+)
 DROPPED_OUT, MOVED, GRADUATED, REMOVED, GROUP_CLOSED, LEFT_FOR_OTHER_REASONS = covering(
-    LEAVE_REASONS, ("dropped_out", "moved", "graduated", "removed", "group_closed", "other"))
+    LEAVE_REASONS, ("dropped_out", "moved", "graduated", "removed", "group_closed", "other")
+)

@@ -37,10 +37,15 @@ class Outcome:
         rows = f"{self.offending_rows} row{'s' if many else ''} of {self.model.name}"
         named = f"the sample names {'the first' if many else 'it'} by ({', '.join(self.model.key)})"
         if self.check.kind == "references":
-            return (f"{rows} name{'' if many else 's'} a {self.check.column} that the event log never recorded "
-                    f"({self.check.table}.{self.check.table_column}); {named}: look for the events that name it")
-        return (f"{rows} break{'' if many else 's'} a rule {self.model.file} declares ({self.check.describe(self.model.key)}); "
-                f"{named}: the SQL or its header is wrong; correct it and materialize again")
+            return (
+                f"{rows} name{'' if many else 's'} a {self.check.column} that the event log never recorded "
+                f"({self.check.table}.{self.check.table_column}); {named}: look for the events that name it"
+            )
+        return (
+            f"{rows} break{'' if many else 's'} a rule {self.model.file} declares "
+            f"({self.check.describe(self.model.key)}); "
+            f"{named}: the SQL or its header is wrong; correct it and materialize again"
+        )
 
 
 def offending_rows_sql(model: Model, check: Check) -> tuple[str, list]:
@@ -69,8 +74,10 @@ def offending_rows_sql(model: Model, check: Check) -> tuple[str, list]:
         where = f"{column} IS NOT NULL AND {column} NOT IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(check.values))
     elif check.kind == "references":
-        where = (f"{column} IS NOT NULL AND NOT EXISTS "
-                 f'(SELECT 1 FROM {check.table} f WHERE f."{check.table_column}" = t.{column})')
+        where = (
+            f"{column} IS NOT NULL AND NOT EXISTS "
+            f'(SELECT 1 FROM {check.table} f WHERE f."{check.table_column}" = t.{column})'
+        )
     else:
         raise ValueError(f"unknown check {check.kind}")
     return f"SELECT {shown} FROM {model.name} t WHERE {where}", params
@@ -78,9 +85,11 @@ def offending_rows_sql(model: Model, check: Check) -> tuple[str, list]:
 
 def run(con: duckdb.DuckDBPyConnection, model: Model, check: Check) -> Outcome:
     sql, params = offending_rows_sql(model, check)
-    cursor = con.execute(f"SELECT *, count(*) OVER () AS offending_rows FROM ({sql}) ORDER BY ALL LIMIT {SAMPLE}", params)
+    cursor = con.execute(
+        f"SELECT *, count(*) OVER () AS offending_rows FROM ({sql}) ORDER BY ALL LIMIT {SAMPLE}", params
+    )
     names = [d[0] for d in cursor.description]
-    found = [dict(zip(names, row)) for row in cursor.fetchall()]
+    found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     count = found[0].pop("offending_rows") if found else 0
     for row in found[1:]:
         row.pop("offending_rows")

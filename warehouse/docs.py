@@ -20,11 +20,16 @@ from warehouse.models import HERE, Check, Model, ModelError, models
 
 README = HERE / "README.md"
 WIDTH = 110  # the README's prose is wrapped at this width
-MARKERS = re.compile(r"(<!-- generated: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- end generated: (?P=name) -->)", re.DOTALL)
+MARKERS = re.compile(
+    r"(<!-- generated: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- end generated: (?P=name) -->)", re.DOTALL
+)
 READERS = {
     "lead": lambda scope: "programme leads, every row" if scope == "all" else f"programme leads, by `{scope}`",
-    "facilitator": lambda scope: ("facilitators, every row" if scope == "all"
-                                  else f"facilitators, the rows of the groups they facilitate (`{scope}`)"),
+    "facilitator": lambda scope: (
+        "facilitators, every row"
+        if scope == "all"
+        else f"facilitators, the rows of the groups they facilitate (`{scope}`)"
+    ),
     "member": lambda scope: "members, every row" if scope == "all" else f"members, their own rows (`{scope}`)",
 }
 
@@ -43,12 +48,18 @@ def internal_sections(found: dict[str, Model]) -> str:
     return "\n".join(lines) + "\n\n" + "\n".join(table_section(m) for m in internal)
 
 
-SECTIONS: dict[str, Callable[[dict[str, Model]], str]] = {"published": published_sections, "internal": internal_sections}
+SECTIONS: dict[str, Callable[[dict[str, Model]], str]] = {
+    "published": published_sections,
+    "internal": internal_sections,
+}
 
 
 def table_section(model: Model) -> str:
-    facts = [f"[{model.path.parent.name}/{model.path.name}]({model.path.parent.name}/{model.path.name})",
-             f"key: {', '.join(f'`{k}`' for k in model.key)}", f"reads: {_reads(model)}"]
+    facts = [
+        f"[{model.path.parent.name}/{model.path.name}]({model.path.parent.name}/{model.path.name})",
+        f"key: {', '.join(f'`{k}`' for k in model.key)}",
+        f"reads: {_reads(model)}",
+    ]
     if model.contract:
         facts.insert(0, "**contract table**")
     if model.published:
@@ -107,8 +118,10 @@ def render(text: str, found: dict[str, Model] | None = None) -> str:
     rendered = MARKERS.sub(section, text)
     missing = set(SECTIONS) - seen
     if missing:
-        raise SystemExit(f"{README}: no markers for the generated section {', '.join(sorted(missing))}: add "
-                         f"<!-- generated: NAME --> and <!-- end generated: NAME --> where it belongs")
+        raise SystemExit(
+            f"{README}: no markers for the generated section {', '.join(sorted(missing))}: add "
+            f"<!-- generated: NAME --> and <!-- end generated: NAME --> where it belongs"
+        )
     return rendered
 
 

@@ -25,7 +25,12 @@ from domain.model import PERSONAL_FIELDS, event_classes
 
 # DuckDB type -> the polars type a page's rows are built in (ISO days are cast to DATE on insert)
 FRAME_TYPES: dict[str, Any] = {
-    "BIGINT": pl.Int64, "INTEGER": pl.Int32, "DOUBLE": pl.Float64, "BOOLEAN": pl.Boolean, "VARCHAR": pl.Utf8, "DATE": pl.Utf8,
+    "BIGINT": pl.Int64,
+    "INTEGER": pl.Int32,
+    "DOUBLE": pl.Float64,
+    "BOOLEAN": pl.Boolean,
+    "VARCHAR": pl.Utf8,
+    "DATE": pl.Utf8,
 }
 POSITION, ID, TEXT, DAY, FLAG, SECONDS, SCORE = "BIGINT", "VARCHAR", "VARCHAR", "DATE", "BOOLEAN", "DOUBLE", "INTEGER"
 
@@ -65,31 +70,75 @@ class Lands:
 # -- the fact tables -------------------------------------------------------------------------------
 EVENT_LOG = table("event_log", position=POSITION, topic=TEXT)  # every event, by type: for the checks
 GROUP_FORMED = table("fact_group_formed", position=POSITION, stream_id=ID, group_id=ID, cadence=TEXT, formed_on=DAY)
-MEMBERSHIP = table("fact_membership", position=POSITION, stream_id=ID, member_id=ID, change=TEXT, changed_on=DAY,
-                   reason=TEXT)
-FACILITATOR_ASSIGNED = table("fact_facilitator_assigned", position=POSITION, stream_id=ID, member_id=ID, assigned_on=DAY)
-CONFIDENTIALITY_SIGNED = table("fact_confidentiality_signed", position=POSITION, stream_id=ID, member_id=ID,
-                               signed_on=DAY)
+MEMBERSHIP = table(
+    "fact_membership", position=POSITION, stream_id=ID, member_id=ID, change=TEXT, changed_on=DAY, reason=TEXT
+)
+FACILITATOR_ASSIGNED = table(
+    "fact_facilitator_assigned", position=POSITION, stream_id=ID, member_id=ID, assigned_on=DAY
+)
+CONFIDENTIALITY_SIGNED = table(
+    "fact_confidentiality_signed", position=POSITION, stream_id=ID, member_id=ID, signed_on=DAY
+)
 MEMBER_REGISTERED = table("fact_member_registered", position=POSITION, stream_id=ID, member_id=ID)
-MEETING_HELD = table("fact_meeting_held", position=POSITION, stream_id=ID, meeting_id=ID, group_id=ID, held_on=DAY,
-                     topic=TEXT, format=TEXT, has_airtime=FLAG, has_guest_speaker=FLAG)
-MEETING_ROSTER = table("fact_meeting_roster", position=POSITION, meeting_id=ID, member_id=ID, recorded_status=TEXT,
-                       seconds=SECONDS, presented=FLAG)
+MEETING_HELD = table(
+    "fact_meeting_held",
+    position=POSITION,
+    stream_id=ID,
+    meeting_id=ID,
+    group_id=ID,
+    held_on=DAY,
+    topic=TEXT,
+    format=TEXT,
+    has_airtime=FLAG,
+    has_guest_speaker=FLAG,
+)
+MEETING_ROSTER = table(
+    "fact_meeting_roster",
+    position=POSITION,
+    meeting_id=ID,
+    member_id=ID,
+    recorded_status=TEXT,
+    seconds=SECONDS,
+    presented=FLAG,
+)
 ATTENDANCE_CORRECTED = table("fact_attendance_corrected", position=POSITION, stream_id=ID, member_id=ID, status=TEXT)
 MEETING_RATED = table("fact_meeting_rated", position=POSITION, stream_id=ID, member_id=ID, score=SCORE)
-COMMITMENT_MADE = table("fact_commitment_made", position=POSITION, stream_id=ID, commitment_id=ID, member_id=ID,
-                        group_id=ID, meeting_id=ID, made_on=DAY, due_on=DAY)
-COMMITMENT_FOLLOWED_UP = table("fact_commitment_followed_up", position=POSITION, stream_id=ID, meeting_id=ID,
-                               held_on=DAY, outcome=TEXT, new_due_on=DAY)
+COMMITMENT_MADE = table(
+    "fact_commitment_made",
+    position=POSITION,
+    stream_id=ID,
+    commitment_id=ID,
+    member_id=ID,
+    group_id=ID,
+    meeting_id=ID,
+    made_on=DAY,
+    due_on=DAY,
+)
+COMMITMENT_FOLLOWED_UP = table(
+    "fact_commitment_followed_up",
+    position=POSITION,
+    stream_id=ID,
+    meeting_id=ID,
+    held_on=DAY,
+    outcome=TEXT,
+    new_due_on=DAY,
+)
 
 
 def roster_rows(p: int, s: str, e: Event) -> list[tuple]:
     """One row per roster member of a held meeting: recorded status, seconds (None: no airtime data), presented."""
-    seconds, presenters, attendance, meeting = e["speaking_seconds"], set(e["presenters"]), e["attendance"], e["meeting"]
+    seconds, presenters, attendance, meeting = (
+        e["speaking_seconds"],
+        set(e["presenters"]),
+        e["attendance"],
+        e["meeting"],
+    )
     if seconds is None:
         return [(p, meeting, m, attendance[m], None, m in presenters) for m in e["roster"]]
-    return [(p, meeting, m, attendance[m], float(seconds[m]) if m in seconds else None, m in presenters)
-            for m in e["roster"]]
+    return [
+        (p, meeting, m, attendance[m], float(seconds[m]) if m in seconds else None, m in presenters)
+        for m in e["roster"]
+    ]
 
 
 # -- each event type, once -------------------------------------------------------------------------
@@ -100,18 +149,41 @@ DECLARED = (
     Lands("FacilitatorAssigned", FACILITATOR_ASSIGNED, lambda p, s, e: [(p, s, e["member"], e["assigned_on"])]),
     Lands("ConfidentialitySigned", CONFIDENTIALITY_SIGNED, lambda p, s, e: [(p, s, e["member"], e["signed_on"])]),
     Lands("MemberRegistered", MEMBER_REGISTERED, lambda p, s, e: [(p, s, e["member"])]),
-    Lands("MeetingHeld", MEETING_HELD, lambda p, s, e: [
-        (p, s, e["meeting"], e["group"], e["held_on"], e["topic"], e["format"], e["speaking_seconds"] is not None,
-         e["guest_speaker"] is not None)]),
+    Lands(
+        "MeetingHeld",
+        MEETING_HELD,
+        lambda p, s, e: [
+            (
+                p,
+                s,
+                e["meeting"],
+                e["group"],
+                e["held_on"],
+                e["topic"],
+                e["format"],
+                e["speaking_seconds"] is not None,
+                e["guest_speaker"] is not None,
+            )
+        ],
+    ),
     Lands("MeetingHeld", MEETING_ROSTER, roster_rows),
     Lands("AttendanceCorrected", ATTENDANCE_CORRECTED, lambda p, s, e: [(p, s, e["member"], e["status"])]),
     Lands("MeetingRated", MEETING_RATED, lambda p, s, e: [(p, s, e["member"], e["score"])]),
-    Lands("CommitmentMade", COMMITMENT_MADE, lambda p, s, e: [
-        (p, s, e["commitment"], e["member"], e["group"], e["meeting"], e["made_on"], e["due_on"])]),
-    Lands("CommitmentClosed", COMMITMENT_FOLLOWED_UP, lambda p, s, e: [
-        (p, s, e["meeting"], e["held_on"], e["outcome"], None)]),
-    Lands("CommitmentCarriedForward", COMMITMENT_FOLLOWED_UP, lambda p, s, e: [
-        (p, s, e["meeting"], e["held_on"], "carried_forward", e["new_due_on"])]),
+    Lands(
+        "CommitmentMade",
+        COMMITMENT_MADE,
+        lambda p, s, e: [(p, s, e["commitment"], e["member"], e["group"], e["meeting"], e["made_on"], e["due_on"])],
+    ),
+    Lands(
+        "CommitmentClosed",
+        COMMITMENT_FOLLOWED_UP,
+        lambda p, s, e: [(p, s, e["meeting"], e["held_on"], e["outcome"], None)],
+    ),
+    Lands(
+        "CommitmentCarriedForward",
+        COMMITMENT_FOLLOWED_UP,
+        lambda p, s, e: [(p, s, e["meeting"], e["held_on"], "carried_forward", e["new_due_on"])],
+    ),
 )
 # Events the warehouse counts (in event_log) but measures nothing of: who claimed an email (a keyed
 # digest), which file was imported, and who asked for an erasure.
@@ -152,8 +224,11 @@ def _without_none(hint: Any) -> Any:
 def landings() -> tuple[Lands, ...]:
     """Every event type's landing: the declared ones, then one derived for each undeclared type."""
     declared = {lands.event for lands in DECLARED}
-    undeclared = [derived(name, cls) for name, cls in sorted(event_classes().items())
-                  if name not in declared and name not in NOT_MEASURED]
+    undeclared = [
+        derived(name, cls)
+        for name, cls in sorted(event_classes().items())
+        if name not in declared and name not in NOT_MEASURED
+    ]
     return (*DECLARED, *undeclared)
 
 

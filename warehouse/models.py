@@ -73,8 +73,13 @@ class Check:
     @property
     def rule(self) -> str:
         """What kind of rule it is, as a name: a table's checks of one kind run as one asset check."""
-        return {"not_null": "not_null", "range": "in_range", "accepted_values": "accepted_values",
-                "references": "references_exist", "unique": "key_is_unique"}[self.kind]
+        return {
+            "not_null": "not_null",
+            "range": "in_range",
+            "accepted_values": "accepted_values",
+            "references": "references_exist",
+            "unique": "key_is_unique",
+        }[self.kind]
 
     @property
     def name(self) -> str:
@@ -165,15 +170,20 @@ class Model:
             problems.append(f"the built table has columns the header does not declare: {', '.join(undeclared)}")
         if missing := [name for name in declared if name not in built_types]:
             problems.append(f"the header declares columns the table does not have: {', '.join(missing)}")
-        problems += [f"{name} is {kind}, declared {declared[name]}" for name, kind in built
-                     if name in declared and kind != declared[name]]
+        problems += [
+            f"{name} is {kind}, declared {declared[name]}"
+            for name, kind in built
+            if name in declared and kind != declared[name]
+        ]
         if not problems:
-            problems.append(f"the header declares the columns in another order than the SELECT makes them: "
-                            f"{', '.join(built_types)}")
+            problems.append(
+                f"the header declares the columns in another order than the SELECT makes them: {', '.join(built_types)}"
+            )
         return f"{self.file}: " + "; ".join(problems)
 
 
 # -- loading -------------------------------------------------------------------------------------
+
 
 @cache
 def models() -> Mapping[str, Model]:
@@ -188,20 +198,13 @@ def published() -> dict[str, Model]:
 
 @cache
 def fact_tables() -> dict[str, tuple[str, ...]]:
-    """The tables the models are built on (what `db.connect` creates), with their columns."""
-    from warehouse.db import connect  # db builds the models: it imports this module
+    """The tables the models are built on (warehouse/facts.py, which `db.connect` creates), with their columns."""
+    from warehouse import facts
 
-    con = connect(Path(":memory:"))
-    try:
-        found: dict[str, list[str]] = {}
-        for table, column in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
-            "ORDER BY table_name, ordinal_position"
-        ).fetchall():
-            found.setdefault(table, []).append(column)
-        return {table: tuple(columns) for table, columns in found.items()}
-    finally:
-        con.close()
+    return {
+        "projection_state": ("id", "last_position", "updated_at"),
+        **{table.name: table.column_names for table in facts.TABLES},
+    }
 
 
 def load(directory: Path, facts: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, Model]:
@@ -275,9 +278,18 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
 
     reads, ctes = _tables_read(file, sql, parser)
     model = Model(
-        name=name, layer=layer, path=path, sql=sql.strip() + "\n", description=" ".join(declared["description"].split()),
-        grain=" ".join(declared["grain"].split()), published=published, readers=readers, key=tuple(key),
-        columns=tuple(columns), notes=(declared.get("notes") or "").strip(), contract=contract,
+        name=name,
+        layer=layer,
+        path=path,
+        sql=sql.strip() + "\n",
+        description=" ".join(declared["description"].split()),
+        grain=" ".join(declared["grain"].split()),
+        published=published,
+        readers=readers,
+        key=tuple(key),
+        columns=tuple(columns),
+        notes=(declared.get("notes") or "").strip(),
+        contract=contract,
     )
     return model, reads, ctes
 
@@ -311,7 +323,10 @@ def _columns(file: str, declared: object, contract: bool) -> list[Column]:
         _require_keys(file, where, spec, COLUMN_KEYS, {"type", "description"})
         kind = spec["type"]
         if not (isinstance(kind, str) and kind.removesuffix("[]") in PLAIN_TYPES):
-            raise ModelError(f"{file}: {where}: type {kind!r} is not one of {', '.join(PLAIN_TYPES)} (or a list of one, e.g. DOUBLE[])")
+            raise ModelError(
+                f"{file}: {where}: type {kind!r} is not one of {', '.join(PLAIN_TYPES)} "
+                "(or a list of one, e.g. DOUBLE[])"
+            )
         if not (isinstance(spec["description"], str) and spec["description"].strip()):
             raise ModelError(f"{file}: {where}: description is text")
         extra = spec.get("extra", False)
@@ -328,7 +343,7 @@ def _columns(file: str, declared: object, contract: bool) -> list[Column]:
         columns.append(Column(name, kind, " ".join(spec["description"].split()), checks, extra))
     if contract:
         extras = [c.extra for c in columns]
-        if True in extras and not all(extras[extras.index(True):]):
+        if True in extras and not all(extras[extras.index(True) :]):
             raise ModelError(f"{file}: a contract table's extra columns come after its contract columns")
     return columns
 
@@ -338,13 +353,18 @@ def _check(file: str, column: str, kind: str, spec: object) -> Check:
     if spec == "not_null":
         return Check("not_null", column)
     if not (isinstance(spec, dict) and len(spec) == 1):
-        raise ModelError(f"{file}: {where}: unknown check {spec!r} (checks: not_null, {{range: [low, high]}}, "
-                         "{accepted_values: [...]}, {references: table.column})")
+        raise ModelError(
+            f"{file}: {where}: unknown check {spec!r} (checks: not_null, {{range: [low, high]}}, "
+            "{accepted_values: [...]}, {references: table.column})"
+        )
     [(name, argument)] = spec.items()
     if name == "range":
         bounds = argument if isinstance(argument, list) and len(argument) == 2 else [None, None]
-        if not (all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in bounds)
-                and bounds != [None, None] and (None in bounds or bounds[0] <= bounds[1])):
+        if not (
+            all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in bounds)
+            and bounds != [None, None]
+            and (None in bounds or bounds[0] <= bounds[1])
+        ):
             raise ModelError(f"{file}: {where}: range is [low, high], one of them null if open (e.g. [0, null])")
         if kind not in NUMERIC_TYPES:
             raise ModelError(f"{file}: {where}: a range check needs a number, not {kind}")
@@ -365,8 +385,10 @@ def _check(file: str, column: str, kind: str, spec: object) -> Check:
 def _readers(file: str, declared: dict, published: bool, columns: list[str]) -> Mapping[str, str]:
     if "readers" not in declared:
         if published:
-            raise ModelError(f"{file}: a published table declares its readers (e.g. readers: {{lead: all}}; "
-                             "{} if no dashboard role reads it)")
+            raise ModelError(
+                f"{file}: a published table declares its readers (e.g. readers: {{lead: all}}; "
+                "{} if no dashboard role reads it)"
+            )
         return MappingProxyType({})
     if not published:
         raise ModelError(f"{file}: readers are for published tables; this one is not published")
@@ -419,11 +441,15 @@ def _resolve(model: Model, reads: set[str], ctes: set[str], found: dict, facts: 
     depends_on = tuple(sorted(reads & set(found)))
     read_facts = tuple(sorted(reads & set(facts)))
     if model.layer == "staging" and depends_on:
-        raise ModelError(f"{model.file}: a staging model reads only fact tables, not {', '.join(depends_on)}; "
-                         "move it to intermediate/ or marts/")
+        raise ModelError(
+            f"{model.file}: a staging model reads only fact tables, not {', '.join(depends_on)}; "
+            "move it to intermediate/ or marts/"
+        )
     if model.layer != "staging" and read_facts:
-        raise ModelError(f"{model.file}: only staging models read fact tables ({', '.join(read_facts)}); "
-                         "read them through a staging model")
+        raise ModelError(
+            f"{model.file}: only staging models read fact tables ({', '.join(read_facts)}); "
+            "read them through a staging model"
+        )
     return replace(model, depends_on=depends_on, facts=read_facts)
 
 
@@ -446,8 +472,10 @@ def _build_order(found: dict[str, Model]) -> dict[str, Model]:
                 heapq.heappush(ready, (LAYERS.index(found[reader].layer), reader))
     if len(ordered) < len(found):
         cycle = _a_cycle({n: waiting[n] for n in found if n not in ordered})
-        raise ModelError(f"{found[cycle[0]].file}: the models read each other in a cycle: {' -> '.join(cycle)} "
-                         f"({', '.join(found[n].file for n in cycle[:-1])})")
+        raise ModelError(
+            f"{found[cycle[0]].file}: the models read each other in a cycle: {' -> '.join(cycle)} "
+            f"({', '.join(found[n].file for n in cycle[:-1])})"
+        )
     return ordered
 
 
@@ -457,7 +485,7 @@ def _a_cycle(waiting: dict[str, set[str]]) -> list[str]:
     while path[-1] not in seen:
         seen.add(path[-1])
         path.append(min(waiting[path[-1]]))
-    return path[path.index(path[-1]):]
+    return path[path.index(path[-1]) :]
 
 
 def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[str, tuple[str, ...]]) -> None:
@@ -470,11 +498,15 @@ def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[st
         elif check.table in upstream:
             found = check.table_column in ordered[check.table].column_names
         else:
-            raise ModelError(f"{model.file}: column {check.column} references {check.table}, which is neither a fact "
-                             "table nor a model this one reads (so it might not be built yet)")
+            raise ModelError(
+                f"{model.file}: column {check.column} references {check.table}, which is neither a fact "
+                "table nor a model this one reads (so it might not be built yet)"
+            )
         if not found:
-            raise ModelError(f"{model.file}: column {check.column} references {check.table}.{check.table_column}, "
-                             "which has no such column")
+            raise ModelError(
+                f"{model.file}: column {check.column} references {check.table}.{check.table_column}, "
+                "which has no such column"
+            )
 
 
 def _upstream(model: Model, ordered: dict[str, Model]) -> set[str]:

@@ -36,7 +36,8 @@ def commitments_due(publication: str, group_id: str, by: date) -> pl.DataFrame:
         SELECT c.member_id, c.group_id, c.commitment_id, c.made_on, c.due_on, c.times_carried_forward, c.overdue
         FROM member_commitments c
         WHERE c.group_id = ? AND c.status = 'open' AND c.due_on <= ?
-          AND EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = c.group_id AND m.member_id = c.member_id AND m.active)
+          AND EXISTS (SELECT 1 FROM group_members m
+                      WHERE m.group_id = c.group_id AND m.member_id = c.member_id AND m.active)
         ORDER BY c.due_on, c.made_on, c.commitment_id
         """,
         group_id,
@@ -47,23 +48,31 @@ def commitments_due(publication: str, group_id: str, by: date) -> pl.DataFrame:
 @figures(facilitator_of_group)
 def drifting_members(publication: str, group_id: str) -> pl.DataFrame:
     """Members at medium or high dropout risk, with the reasons, highest risk first."""
-    return query("SELECT member_id, group_id, as_of, risk_score::DOUBLE AS risk_score, level, reasons FROM dropout_risk "
-                 "WHERE group_id = ? AND level IN ('high', 'medium') ORDER BY risk_score DESC, member_id", group_id)
+    return query(
+        "SELECT member_id, group_id, as_of, risk_score::DOUBLE AS risk_score, level, reasons FROM dropout_risk "
+        "WHERE group_id = ? AND level IN ('high', 'medium') ORDER BY risk_score DESC, member_id",
+        group_id,
+    )
 
 
 @figures(facilitator_of_group)
 def presenting(publication: str, group_id: str) -> pl.DataFrame:
     """Current members by how long it is since they presented, longest first."""
-    return query("SELECT member_id, group_id, meetings_since_presented, last_presented_on FROM member_presenting "
-                 "WHERE group_id = ? ORDER BY meetings_since_presented DESC, last_presented_on NULLS FIRST, member_id",
-                 group_id)
+    return query(
+        "SELECT member_id, group_id, meetings_since_presented, last_presented_on FROM member_presenting "
+        "WHERE group_id = ? ORDER BY meetings_since_presented DESC, last_presented_on NULLS FIRST, member_id",
+        group_id,
+    )
 
 
 @figures(facilitator_of_group)
 def dominance_alerts(publication: str, group_id: str) -> pl.DataFrame:
     """Every dominance alert of the group, latest first; `recent` marks the last three airtime meetings."""
-    return query("SELECT member_id, group_id, meeting_id, held_on, dominance_ratio::DOUBLE AS dominance_ratio, recent "
-                 "FROM dominance_alerts WHERE group_id = ? ORDER BY held_on DESC, dominance_ratio DESC", group_id)
+    return query(
+        "SELECT member_id, group_id, meeting_id, held_on, dominance_ratio::DOUBLE AS dominance_ratio, recent "
+        "FROM dominance_alerts WHERE group_id = ? ORDER BY held_on DESC, dominance_ratio DESC",
+        group_id,
+    )
 
 
 @figures(facilitator_of_group)
@@ -85,9 +94,12 @@ def attendance_grid(publication: str, group_id: str, meetings: int = RECENT_MEET
 @figures(facilitator_of_group)
 def meetings(publication: str, group_id: str) -> pl.DataFrame:
     """Every meeting of the group with its attendance and airtime summary, oldest first."""
-    return query("SELECT group_id, meeting_id, held_on, roster_size, attended, attendance_rate::DOUBLE AS attendance_rate, "
-                 "airtime_gini::DOUBLE AS airtime_gini, top_speaker_share::DOUBLE AS top_speaker_share "
-                 "FROM meeting_summary WHERE group_id = ? ORDER BY held_on", group_id)
+    return query(
+        "SELECT group_id, meeting_id, held_on, roster_size, attended, attendance_rate::DOUBLE AS attendance_rate, "
+        "airtime_gini::DOUBLE AS airtime_gini, top_speaker_share::DOUBLE AS top_speaker_share "
+        "FROM meeting_summary WHERE group_id = ? ORDER BY held_on",
+        group_id,
+    )
 
 
 @figures(facilitator_of_group)

@@ -49,15 +49,20 @@ def programme_trends(publication: str) -> pl.DataFrame:
 @figures(programme_lead)
 def tier_mix(publication: str) -> pl.DataFrame:
     """How many groups were in each tier, month by month."""
-    return query("SELECT p.month, p.tier, p.groups FROM programme_tiers p JOIN health_tiers t USING (tier) "
-                 "ORDER BY p.month, t.tier_order")
+    return query(
+        "SELECT p.month, p.tier, p.groups FROM programme_tiers p JOIN health_tiers t USING (tier) "
+        "ORDER BY p.month, t.tier_order"
+    )
 
 
 @figures(programme_lead)
 def retention(publication: str, scope: str = "programme") -> pl.DataFrame:
     """Kaplan–Meier retention by cohort, for the programme or one group."""
-    return query("SELECT scope, cohort, month, at_risk, dropouts, survival::DOUBLE AS survival FROM retention_curve "
-                 "WHERE scope = ? ORDER BY cohort = 'all' DESC, cohort, month", scope)
+    return query(
+        "SELECT scope, cohort, month, at_risk, dropouts, survival::DOUBLE AS survival FROM retention_curve "
+        "WHERE scope = ? ORDER BY cohort = 'all' DESC, cohort, month",
+        scope,
+    )
 
 
 @figures(programme_lead)

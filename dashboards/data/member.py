@@ -10,15 +10,21 @@ from dashboards.data.serving import figures, oneself, query
 @figures(oneself)
 def memberships(publication: str, member_id: str) -> pl.DataFrame:
     """The viewer's spells in groups, current ones first."""
-    return query("SELECT member_id, group_id, joined_on, left_on, active FROM group_members WHERE member_id = ? "
-                 "ORDER BY active DESC, joined_on DESC", member_id)
+    return query(
+        "SELECT member_id, group_id, joined_on, left_on, active FROM group_members WHERE member_id = ? "
+        "ORDER BY active DESC, joined_on DESC",
+        member_id,
+    )
 
 
 @figures(oneself)
 def commitments(publication: str, member_id: str) -> pl.DataFrame:
-    return query("SELECT member_id, group_id, commitment_id, made_on, due_on, status, outcome_score::DOUBLE AS outcome_score, "
-                 "closed_on, times_carried_forward, overdue FROM member_commitments WHERE member_id = ? "
-                 "ORDER BY made_on DESC, commitment_id", member_id)
+    return query(
+        "SELECT member_id, group_id, commitment_id, made_on, due_on, status, outcome_score::DOUBLE AS outcome_score, "
+        "closed_on, times_carried_forward, overdue FROM member_commitments WHERE member_id = ? "
+        "ORDER BY made_on DESC, commitment_id",
+        member_id,
+    )
 
 
 @figures(oneself)
@@ -42,13 +48,19 @@ def engagement(publication: str, member_id: str) -> pl.DataFrame:
 @figures(oneself)
 def attendance(publication: str, member_id: str) -> pl.DataFrame:
     """The viewer's status at every meeting they were on the roster of."""
-    return query("SELECT member_id, group_id, meeting_id, held_on, status, attended FROM meeting_attendance "
-                 "WHERE member_id = ? ORDER BY held_on", member_id)
+    return query(
+        "SELECT member_id, group_id, meeting_id, held_on, status, attended FROM meeting_attendance "
+        "WHERE member_id = ? ORDER BY held_on",
+        member_id,
+    )
 
 
 @figures(oneself)
 def airtime(publication: str, member_id: str) -> pl.DataFrame:
     """The viewer's share of the airtime at each meeting that recorded it, beside a fair share."""
-    return query("SELECT member_id, group_id, meeting_id, held_on, seconds::DOUBLE AS seconds, share::DOUBLE AS share, "
-                 "dominance_ratio::DOUBLE AS dominance_ratio, fair_share::DOUBLE AS fair_share "
-                 "FROM meeting_airtime WHERE member_id = ? ORDER BY held_on", member_id)
+    return query(
+        "SELECT member_id, group_id, meeting_id, held_on, seconds::DOUBLE AS seconds, share::DOUBLE AS share, "
+        "dominance_ratio::DOUBLE AS dominance_ratio, fair_share::DOUBLE AS fair_share "
+        "FROM meeting_airtime WHERE member_id = ? ORDER BY held_on",
+        member_id,
+    )

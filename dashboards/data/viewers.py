@@ -10,10 +10,13 @@ from dashboards.data.serving import CACHE, current, query
 
 @st.cache_data(**CACHE)
 def _roles(member_id: str, publication: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    facilitates = query("SELECT DISTINCT member_id, group_id FROM group_facilitators WHERE member_id = ? AND current "
-                        "ORDER BY group_id", member_id)
-    member_of = query("SELECT DISTINCT member_id, group_id FROM group_members WHERE member_id = ? ORDER BY group_id",
-                      member_id)
+    facilitates = query(
+        "SELECT DISTINCT member_id, group_id FROM group_facilitators WHERE member_id = ? AND current ORDER BY group_id",
+        member_id,
+    )
+    member_of = query(
+        "SELECT DISTINCT member_id, group_id FROM group_members WHERE member_id = ? ORDER BY group_id", member_id
+    )
     return tuple(facilitates["group_id"]), tuple(member_of["group_id"])
 
 
@@ -25,11 +28,13 @@ def roles(member_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 @st.cache_data(**CACHE)
 def _demo_people(publication: str) -> dict[str, str]:
     facilitator = query(
-        "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id ORDER BY count(*) DESC, member_id LIMIT 1"
+        "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id "
+        "ORDER BY count(*) DESC, member_id LIMIT 1"
     )
     both = query(
         "SELECT f.member_id FROM group_facilitators f JOIN group_members m USING (member_id) "
-        "WHERE f.current AND m.active AND f.member_id NOT IN (SELECT unnest(?::VARCHAR[])) ORDER BY f.member_id LIMIT 1",
+        "WHERE f.current AND m.active AND f.member_id NOT IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY f.member_id LIMIT 1",
         facilitator["member_id"].to_list(),
     )
     member = query(

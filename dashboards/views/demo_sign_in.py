@@ -17,6 +17,7 @@ for persona in personas:
     with st.container(border=True):
         left, right = st.columns([4, 1], vertical_alignment="center")
         who = f" — {persona.name}" if persona.name else ""
-        left.markdown(ui.md("**{role}**{who}  \n{description}", role=persona.role, who=who,
-                            description=persona.description))
+        left.markdown(
+            ui.md("**{role}**{who}  \n{description}", role=persona.role, who=who, description=persona.description)
+        )
         right.button("Sign in as", key=f"persona-{persona.role}", on_click=identity.sign_in_as, args=(persona.email,))

@@ -17,10 +17,13 @@ ui.published_caption()
 
 airtime = facilitator.airtime(viewer, group_id)
 if airtime.is_empty():
-    ui.empty(ui.md(
-        "No meeting of {name} has recorded who spoke for how long. Airtime comes from a Zoom or Teams export "
-        "(`peerpulse import-zoom`, `peerpulse import-teams`) or from `speaking_seconds` in an import.", name=name
-    ))
+    ui.empty(
+        ui.md(
+            "No meeting of {name} has recorded who spoke for how long. Airtime comes from a Zoom or Teams export "
+            "(`peerpulse import-zoom`, `peerpulse import-teams`) or from `speaking_seconds` in an import.",
+            name=name,
+        )
+    )
     st.stop()
 meetings = facilitator.meetings(viewer, group_id).filter(pl.col("airtime_gini").is_not_null())
 alerts = facilitator.dominance_alerts(viewer, group_id)
@@ -29,10 +32,17 @@ airtime = ui.named(airtime, names)
 
 last = meetings.row(-1, named=True) if meetings.height else None
 tiles = st.columns(3)
-ui.metric(tiles[0], "Airtime Gini, last meeting", fmt.gini(last and last["airtime_gini"]),
-                help="0 = everyone spoke equally; the closer to 1, the more a few people did the talking.", border=True)
+ui.metric(
+    tiles[0],
+    "Airtime Gini, last meeting",
+    fmt.gini(last and last["airtime_gini"]),
+    help="0 = everyone spoke equally; the closer to 1, the more a few people did the talking.",
+    border=True,
+)
 ui.metric(tiles[1], "Top speaker's share, last meeting", fmt.percent(last and last["top_speaker_share"]), border=True)
-ui.metric(tiles[2], "Dominance alerts, last 3 meetings", alerts.filter(pl.col("recent"))["member_id"].n_unique(), border=True)
+ui.metric(
+    tiles[2], "Dominance alerts, last 3 meetings", alerts.filter(pl.col("recent"))["member_id"].n_unique(), border=True
+)
 
 st.subheader("Share of the airtime, meeting by meeting")
 st.altair_chart(charts.airtime_shares(airtime), width="stretch")
@@ -48,13 +58,16 @@ with right:
     st.subheader("Lorenz curve")
     held = airtime.select("meeting_id", "held_on").unique().sort("held_on", descending=True)
     meeting_id = st.selectbox(
-        "Meeting", held["meeting_id"].to_list(),
-        format_func=dict(zip(held["meeting_id"], (fmt.day(d) for d in held["held_on"]))).get,
+        "Meeting",
+        held["meeting_id"].to_list(),
+        format_func=dict(zip(held["meeting_id"], (fmt.day(d) for d in held["held_on"]), strict=True)).get,
     )
     st.altair_chart(charts.lorenz_curve(airtime.filter(pl.col("meeting_id") == meeting_id)), width="stretch")
 
 st.subheader("Dominance alerts")
-st.caption("A member took at least twice a fair share at a meeting and at one of the group's two previous airtime meetings.")
+st.caption(
+    "A member took at least twice a fair share at a meeting and at one of the group's two previous airtime meetings."
+)
 if alerts.is_empty():
     ui.empty("No dominance alert in this group's history.")
 else:

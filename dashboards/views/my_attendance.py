@@ -15,8 +15,14 @@ memberships = member.memberships(viewer)
 groups = people.group_names(viewer, memberships["group_id"])
 for spell in memberships.iter_rows(named=True):
     until = "now" if spell["active"] else fmt.day(spell["left_on"])
-    st.caption(ui.md("{group}: member since {since}{until}", group=groups[spell["group_id"]],
-                     since=fmt.day(spell["joined_on"]), until="" if spell["active"] else f", until {until}"))
+    st.caption(
+        ui.md(
+            "{group}: member since {since}{until}",
+            group=groups[spell["group_id"]],
+            since=fmt.day(spell["joined_on"]),
+            until="" if spell["active"] else f", until {until}",
+        )
+    )
 
 st.subheader("Attendance")
 attendance = member.attendance(viewer)
@@ -26,10 +32,19 @@ else:
     summary = member.engagement(viewer).row(0, named=True)
     tiles = st.columns(3)
     ui.metric(tiles[0], "Meetings attended", f"{summary['attended']} of {summary['meetings']}", border=True)
-    ui.metric(tiles[1], "Attendance", fmt.percent(summary["attendance_rate"]), border=True,
-                    help="Present or late, over the meetings you were on the roster of.")
-    ui.metric(tiles[2], ui.md("Last {n} meetings", n=summary["recent_meetings"]),
-                    f"{summary['recent_attended']} of {summary['recent_meetings']}", border=True)
+    ui.metric(
+        tiles[1],
+        "Attendance",
+        fmt.percent(summary["attendance_rate"]),
+        border=True,
+        help="Present or late, over the meetings you were on the roster of.",
+    )
+    ui.metric(
+        tiles[2],
+        ui.md("Last {n} meetings", n=summary["recent_meetings"]),
+        f"{summary['recent_attended']} of {summary['recent_meetings']}",
+        border=True,
+    )
     st.altair_chart(charts.attendance_strip(attendance), width="stretch")
 
 st.subheader("My airtime")
@@ -40,9 +55,21 @@ else:
     last = airtime.row(-1, named=True)
     tiles = st.columns(3)
     ui.metric(tiles[0], "Your share, last meeting", fmt.percent(last["share"]), border=True)
-    ui.metric(tiles[1], "A fair share, last meeting", fmt.percent(last["fair_share"]), border=True,
-                    help="The airtime split evenly between everyone who attended.")
-    ui.metric(tiles[2], "Times a fair share, last meeting", fmt.ratio(last["dominance_ratio"]), border=True,
-                    help="1.0× is exactly a fair share; 2.0× twice as much.")
+    ui.metric(
+        tiles[1],
+        "A fair share, last meeting",
+        fmt.percent(last["fair_share"]),
+        border=True,
+        help="The airtime split evenly between everyone who attended.",
+    )
+    ui.metric(
+        tiles[2],
+        "Times a fair share, last meeting",
+        fmt.ratio(last["dominance_ratio"]),
+        border=True,
+        help="1.0× is exactly a fair share; 2.0× twice as much.",
+    )
     st.altair_chart(charts.airtime_against_fair_share(airtime), width="stretch")
-    st.caption("Above the dashed line you spoke more than an even split; below it, less. Both can be right on a given day.")
+    st.caption(
+        "Above the dashed line you spoke more than an even split; below it, less. Both can be right on a given day."
+    )

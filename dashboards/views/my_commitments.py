@@ -24,13 +24,26 @@ texts = people.commitment_texts(viewer, commitments["commitment_id"])
 groups = people.group_names(viewer, commitments["group_id"])
 
 tiles = st.columns(4)
-ui.metric(tiles[0], "Follow-through", fmt.percent(summary["follow_through_rate"]), border=True,
-                help=ui.md("Over the {counted} followed up or overdue: done counts fully, partly done half, not done, "
-                           "dropped or overdue nothing.", counted=fmt.count(summary["counted"], "commitment")))
+ui.metric(
+    tiles[0],
+    "Follow-through",
+    fmt.percent(summary["follow_through_rate"]),
+    border=True,
+    help=ui.md(
+        "Over the {counted} followed up or overdue: done counts fully, partly done half, not done, "
+        "dropped or overdue nothing.",
+        counted=fmt.count(summary["counted"], "commitment"),
+    ),
+)
 ui.metric(tiles[1], "Open", summary["open"], border=True)
 ui.metric(tiles[2], "Overdue", summary["overdue"], border=True)
-ui.metric(tiles[3], "Carried forward", summary["carried_forward"], border=True,
-                help="Commitments whose due date was moved at a follow-up, at least once.")
+ui.metric(
+    tiles[3],
+    "Carried forward",
+    summary["carried_forward"],
+    border=True,
+    help="Commitments whose due date was moved at a follow-up, at least once.",
+)
 
 commitments = commitments.with_columns(
     pl.col("commitment_id").replace_strict(texts, default=fmt.NO_DATA).alias("text"),
@@ -55,11 +68,17 @@ else:
 
 st.subheader("Timeline")
 recent = commitments.head(20).with_columns(
-    (pl.col("made_on").map_elements(fmt.day, return_dtype=pl.String) + " · " + pl.col("text").str.slice(0, 60)).alias("label")
+    (pl.col("made_on").map_elements(fmt.day, return_dtype=pl.String) + " · " + pl.col("text").str.slice(0, 60)).alias(
+        "label"
+    )
 )
 shown = "Your commitments" if commitments.height <= recent.height else f"Your last {recent.height} commitments"
-st.caption(ui.md("{shown}, from the meeting where you made each one to when it was closed; the tick is the due date.",
-                 shown=shown))
+st.caption(
+    ui.md(
+        "{shown}, from the meeting where you made each one to when it was closed; the tick is the due date.",
+        shown=shown,
+    )
+)
 st.altair_chart(charts.commitment_timeline(recent), width="stretch")
 
 st.subheader("All my commitments")

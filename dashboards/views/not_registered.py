@@ -8,8 +8,11 @@ from dashboards.identity import require_viewer
 viewer = require_viewer()
 st.title("Welcome to PeerPulse")
 st.info(
-    ui.md("You are signed in as **{email}**, but that address is not registered with any peer group in this "
-          "programme, so there is nothing to show you. If you think it should be, ask your programme lead to check "
-          "the email your membership was registered with.", email=viewer.email),
+    ui.md(
+        "You are signed in as **{email}**, but that address is not registered with any peer group in this "
+        "programme, so there is nothing to show you. If you think it should be, ask your programme lead to check "
+        "the email your membership was registered with.",
+        email=viewer.email,
+    ),
     icon="👋",
 )

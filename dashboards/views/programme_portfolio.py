@@ -39,15 +39,19 @@ ui.metric(tiles[-1], "High dropout risk", int(running["high_risk_members"].sum()
 st.subheader("Groups, those needing attention first")
 cuts = ", ".join(  # highest tier first: "healthy ≥ 80, fit ≥ 65, at risk ≥ 50"
     f"{fmt.tier(tier).split(' ', 1)[-1].lower()} ≥ {score:g}"
-    for tier, score in reversed(list(zip(tiers["tier"], tiers["min_score"], strict=True))) if score > 0
+    for tier, score in reversed(list(zip(tiers["tier"], tiers["min_score"], strict=True)))
+    if score > 0
 )
-st.caption(ui.md(
-    "Each group's latest month with a meeting. Health is 0–100: {cuts}, high risk below. Dropout risk is counted "
-    "in members, never named.{closed}",
-    cuts=cuts,
-    closed=f" {fmt.count(closed, 'group')} with no active members left {'is' if closed == 1 else 'are'} not shown."
-    if closed else "",
-))
+st.caption(
+    ui.md(
+        "Each group's latest month with a meeting. Health is 0–100: {cuts}, high risk below. Dropout risk is counted "
+        "in members, never named.{closed}",
+        cuts=cuts,
+        closed=f" {fmt.count(closed, 'group')} with no active members left {'is' if closed == 1 else 'are'} not shown."
+        if closed
+        else "",
+    )
+)
 table = running.select(
     pl.col("group").alias("Group"),
     ui.shown("tier", fmt.tier, "Tier"),
@@ -70,15 +74,18 @@ st.dataframe(
         "Last 12 months": st.column_config.LineChartColumn(y_min=0, y_max=100, help="Health score, month by month"),
         "Airtime Gini": st.column_config.TextColumn(help="0 = everyone speaks equally; higher = a few dominate"),
         "High dropout risk": st.column_config.NumberColumn(help="Members at high dropout risk (a count, never names)"),
-        "Medium dropout risk": st.column_config.NumberColumn(help="Members at medium dropout risk (a count, never names)"),
+        "Medium dropout risk": st.column_config.NumberColumn(
+            help="Members at medium dropout risk (a count, never names)"
+        ),
     },
 )
 
 st.subheader("What makes up their health")
 attention = running.head(ATTENTION)
 if running.height > ATTENTION:
-    st.caption(ui.md("The {n} groups needing attention most, each component 0–100 as the health score weighs it.",
-                     n=ATTENTION))
+    st.caption(
+        ui.md("The {n} groups needing attention most, each component 0–100 as the health score weighs it.", n=ATTENTION)
+    )
 components = lead.health_components(viewer, tuple(attention["group_id"]))
 latest = components.join(attention.select("group_id", "month", "group"), on=["group_id", "month"])
 st.altair_chart(charts.component_heatmap(latest, attention["group"].to_list()), width="stretch")

@@ -16,8 +16,9 @@ ui.published_caption()
 st.subheader("How long members stay")
 group_ids = lead.all_groups(viewer)["group_id"].to_list()
 names = people.group_names(viewer, group_ids)
-scope = st.selectbox("Scope", ["programme", *group_ids],
-                     format_func=lambda s: "Whole programme" if s == "programme" else names.get(s, s))
+scope = st.selectbox(
+    "Scope", ["programme", *group_ids], format_func=lambda s: "Whole programme" if s == "programme" else names.get(s, s)
+)
 curve = lead.retention(viewer, scope)
 if curve.is_empty():
     ui.empty("No membership has started yet in this scope, so there is no retention curve.")
@@ -37,20 +38,31 @@ else:
 st.subheader("Does the dropout-risk score see it coming?")
 backtest, weights = lead.dropout_backtest(viewer), lead.dropout_weights(viewer)
 if backtest.is_empty():
-    ui.empty("The dropout-risk backtest has not been run yet: it needs past meetings and some dropouts to score against.")
+    ui.empty(
+        "The dropout-risk backtest has not been run yet: it needs past meetings and some dropouts to score against."
+    )
 else:
     result = backtest.row(0, named=True)
     auc = result.get("auc")
     shown = fmt.NO_DATA if auc is None else f"{auc:.2f}"
     left, right = st.columns(2, gap="large")
     with left:
-        ui.metric(st, "Backtest ROC AUC", shown, border=True,
-                  help="For every member at every past meeting, the score then against whether they dropped out "
-                       "within 90 days. 0.5 is guessing, 1.0 is perfect.")
+        ui.metric(
+            st,
+            "Backtest ROC AUC",
+            shown,
+            border=True,
+            help="For every member at every past meeting, the score then against whether they dropped out "
+            "within 90 days. 0.5 is guessing, 1.0 is perfect.",
+        )
         if auc is not None:
-            st.markdown(ui.md(
-                "Picking one member who dropped out within 90 days and one who did not, the score ranked the "
-                "leaver higher **{share}** of the time.", share=fmt.percent(auc)))
+            st.markdown(
+                ui.md(
+                    "Picking one member who dropped out within 90 days and one who did not, the score ranked the "
+                    "leaver higher **{share}** of the time.",
+                    share=fmt.percent(auc),
+                )
+            )
     with right:
         if not weights.is_empty():
             frame = weights.select(

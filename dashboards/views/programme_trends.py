@@ -27,8 +27,15 @@ for tile, figure in zip(tiles, fmt.FIGURES.values(), strict=True):
     last = rows.row(-1, named=True)
     previous = rows.row(-2, named=True) if rows.height > 1 else None
     before = None if previous is None else f"{fmt.percent(previous['median'])} in {fmt.month(previous['month'])}"
-    ui.metric(tile, ui.md("{figure}, median group ({month})", figure=figure, month=fmt.month(last["month"])),
-                fmt.percent(last["median"]), before, delta_color="off", delta_arrow="off", border=True)
+    ui.metric(
+        tile,
+        ui.md("{figure}, median group ({month})", figure=figure, month=fmt.month(last["month"])),
+        fmt.percent(last["median"]),
+        before,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
 
 st.subheader("Month by month")
 st.caption("The line is the median group; the band holds the middle half of the groups that month.")
@@ -40,5 +47,8 @@ st.caption(
 
 st.subheader("Groups by health tier")
 st.altair_chart(charts.tier_mix(lead.tier_mix(viewer)), width="stretch")
-st.caption(ui.md("Latest month: {month}. A group counts in a month when it held a meeting in it.",
-                 month=fmt.month(latest_month)))
+st.caption(
+    ui.md(
+        "Latest month: {month}. A group counts in a month when it held a meeting in it.", month=fmt.month(latest_month)
+    )
+)

@@ -37,7 +37,7 @@ class AmbiguousMatchError(ExportFormatError):
 
 
 class MeetingRejectedError(PeerPulseError):
-    """The export was read, but the domain refused the meeting it amounts to (its rules are in docs/import-format.md)."""
+    """The export was read, but the domain refused the meeting it amounts to (docs/import-format.md, rules)."""
 
     def __init__(self, path: Path | str, field: str | None, reason: str):
         what = f"field '{field}': " if field else ""

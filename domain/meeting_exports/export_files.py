@@ -15,7 +15,6 @@ from pathlib import Path
 
 from domain.meeting_exports.errors import ExportFormatError
 
-
 MAX_BYTES = 20 * 1024 * 1024  # a day-long meeting's transcript is a few megabytes
 
 
@@ -115,9 +114,7 @@ class Table:
             )
         # Spreadsheets pad every row to the widest one with empty cells: those are harmless.
         if any(row.cells[width:]):
-            raise ExportFormatError(
-                self.path, row.line, f"has more columns than the header on line {self.header.line}"
-            )
+            raise ExportFormatError(self.path, row.line, f"has more columns than the header on line {self.header.line}")
 
     def cell(self, row: Row, position: int | None) -> str:
         if position is None or position >= len(row.cells):

@@ -6,7 +6,8 @@ when the report gives none); roster members not found are `absent`. Several part
 member (a laptop and a phone): the earliest join counts.
 
 Airtime, when a transcript is given: each member's seconds are the sum of their cues, to the
-millisecond the transcript gives (rounding is for display only); attendees who never spoke get 0, so the command states it rather than implies it.
+millisecond the transcript gives (rounding is for display only); attendees who never spoke get 0, so the
+command states it rather than implies it.
 A transcript speaker is matched through the report first (a speaker labelled as a participant is
 whoever that participant is, so an email match carries over), then by name and aliases. A roster
 member heard in the transcript but missing from the report did attend (someone dialling in by phone
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
 from domain.commands import HoldMeeting
 from domain.meeting_exports.errors import AmbiguousMatchError
 from domain.meeting_exports.export import MeetingExport
@@ -80,7 +82,9 @@ def draft_hold_meeting(
         attendance[member] = "late" if late else "present"
         if start is not None and first_join is not None:
             seconds_after_start[member] = round((first_join - start).total_seconds())
-    command = HoldMeeting(group=group, meeting=meeting, held_on=held_on, topic=topic, format="virtual", attendance=attendance)
+    command = HoldMeeting(
+        group=group, meeting=meeting, held_on=held_on, topic=topic, format="virtual", attendance=attendance
+    )
     drafted = MeetingImport(command, found.matched_by, seconds_after_start, found.not_on_roster, started_at=start)
     return drafted if export.transcript is None else _with_airtime(drafted, export, found.member_of, members)
 

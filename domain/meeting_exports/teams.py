@@ -59,9 +59,7 @@ def read_attendance_report(path: Path) -> MeetingExport:
         moments = dict(zip(lines, read_timestamps(texts), strict=True))
     except UnreadableTimestamp as e:
         raise ExportFormatError(path, lines[e.index], "a time is not a date and time as Teams writes them") from None
-    sessions = [
-        Session(item.name, item.emails, moments[item.line], item.seconds, item.line) for item in listed
-    ]
+    sessions = [Session(item.name, item.emails, moments[item.line], item.seconds, item.line) for item in listed]
     return MeetingExport(TOOL, path, fold_sessions(sessions), moments[start[1]] if start else None)
 
 

@@ -9,7 +9,7 @@ file could.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 FORMATS = (
     "%m/%d/%Y %I:%M:%S %p",  # Zoom: 09/24/2020 11:35:16 AM
@@ -79,5 +79,5 @@ def _iso(value: str) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment

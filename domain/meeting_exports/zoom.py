@@ -135,6 +135,9 @@ def _seconds(table: Table, row: Row, duration: int) -> int:
     except ValueError:
         minutes = -1.0
     if not 0 <= minutes <= MAX_MINUTES:  # also rejects nan and inf
-        raise ExportFormatError(table.path, row.line, f"'{table.title(duration)}' is not a number of minutes "
-                                f"from 0 to {MAX_MINUTES} (a day)")
+        raise ExportFormatError(
+            table.path,
+            row.line,
+            f"'{table.title(duration)}' is not a number of minutes from 0 to {MAX_MINUTES} (a day)",
+        )
     return round(minutes * 60)

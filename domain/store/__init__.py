@@ -52,7 +52,16 @@ def connect_postgres(settings: Settings):
 
     pg = settings.postgres
     try:
-        return psycopg.connect(dbname=pg.dbname, host=pg.host, port=pg.port, user=pg.user, password=pg.password,
-                               autocommit=True, connect_timeout=10)
+        return psycopg.connect(
+            dbname=pg.dbname,
+            host=pg.host,
+            port=pg.port,
+            user=pg.user,
+            password=pg.password,
+            autocommit=True,
+            connect_timeout=10,
+        )
     except psycopg.Error as e:  # say where, never the password
-        raise ConfigurationError(f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}") from None
+        raise ConfigurationError(
+            f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}"
+        ) from None

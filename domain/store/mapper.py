@@ -43,8 +43,9 @@ class PeerPulseMapper(Mapper):
                     try:
                         state[field] = self.member_keys.seal(member, field, state[field])
                     except MemberErased:
-                        raise DomainError(f"member '{member}' was erased: their personal data cannot be "
-                                          "recorded again", "member") from None
+                        raise DomainError(
+                            f"member '{member}' was erased: their personal data cannot be recorded again", "member"
+                        ) from None
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")
         class_version = getattr(type(domain_event), "class_version", 1)
@@ -55,7 +56,9 @@ class PeerPulseMapper(Mapper):
             stored_state = self.compressor.compress(stored_state)
         if self.cipher:
             stored_state = self.cipher.encrypt(stored_state)
-        return StoredEvent(originator_id=originator_id, originator_version=originator_version, topic=topic, state=stored_state)
+        return StoredEvent(
+            originator_id=originator_id, originator_version=originator_version, topic=topic, state=stored_state
+        )
 
     def to_domain_event(self, stored_event: StoredEvent):  # type: ignore[override]
         domain_event = super().to_domain_event(stored_event)
@@ -65,4 +68,3 @@ class PeerPulseMapper(Mapper):
             for field in fields:
                 state[field] = self.member_keys.open(state["member"], field, state.get(field))
         return domain_event
-

@@ -28,8 +28,10 @@ SEALED = "sealed:v1:"
 
 
 def lost_key(member: str) -> str:
-    return (f"no key for member '{member}' in the member key store, though their data is in the event store: "
-            "restore the key store from backup (see README, 'Keys')")
+    return (
+        f"no key for member '{member}' in the member key store, though their data is in the event store: "
+        "restore the key store from backup (see README, 'Keys')"
+    )
 
 
 class MemberErased(Exception):
@@ -131,7 +133,7 @@ class MemberKeys:
             cipher = self._cipher(member)
         except MemberErased:
             return None
-        raw = base64.b64decode(value[len(SEALED):])
+        raw = base64.b64decode(value[len(SEALED) :])
         try:
             return cipher.decrypt(raw[:12], raw[12:], f"{member}:{field}".encode()).decode()
         except InvalidTag:
@@ -178,7 +180,9 @@ class _SQLiteKeyFile:
     def insert(self, wrapped: dict[str, bytes]) -> None:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany("INSERT OR IGNORE INTO member_keys (member, wrapped_key) VALUES (?, ?)", wrapped.items())
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO member_keys (member, wrapped_key) VALUES (?, ?)", wrapped.items()
+            )
             self._conn.execute("COMMIT")
 
     def tombstone(self, member: str, when: str) -> None:
@@ -223,13 +227,17 @@ class _PostgresKeyTable:
         )
 
     def load(self, members: list[str]) -> dict[str, bytes | None]:
-        rows = self._conn.execute(f"SELECT member, wrapped_key FROM {self._table} WHERE member = ANY(%s)", [members]).fetchall()
+        rows = self._conn.execute(
+            f"SELECT member, wrapped_key FROM {self._table} WHERE member = ANY(%s)", [members]
+        ).fetchall()
         return {m: (bytes(k) if k is not None else None) for m, k in rows}
 
     def insert(self, wrapped: dict[str, bytes]) -> None:
         with self._conn.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {self._table} (member, wrapped_key) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                               list(wrapped.items()))
+            cursor.executemany(
+                f"INSERT INTO {self._table} (member, wrapped_key) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                list(wrapped.items()),
+            )
 
     def tombstone(self, member: str, when: str) -> None:
         self._conn.execute(

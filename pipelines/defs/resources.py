@@ -1,6 +1,5 @@
 """Resources: the warehouse (and the event store it is built from) of the configured PEERPULSE_HOME."""
 
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date

@@ -30,8 +30,12 @@ def seeded_store(events: int, months: int = 24) -> Path:
     if not (home / "events.sqlite").exists() or not (home / ".complete").exists():
         subprocess.run(["rm", "-rf", str(home)], check=True)
         print(f"seeding {groups} groups x {months} months into {home} (once) ...", file=sys.stderr)
-        subprocess.run([PEERPULSE, "seed", "--groups", str(groups), "--months", str(months), "--seed", "1"],
-                       env=env_for(home), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PEERPULSE, "seed", "--groups", str(groups), "--months", str(months), "--seed", "1"],
+            env=env_for(home),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         (home / ".complete").touch()
     return home
 

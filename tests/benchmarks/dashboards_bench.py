@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import CACHE, EVENTS_PER_GROUP_MONTH, PEERPULSE, env_for  # noqa: E402
+from tests.benchmarks.common import CACHE, EVENTS_PER_GROUP_MONTH, PEERPULSE, env_for
 
 LEAD = "programme.lead@example.org"
 APP_PAGES = {
@@ -58,10 +58,16 @@ def personas(home: Path) -> dict[str, str]:
     from domain.config import Settings
     from tests.e2e.test_dashboards_browser import serving
 
-    facilitator = serving(home, "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id "
-                                "ORDER BY count(*) DESC, member_id LIMIT 1")[0][0]
-    member = serving(home, "SELECT c.member_id FROM member_commitments c JOIN group_members m USING (member_id, group_id) "
-                           "WHERE m.active GROUP BY c.member_id ORDER BY count(*) DESC, c.member_id LIMIT 1")[0][0]
+    facilitator = serving(
+        home,
+        "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id "
+        "ORDER BY count(*) DESC, member_id LIMIT 1",
+    )[0][0]
+    member = serving(
+        home,
+        "SELECT c.member_id FROM member_commitments c JOIN group_members m USING (member_id, group_id) "
+        "WHERE m.active GROUP BY c.member_id ORDER BY count(*) DESC, c.member_id LIMIT 1",
+    )[0][0]
     with open_application(Settings(home=home)) as app:
         return {"lead": LEAD, "facilitator": app.member(facilitator).email, "member": app.member(member).email}
 
@@ -162,13 +168,20 @@ def main() -> None:
     print(f"programme: {home} ({groups:,} groups; {events:,} attendance rows in the serving file)")
 
     loading = data_loading(home, who, args.runs)
-    print(f"\n1. data loading per page (warehouse queries + name/text lookups), {args.runs} runs; target < 100 ms median")
-    print(f"   {'page':<34} {'server start':>12} {'cold median':>12} {'cold p90':>10} {'warm median':>12} {'script, cold':>13}")
+    print(
+        f"\n1. data loading per page (warehouse queries + name/text lookups), {args.runs} runs; target < 100 ms median"
+    )
+    print(
+        f"   {'page':<34} {'server start':>12} {'cold median':>12} {'cold p90':>10} {'warm median':>12}"
+        f" {'script, cold':>13}"
+    )
     for (role, page), found in loading.items():
         cold = sorted(found["cold"])
-        print(f"   {role + ' / ' + page:<34} {ms(found['start'][0]):>12} {ms(statistics.median(cold)):>12} "
-              f"{ms(cold[int(0.9 * (len(cold) - 1))]):>10} {ms(statistics.median(found['warm'])):>12} "
-              f"{ms(statistics.median(found['script'])):>13}")
+        print(
+            f"   {role + ' / ' + page:<34} {ms(found['start'][0]):>12} {ms(statistics.median(cold)):>12} "
+            f"{ms(cold[int(0.9 * (len(cold) - 1))]):>10} {ms(statistics.median(found['warm'])):>12} "
+            f"{ms(statistics.median(found['script'])):>13}"
+        )
 
     render = first_render(home, who, args.repeats)
     print("\n2. first render in Chromium, a new browser session (empty cache) each visit; target < 2 s")
@@ -176,8 +189,10 @@ def main() -> None:
     print(f"   {'page':<34} {'first visit (title / done)':>28} {f'median of {args.repeats} more (title / done)':>36}")
     for (role, path), times in render.items():
         (title, done), rest = times[0], times[1:]
-        print(f"   {role + ' / ' + path:<34} {title:>12.2f} s / {done:>6.2f} s "
-              f"{statistics.median(t for t, _ in rest):>19.2f} s / {statistics.median(d for _, d in rest):>6.2f} s")
+        print(
+            f"   {role + ' / ' + path:<34} {title:>12.2f} s / {done:>6.2f} s "
+            f"{statistics.median(t for t, _ in rest):>19.2f} s / {statistics.median(d for _, d in rest):>6.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import PEERPULSE, REPO, TODAY, env_for, seeded_store  # noqa: E402
+from tests.benchmarks.common import PEERPULSE, REPO, TODAY, env_for, seeded_store
 
 REBUILD = """
 import json, resource, sys, time
@@ -54,8 +54,14 @@ print(json.dumps({"events": n, "seconds": time.perf_counter() - t0}))
 
 
 def python(code: str, home: Path, *args: str) -> dict:
-    out = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-c", code, *args], env=env_for(home), cwd=REPO,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "python"), "-c", code, *args],
+        env=env_for(home),
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -69,19 +75,47 @@ def fresh_copy(store: Path, into: Path) -> Path:
 
 def thousand_new_events(home: Path, tmp: Path) -> None:
     """Import about 1,000 events: a new group with members, meetings, commitments and ratings."""
-    lines = [{"type": "form_group", "group": "bench-new", "name": "New group", "cadence": "weekly", "formed_on": "2026-01-05"}]
+    lines = [
+        {
+            "type": "form_group",
+            "group": "bench-new",
+            "name": "New group",
+            "cadence": "weekly",
+            "formed_on": "2026-01-05",
+        }
+    ]
     members = [f"bench-p{i:02d}" for i in range(12)]
     for m in members:
-        lines += [{"type": "register_member", "member": m, "name": f"Bench {m}", "email": f"{m}@bench.example.org"},
-                  {"type": "join_group", "group": "bench-new", "member": m, "joined_on": "2026-01-05"}]
+        lines += [
+            {"type": "register_member", "member": m, "name": f"Bench {m}", "email": f"{m}@bench.example.org"},
+            {"type": "join_group", "group": "bench-new", "member": m, "joined_on": "2026-01-05"},
+        ]
     for week in range(80):
         meeting, held = f"bench-m{week:02d}", date.fromordinal(date(2026, 1, 12).toordinal() + 7 * week).isoformat()
         due = date.fromordinal(date.fromisoformat(held).toordinal() + 7).isoformat()
-        lines.append({"type": "hold_meeting", "group": "bench-new", "meeting": meeting, "held_on": held, "topic": "growth",
-                      "attendance": {m: "present" for m in members}, "speaking_seconds": {m: 300 + 10 * i for i, m in enumerate(members)}})
+        lines.append(
+            {
+                "type": "hold_meeting",
+                "group": "bench-new",
+                "meeting": meeting,
+                "held_on": held,
+                "topic": "growth",
+                "attendance": {m: "present" for m in members},
+                "speaking_seconds": {m: 300 + 10 * i for i, m in enumerate(members)},
+            }
+        )
         for m in members:
-            lines += [{"type": "make_commitment", "commitment": f"{meeting}-{m}", "member": m, "meeting": meeting, "text": "Bench", "due_on": due},
-                      {"type": "rate_meeting", "meeting": meeting, "member": m, "score": 8}]
+            lines += [
+                {
+                    "type": "make_commitment",
+                    "commitment": f"{meeting}-{m}",
+                    "member": m,
+                    "meeting": meeting,
+                    "text": "Bench",
+                    "due_on": due,
+                },
+                {"type": "rate_meeting", "meeting": meeting, "member": m, "score": 8},
+            ]
         if len(lines) >= 1000:
             break
     path = tmp / "new.jsonl"
@@ -91,7 +125,9 @@ def thousand_new_events(home: Path, tmp: Path) -> None:
 
 def incremental(store: Path, tmp: Path, repeats: int = 3) -> tuple[int, float]:
     """Median time to catch up on ~1,000 new events, over a few fresh copies of the store."""
-    code = REBUILD.replace("db.build_all(con, date.fromisoformat(sys.argv[1]))", "pass").replace("db.publish(con, settings)", "pass")
+    code = REBUILD.replace("db.build_all(con, date.fromisoformat(sys.argv[1]))", "pass").replace(
+        "db.publish(con, settings)", "pass"
+    )
     times, events = [], 0
     for attempt in range(repeats):
         home = fresh_copy(store, tmp / f"incr-{store.name}-{attempt}")
@@ -121,12 +157,20 @@ def main() -> None:
     total = full["catch_up"] + full["models"] + full["publish"]
     print(f"store: {raw['events']:,} events (SQLite, encrypted)")
     print(f"raw read (SQL pages + decrypt + JSON parse, no pipeline): {raw_rate:,.0f} events/s")
-    print(f"full rebuild, catch-up into fact tables: {catch_rate:,.0f} events/s = {catch_rate / raw_rate:.2f}x raw (target >= 0.5x)")
-    print(f"full rebuild, end to end (catch-up {full['catch_up']:.1f} s + models {full['models']:.1f} s + publish "
-          f"{full['publish']:.1f} s = {total:.1f} s): {full['events'] / total:,.0f} events/s = {full['events'] / total / raw_rate:.2f}x raw")
+    print(
+        f"full rebuild, catch-up into fact tables: {catch_rate:,.0f} events/s = "
+        f"{catch_rate / raw_rate:.2f}x raw (target >= 0.5x)"
+    )
+    print(
+        f"full rebuild, end to end (catch-up {full['catch_up']:.1f} s + models {full['models']:.1f} s + publish "
+        f"{full['publish']:.1f} s = {total:.1f} s): {full['events'] / total:,.0f} events/s = "
+        f"{full['events'] / total / raw_rate:.2f}x raw"
+    )
     print(f"peak memory of the full rebuild: {full['max_rss_mb']:,.0f} MB (target < 1,536 MB)")
-    print(f"incremental catch-up of {small_new:,} new events on ~{args.events // 10:,}: {small_seconds:.2f} s; "
-          f"of {big_new:,} on ~{args.events:,}: {big_seconds:.2f} s (target < 2 s, flat)")
+    print(
+        f"incremental catch-up of {small_new:,} new events on ~{args.events // 10:,}: {small_seconds:.2f} s; "
+        f"of {big_new:,} on ~{args.events:,}: {big_seconds:.2f} s (target < 2 s, flat)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import TODAY, seeded_store  # noqa: E402
-from tests.benchmarks.pipeline_rebuild import REBUILD, fresh_copy, python  # noqa: E402
+from tests.benchmarks.common import TODAY, seeded_store
+from tests.benchmarks.pipeline_rebuild import REBUILD, fresh_copy, python
 
 
 def without_sealing(home: Path) -> int:
@@ -26,18 +26,20 @@ def without_sealing(home: Path) -> int:
     from eventsourcing.cryptography import AESCipher
     from eventsourcing.utils import Environment
 
-    from domain.store import keys
     from domain.config import Settings
-    from domain.store.member_keys import MemberKeys
     from domain.model import PERSONAL_FIELDS
+    from domain.store import keys
+    from domain.store.member_keys import MemberKeys
 
     settings = Settings(home=home)
     key = keys.read_key(settings)
     cipher = AESCipher(Environment("PeerPulse", {"CIPHER_KEY": key}))
     member_keys = MemberKeys(settings, key)
     conn = sqlite3.connect(settings.sqlite_path)
-    rows = conn.execute("SELECT rowid, topic, state FROM stored_events WHERE topic IN (%s)"
-                        % ",".join("?" * len(PERSONAL_FIELDS)), list(PERSONAL_FIELDS)).fetchall()
+    rows = conn.execute(
+        f"SELECT rowid, topic, state FROM stored_events WHERE topic IN ({','.join('?' * len(PERSONAL_FIELDS))})",
+        list(PERSONAL_FIELDS),
+    ).fetchall()
     updates = []
     for rowid, topic, state in rows:
         event = json.loads(cipher.decrypt(state))
@@ -60,14 +62,23 @@ def main() -> None:
         rewritten = without_sealing(plain_home)
         sealed = python(REBUILD, sealed_home, TODAY)
         plain = python(REBUILD, plain_home, TODAY)
-        sizes = {name: (home / "events.sqlite").stat().st_size for name, home in (("sealed", sealed_home), ("plain", plain_home))}
+        sizes = {
+            name: (home / "events.sqlite").stat().st_size
+            for name, home in (("sealed", sealed_home), ("plain", plain_home))
+        }
         shutil.rmtree(tmp / "sealed")
     for name, result in (("with per-member sealing", sealed), ("without (store key only)", plain)):
         total = result["catch_up"] + result["models"] + result["publish"]
-        print(f"{name}: catch-up {result['events'] / result['catch_up']:,.0f} events/s, "
-              f"full rebuild {result['events'] / total:,.0f} events/s ({total:.1f} s), peak {result['max_rss_mb']:,.0f} MB")
-    print(f"({rewritten:,} of {sealed['events']:,} events carry personal fields; store file {sizes['sealed'] / 1e6:,.0f} MB "
-          f"sealed vs {sizes['plain'] / 1e6:,.0f} MB)")
+        print(
+            f"{name}: catch-up {result['events'] / result['catch_up']:,.0f} events/s, "
+            f"full rebuild {result['events'] / total:,.0f} events/s ({total:.1f} s), "
+            f"peak {result['max_rss_mb']:,.0f} MB"
+        )
+    print(
+        f"({rewritten:,} of {sealed['events']:,} events carry personal fields; "
+        f"store file {sizes['sealed'] / 1e6:,.0f} MB "
+        f"sealed vs {sizes['plain'] / 1e6:,.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

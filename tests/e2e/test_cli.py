@@ -14,9 +14,10 @@ from tests.conftest import PEERPULSE, env_for
 from tests.integration.test_application import EXAMPLE, write_jsonl
 
 
-
 def peerpulse(settings: Settings, *args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([PEERPULSE, *args], env=env_for(settings) | (extra_env or {}), capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [PEERPULSE, *args], env=env_for(settings) | (extra_env or {}), capture_output=True, text=True, timeout=300
+    )
 
 
 def events_in(settings: Settings) -> int:
@@ -39,11 +40,21 @@ def test_import_reports_what_it_did_and_a_second_import_stores_nothing(settings,
 @pytest.mark.parametrize(
     "content, expected",
     [
-        (lambda: "".join(json.dumps(c) + "\n" for c in EXAMPLE[:3]) + '{"type":"join_group","group":"north","member":"ana"}\n',
-         "line 4: field 'joined_on': is required for join_group"),
-        (lambda: "".join(json.dumps(c) + "\n" for c in EXAMPLE) +
-         json.dumps({"type": "rate_meeting", "meeting": "north-02", "member": "bob", "score": 6}) + "\n",
-         "line 13: field 'member': member 'bob' did not attend meeting 'north-02'"),
+        (
+            lambda: (
+                "".join(json.dumps(c) + "\n" for c in EXAMPLE[:3])
+                + '{"type":"join_group","group":"north","member":"ana"}\n'
+            ),
+            "line 4: field 'joined_on': is required for join_group",
+        ),
+        (
+            lambda: (
+                "".join(json.dumps(c) + "\n" for c in EXAMPLE)
+                + json.dumps({"type": "rate_meeting", "meeting": "north-02", "member": "bob", "score": 6})
+                + "\n"
+            ),
+            "line 13: field 'member': member 'bob' did not attend meeting 'north-02'",
+        ),
         (lambda: json.dumps(EXAMPLE[0]) + "\n{not json\n", "line 2: command: is not valid JSON"),
     ],
 )
@@ -82,8 +93,32 @@ def test_a_missing_key_is_a_startup_error_not_a_new_key(tmp_path):
 def test_seed_is_deterministic_and_goes_through_the_import_path(tmp_path):
     one, two = Settings(home=tmp_path / "one"), Settings(home=tmp_path / "two")
     pinned = {"PEERPULSE_TODAY": "2026-03-31"}
-    a = peerpulse(one, "seed", "--groups", "3", "--months", "6", "--seed", "5", "--jsonl", str(tmp_path / "a.jsonl"), extra_env=pinned)
-    b = peerpulse(two, "seed", "--groups", "3", "--months", "6", "--seed", "5", "--jsonl", str(tmp_path / "b.jsonl"), extra_env=pinned)
+    a = peerpulse(
+        one,
+        "seed",
+        "--groups",
+        "3",
+        "--months",
+        "6",
+        "--seed",
+        "5",
+        "--jsonl",
+        str(tmp_path / "a.jsonl"),
+        extra_env=pinned,
+    )
+    b = peerpulse(
+        two,
+        "seed",
+        "--groups",
+        "3",
+        "--months",
+        "6",
+        "--seed",
+        "5",
+        "--jsonl",
+        str(tmp_path / "b.jsonl"),
+        extra_env=pinned,
+    )
     assert a.returncode == b.returncode == 0
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     # Applying the generated file with `import` stores exactly what `seed` stores directly.

@@ -11,7 +11,16 @@ from urllib.parse import unquote
 import pytest
 
 from tests.e2e.test_dashboards_browser import (
-    HEADER, LEAD, PEERPULSE, PAGES, base_env, chromium, dashboards_server, serving, url, visitor,
+    HEADER,
+    LEAD,
+    PAGES,
+    PEERPULSE,
+    base_env,
+    chromium,
+    dashboards_server,
+    serving,
+    url,
+    visitor,
 )
 
 pytestmark = pytest.mark.slow
@@ -31,17 +40,30 @@ def test_a_whole_session_keeps_personal_data_out_of_logs_and_off_unentitled_scre
     home = tmp_path / "home"
     env = base_env(home, PEERPULSE_LOG_LEVEL="DEBUG")  # Dagster's whole run log, metadata included
     jsonl = tmp_path / "programme.jsonl"
-    logs = [run(env, "seed", "--groups", "3", "--months", "12", "--seed", "21", "--jsonl", str(jsonl)),
-            run(env, "import", str(jsonl)), run(env, "materialize")]
+    logs = [
+        run(env, "seed", "--groups", "3", "--months", "12", "--seed", "21", "--jsonl", str(jsonl)),
+        run(env, "import", str(jsonl)),
+        run(env, "materialize"),
+    ]
 
     commands = [json.loads(line) for line in jsonl.read_text().splitlines()]
     people = {c["member"]: c for c in commands if c["type"] == "register_member"}
     # A facilitator of one group only (their page opens on it), and the members of that group.
-    facilitator, group = serving(home, "SELECT member_id, any_value(group_id) FROM group_facilitators WHERE current "
-                                       "GROUP BY 1 HAVING count(*) = 1 ORDER BY 1 LIMIT 1")[0]
-    candidates = [r[0] for r in serving(
-        home, "SELECT m.member_id FROM group_members m JOIN member_commitments c USING (member_id, group_id) "
-              "WHERE m.group_id = ? AND m.active AND m.member_id <> ? GROUP BY 1 ORDER BY count(*) DESC, 1", group, facilitator)]
+    facilitator, group = serving(
+        home,
+        "SELECT member_id, any_value(group_id) FROM group_facilitators WHERE current "
+        "GROUP BY 1 HAVING count(*) = 1 ORDER BY 1 LIMIT 1",
+    )[0]
+    candidates = [
+        r[0]
+        for r in serving(
+            home,
+            "SELECT m.member_id FROM group_members m JOIN member_commitments c USING (member_id, group_id) "
+            "WHERE m.group_id = ? AND m.active AND m.member_id <> ? GROUP BY 1 ORDER BY count(*) DESC, 1",
+            group,
+            facilitator,
+        )
+    ]
 
     server_log = tmp_path / "server.log"
     serve_env = base_env(home, PEERPULSE_TRUSTED_HEADER=HEADER, PEERPULSE_LEADS=LEAD)

@@ -30,9 +30,14 @@ def tables(path: Path) -> dict[str, list[tuple]]:
         names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         out = {}
         for name in names:
-            columns = [r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [name]
-            ).fetchall() if r[0] != "updated_at"]
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [name],
+                ).fetchall()
+                if r[0] != "updated_at"
+            ]
             out[name] = sorted(con.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall(), key=repr)
         return out
     finally:
@@ -52,16 +57,25 @@ def test_killed_runs_then_a_rerun_equal_a_clean_rebuild(tmp_path):
 
     # Chosen instants: inside a page (rows of some tables written, position not yet moved),
     # while a model is rebuilt, and with the next serving file built but not yet swapped in.
-    for point in ("page-1200-after-event_log", "page-2000-after-fact_meeting_roster",
-                  "model-meeting_attendance-before-commit", "publish-before-replace"):
+    for point in (
+        "page-1200-after-event_log",
+        "page-2000-after-fact_meeting_roster",
+        "model-meeting_attendance-before-commit",
+        "publish-before-replace",
+    ):
         result = run(["materialize"], env | {"PEERPULSE_CRASH_AT": point}, check=False)
         assert result.returncode == 137, f"the crash at {point} did not happen: {result.stderr[-500:]}"
 
     # Random instants: a hard kill (SIGKILL) somewhere in the run, several times.
     rng = random.Random(11)
     for _ in range(4):
-        process = subprocess.Popen([PEERPULSE, "materialize"], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            [PEERPULSE, "materialize"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(rng.uniform(1.0, 6.0))
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

@@ -31,8 +31,15 @@ from warehouse.db import file_identity
 pytestmark = pytest.mark.slow
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 HEADER = "X-Forwarded-Email"
 LEAD = "programme.lead@example.org"
 TODAY = "2026-06-30"
@@ -42,8 +49,11 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # role -> (url path, the page's title) for each of its pages, in navigation order. The first is the
 # role's default page, served at the root URL (Streamlit gives a default page no path of its own).
 PAGES = {
-    "lead": [("programme_portfolio", "Programme portfolio"), ("programme_trends", "Attendance and follow-through"),
-             ("programme_retention", "Retention and dropout risk")],
+    "lead": [
+        ("programme_portfolio", "Programme portfolio"),
+        ("programme_trends", "Attendance and follow-through"),
+        ("programme_retention", "Retention and dropout risk"),
+    ],
     "facilitator": [("group_next_meeting", "Before "), ("group_airtime", "Airtime in ")],
     "member": [("my_commitments", "My commitments"), ("my_attendance", "My attendance and airtime")],
 }
@@ -60,15 +70,22 @@ def base_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def dashboards_server(env: dict[str, str], *args: str, log_to: Path | None = None, command: str = "serve",
-                      timeout: float = 60) -> Iterator[str]:
+def dashboards_server(
+    env: dict[str, str], *args: str, log_to: Path | None = None, command: str = "serve", timeout: float = 60
+) -> Iterator[str]:
     """`peerpulse serve` (or `demo`) on a free loopback port; yields its base URL, stops it (SIGTERM)
     afterwards. Its output goes to `log_to` (or a temporary file): a file, not a pipe, which would stall
     the server when full."""
     port = free_port()
     log = log_to.open("w+") if log_to else tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen([PEERPULSE, command, "--port", str(port), *args], env=env, cwd=REPO,
-                              stdout=log, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [PEERPULSE, command, "--port", str(port), *args],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -136,8 +153,11 @@ class Visitor:
         return self.page.locator('[data-testid="stException"]').count()
 
     def remote_requests(self) -> list[str]:
-        return [u for u in self.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
-                and urlparse(u).hostname not in LOCAL_HOSTS]
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname not in LOCAL_HOSTS
+        ]
 
 
 def wait_rendered(page, timeout: float = 30) -> None:
@@ -214,11 +234,17 @@ def programme(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def people(programme) -> dict[str, str]:
     """role -> email: the lead (configured), a facilitator of two groups if any, a plain member."""
-    facilitator = serving(programme, "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id "
-                                     "ORDER BY count(*) DESC, member_id LIMIT 1")[0][0]
-    member = serving(programme, "SELECT m.member_id FROM group_members m JOIN member_commitments c USING (member_id) "
-                                "WHERE m.active AND m.member_id NOT IN (SELECT member_id FROM group_facilitators) "
-                                "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1")[0][0]
+    facilitator = serving(
+        programme,
+        "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id "
+        "ORDER BY count(*) DESC, member_id LIMIT 1",
+    )[0][0]
+    member = serving(
+        programme,
+        "SELECT m.member_id FROM group_members m JOIN member_commitments c USING (member_id) "
+        "WHERE m.active AND m.member_id NOT IN (SELECT member_id FROM group_facilitators) "
+        "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1",
+    )[0][0]
     return {"lead": LEAD, "facilitator": email_of(programme, facilitator), "member": email_of(programme, member)}
 
 
@@ -274,8 +300,13 @@ def test_query_parameters_do_not_change_who_you_are(server, browser, people):
 
 def test_pages_keep_loading_while_materialize_publishes(programme, server, browser, people):
     identity = file_identity(programme / "serving.duckdb")
-    materialize = subprocess.Popen([PEERPULSE, "materialize"], env=base_env(programme), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)
+    materialize = subprocess.Popen(
+        [PEERPULSE, "materialize"],
+        env=base_env(programme),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     loads = 0
     with visitor(browser, people["facilitator"]) as facilitator, visitor(browser, people["member"]) as member:
         runs = 0
@@ -290,8 +321,13 @@ def test_pages_keep_loading_while_materialize_publishes(programme, server, brows
                 assert materialize.returncode == 0, materialize.stderr.read()
                 runs += 1
                 if runs < 2:
-                    materialize = subprocess.Popen([PEERPULSE, "materialize"], env=base_env(programme),
-                                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                    materialize = subprocess.Popen(
+                        [PEERPULSE, "materialize"],
+                        env=base_env(programme),
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
     assert file_identity(programme / "serving.duckdb") != identity, "new serving files were published"
     assert loads >= 8
 
@@ -308,7 +344,12 @@ def test_the_demo_sign_in_lets_a_visitor_try_a_persona(programme, browser):
 
 
 def test_serve_refuses_the_demo_sign_in_off_loopback(programme):
-    done = subprocess.run([PEERPULSE, "serve", "--demo", "--host", "0.0.0.0", "--port", str(free_port())],
-                          env=base_env(programme), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [PEERPULSE, "serve", "--demo", "--host", "0.0.0.0", "--port", str(free_port())],
+        env=base_env(programme),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert "127.0.0.1" in done.stderr and "Traceback" not in done.stderr

@@ -16,7 +16,15 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.e2e.test_dashboards_browser import (
-    HEADER, LEAD, PAGES, PEERPULSE, base_env, chromium, dashboards_server, url, visitor,
+    HEADER,
+    LEAD,
+    PAGES,
+    PEERPULSE,
+    base_env,
+    chromium,
+    dashboards_server,
+    url,
+    visitor,
 )
 
 pytestmark = pytest.mark.slow
@@ -31,7 +39,7 @@ class OutsideHost:
         hits = self.hits
 
         class Recorder(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            def do_GET(self) -> None:
                 hits.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")
@@ -68,7 +76,7 @@ def payloads(outside: OutsideHost) -> dict[str, str]:
         "m3": "Tex $$\\frac{1}{2}$$ :smile: ~~gone~~ # heading",
         "m4": f"Lin [click]({outside.url('link')}) &lt;b&gt; 1. list",
         "text1": f"Hire ![c]({outside.url('commit.png')}) <img src={outside.url('c2.png')}> $$e^x$$",
-        "text2": f"Sell [the unit](javascript:alert(2)) :blue[now] www.example.com",
+        "text2": "Sell [the unit](javascript:alert(2)) :blue[now] www.example.com",
     }
 
 
@@ -80,21 +88,45 @@ def programme(p: dict[str, str]) -> list[dict]:
         {"type": "assign_facilitator", "group": "g1", "member": "fac", "assigned_on": "2025-10-01"},
     ]
     for m in members:
-        commands += [{"type": "register_member", "member": m, "name": p[m], "email": f"{m}@example.org"},
-                     {"type": "join_group", "group": "g1", "member": m, "joined_on": "2025-10-01"}]
+        commands += [
+            {"type": "register_member", "member": m, "name": p[m], "email": f"{m}@example.org"},
+            {"type": "join_group", "group": "g1", "member": m, "joined_on": "2025-10-01"},
+        ]
     days = ["2025-11-05", "2025-12-03", "2026-01-07", "2026-02-04"]
     for n, day in enumerate(days, start=1):
         absent = "m4" if n > 1 else None  # m4 drifts away: absent at the last three meetings
         attendance = {m: ("absent" if m == absent else "present") for m in members}
         seconds = {m: (2400 if m == "m1" else 300) for m in members if m != absent}  # m1 dominates
-        commands.append({"type": "hold_meeting", "group": "g1", "meeting": f"g1-{n}", "held_on": day, "topic": "growth",
-                         "attendance": attendance, "speaking_seconds": seconds, "presenters": ["m2"]})
+        commands.append(
+            {
+                "type": "hold_meeting",
+                "group": "g1",
+                "meeting": f"g1-{n}",
+                "held_on": day,
+                "topic": "growth",
+                "attendance": attendance,
+                "speaking_seconds": seconds,
+                "presenters": ["m2"],
+            }
+        )
         commands += [{"type": "rate_meeting", "meeting": f"g1-{n}", "member": m, "score": 7} for m in ("m1", "m2")]
     commands += [
-        {"type": "make_commitment", "commitment": "c1", "member": "m1", "meeting": "g1-4", "text": p["text1"],
-         "due_on": "2026-02-25"},
-        {"type": "make_commitment", "commitment": "c2", "member": "m2", "meeting": "g1-4", "text": p["text2"],
-         "due_on": "2026-02-26"},
+        {
+            "type": "make_commitment",
+            "commitment": "c1",
+            "member": "m1",
+            "meeting": "g1-4",
+            "text": p["text1"],
+            "due_on": "2026-02-25",
+        },
+        {
+            "type": "make_commitment",
+            "commitment": "c2",
+            "member": "m2",
+            "meeting": "g1-4",
+            "text": p["text2"],
+            "due_on": "2026-02-26",
+        },
     ]
     return commands
 
@@ -125,9 +157,19 @@ def sidebar_text(me) -> str:
 def nothing_fetched_or_linked(me) -> None:
     assert me.page.locator('[data-testid="stException"]').count() == 0
     # no image, link or script made from a payload; and no link at all inside text from data
-    assert me.page.locator("img[src*='127.0.0.2'], a[href^='javascript'], a[href*='127.0.0.2'], script[src*='127.0.0.2'], "
-                           "[data-testid='stMarkdown'] a[href^='mailto'], [data-testid='stMarkdown'] a[href^='http']").count() == 0
-    assert me.page.locator(".katex, strong:text-is('bold'), b:text-is('bold'), em:text-is('it'), del, h1:text-is('heading')").count() == 0
+    assert (
+        me.page.locator(
+            "img[src*='127.0.0.2'], a[href^='javascript'], a[href*='127.0.0.2'], script[src*='127.0.0.2'], "
+            "[data-testid='stMarkdown'] a[href^='mailto'], [data-testid='stMarkdown'] a[href^='http']"
+        ).count()
+        == 0
+    )
+    assert (
+        me.page.locator(
+            ".katex, strong:text-is('bold'), b:text-is('bold'), em:text-is('it'), del, h1:text-is('heading')"
+        ).count()
+        == 0
+    )
     outside = [u for u in me.requests if urlparse(u).hostname not in ("127.0.0.1", "localhost")]
     assert outside == []
 

@@ -62,8 +62,11 @@ def metrics(base: str) -> str:
 def test_the_hook_records_a_look_up_beyond_the_machine(tmp_path):
     """The check can fail: a look-up of a public name is recorded (and refused)."""
     record = tmp_path / "record.txt"
-    done = subprocess.run([sys.executable, "-c", "import socket\ntry:\n socket.getaddrinfo('example.com', 80)\n"
-                           "except OSError:\n pass"], env=hooked_env(tmp_path, record), timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", "import socket\ntry:\n socket.getaddrinfo('example.com', 80)\nexcept OSError:\n pass"],
+        env=hooked_env(tmp_path, record),
+        timeout=60,
+    )
     assert done.returncode == 0
     assert "socket.getaddrinfo 'example.com'" in record.read_text()
 
@@ -76,10 +79,26 @@ def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path):
 
     peerpulse(env, "seed", "--groups", "2", "--months", "6", "--seed", "3")
     peerpulse(env, "import", str(programme))
-    peerpulse(env, "import-zoom", *MEETING, str(FIXTURES / "zoom_written" / "per_session_participants.csv"),
-              str(FIXTURES / "zoom_written" / "transcript.vtt"))
-    peerpulse(env, "import-teams", "--group", "north", "--meeting", "north-02", "--held-on", "2025-02-10",
-              "--topic", "finance", str(FIXTURES / "teams" / "meetingAttendanceReport.csv"))
+    peerpulse(
+        env,
+        "import-zoom",
+        *MEETING,
+        str(FIXTURES / "zoom_written" / "per_session_participants.csv"),
+        str(FIXTURES / "zoom_written" / "transcript.vtt"),
+    )
+    peerpulse(
+        env,
+        "import-teams",
+        "--group",
+        "north",
+        "--meeting",
+        "north-02",
+        "--held-on",
+        "2025-02-10",
+        "--topic",
+        "finance",
+        str(FIXTURES / "teams" / "meetingAttendanceReport.csv"),
+    )
     peerpulse(env, "materialize")
 
     with dashboards_server(env) as base, chromium() as browser:

@@ -18,13 +18,41 @@ from tests.integration.test_application import EXAMPLE, write_jsonl
 from warehouse.db import file_identity
 
 CONTRACT = {
-    "meeting_summary": ["group_id", "meeting_id", "held_on", "roster_size", "attended", "attendance_rate", "airtime_gini", "top_speaker_share"],
+    "meeting_summary": [
+        "group_id",
+        "meeting_id",
+        "held_on",
+        "roster_size",
+        "attended",
+        "attendance_rate",
+        "airtime_gini",
+        "top_speaker_share",
+    ],
     "meeting_attendance": ["group_id", "meeting_id", "held_on", "member_id", "status"],
     "meeting_airtime": ["group_id", "meeting_id", "held_on", "member_id", "seconds", "share", "dominance_ratio"],
-    "group_health": ["group_id", "month", "meetings", "attendance_rate", "airtime_gini", "follow_through_rate", "avg_rating",
-                     "retention_12m", "health_score", "tier"],
-    "member_commitments": ["member_id", "group_id", "commitment_id", "made_on", "due_on", "status", "outcome_score", "closed_on",
-                           "times_carried_forward"],
+    "group_health": [
+        "group_id",
+        "month",
+        "meetings",
+        "attendance_rate",
+        "airtime_gini",
+        "follow_through_rate",
+        "avg_rating",
+        "retention_12m",
+        "health_score",
+        "tier",
+    ],
+    "member_commitments": [
+        "member_id",
+        "group_id",
+        "commitment_id",
+        "made_on",
+        "due_on",
+        "status",
+        "outcome_score",
+        "closed_on",
+        "times_carried_forward",
+    ],
     "dominance_alerts": ["group_id", "member_id", "meeting_id", "held_on", "dominance_ratio"],
     "dropout_risk": ["group_id", "member_id", "as_of", "risk_score", "level", "reasons"],
     "retention_curve": ["scope", "cohort", "month", "at_risk", "dropouts", "survival"],
@@ -59,8 +87,14 @@ def test_materialize_publishes_the_contract_and_catches_up_incrementally(seeded,
     assert first.returncode == 0, first.stderr
     assert "published" in first.stdout and "0 failed" in first.stdout
     for table, columns in CONTRACT.items():
-        found = [r[0] for r in serving(settings, f"SELECT column_name FROM information_schema.columns "
-                                                 f"WHERE table_catalog = 's' AND table_name = '{table}' ORDER BY ordinal_position")]
+        found = [
+            r[0]
+            for r in serving(
+                settings,
+                f"SELECT column_name FROM information_schema.columns "
+                f"WHERE table_catalog = 's' AND table_name = '{table}' ORDER BY ordinal_position",
+            )
+        ]
         assert found[: len(columns)] == columns, table
     attendance_rows = serving(settings, "SELECT count(*) FROM meeting_attendance")[0][0]
     assert attendance_rows > 100
@@ -74,7 +108,9 @@ def test_materialize_publishes_the_contract_and_catches_up_incrementally(seeded,
     assert peerpulse(env, "import", str(more)).returncode == 0
     third = peerpulse(env, "materialize")
     assert "caught up: 15 new events in 1 pages" in third.stdout
-    assert serving(settings, "SELECT count(*) FROM meeting_attendance WHERE group_id = 'north'")[0][0] == 4  # ana, bob at 2 meetings
+    assert (
+        serving(settings, "SELECT count(*) FROM meeting_attendance WHERE group_id = 'north'")[0][0] == 4
+    )  # ana, bob at 2 meetings
 
 
 def test_as_of_shows_the_programme_as_it_stood_that_day(seeded):
@@ -134,8 +170,20 @@ def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):
     dagster_home = tmp_path / "dagster"
     dagster_home.mkdir()
     process = subprocess.Popen(
-        [str(REPO / ".venv" / "bin" / "dagster"), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO, env=env | {"DAGSTER_HOME": str(dagster_home)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(REPO / ".venv" / "bin" / "dagster"),
+            "dev",
+            "-m",
+            "pipelines.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=REPO,
+        env=env | {"DAGSTER_HOME": str(dagster_home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,  # dagster dev ignores SIGTERM from a script: stop its whole process group
     )
     try:
@@ -144,8 +192,9 @@ def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):
         deadline = time.time() + 120
         while time.time() < deadline:
             try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
-                                                 headers={"Content-Type": "application/json"})
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/graphql", data=query, headers={"Content-Type": "application/json"}
+                )
                 with urllib.request.urlopen(request, timeout=5) as response:
                     nodes = json.load(response)["data"]["assetNodes"]
                     break

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.application import PeerPulse
-from domain.application import open_application
+from domain.application import PeerPulse, open_application
 from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError
 from domain.jsonl import import_file
@@ -19,18 +18,50 @@ from domain.jsonl import import_file
 EXAMPLE = [
     {"type": "form_group", "group": "north", "name": "North Forum", "cadence": "monthly", "formed_on": "2025-01-06"},
     {"type": "register_member", "member": "ana", "name": "Ana Ruiz", "email": "ana@example.org"},
-    {"type": "register_member", "member": "bob", "name": "Bob Tanaka", "email": "bob@example.org", "company": "Tanaka Freight"},
+    {
+        "type": "register_member",
+        "member": "bob",
+        "name": "Bob Tanaka",
+        "email": "bob@example.org",
+        "company": "Tanaka Freight",
+    },
     {"type": "join_group", "group": "north", "member": "ana", "joined_on": "2025-01-06"},
     {"type": "join_group", "group": "north", "member": "bob", "joined_on": "2025-01-06"},
     {"type": "assign_facilitator", "group": "north", "member": "bob", "assigned_on": "2025-01-06"},
-    {"type": "hold_meeting", "group": "north", "meeting": "north-01", "held_on": "2025-01-13", "topic": "strategic_planning",
-     "attendance": {"ana": "present", "bob": "present"}, "speaking_seconds": {"ana": 640}, "presenters": ["ana"]},
-    {"type": "make_commitment", "commitment": "c-001", "member": "ana", "meeting": "north-01",
-     "text": "Hire a chief operating officer", "due_on": "2025-02-10"},
+    {
+        "type": "hold_meeting",
+        "group": "north",
+        "meeting": "north-01",
+        "held_on": "2025-01-13",
+        "topic": "strategic_planning",
+        "attendance": {"ana": "present", "bob": "present"},
+        "speaking_seconds": {"ana": 640},
+        "presenters": ["ana"],
+    },
+    {
+        "type": "make_commitment",
+        "commitment": "c-001",
+        "member": "ana",
+        "meeting": "north-01",
+        "text": "Hire a chief operating officer",
+        "due_on": "2025-02-10",
+    },
     {"type": "rate_meeting", "meeting": "north-01", "member": "ana", "score": 9},
-    {"type": "hold_meeting", "group": "north", "meeting": "north-02", "held_on": "2025-02-10", "topic": "growth",
-     "attendance": {"ana": "late"}},
-    {"type": "follow_up", "commitment": "c-001", "meeting": "north-02", "outcome": "carried_forward", "new_due_on": "2025-03-10"},
+    {
+        "type": "hold_meeting",
+        "group": "north",
+        "meeting": "north-02",
+        "held_on": "2025-02-10",
+        "topic": "growth",
+        "attendance": {"ana": "late"},
+    },
+    {
+        "type": "follow_up",
+        "commitment": "c-001",
+        "meeting": "north-02",
+        "outcome": "carried_forward",
+        "new_due_on": "2025-03-10",
+    },
     {"type": "correct_attendance", "meeting": "north-02", "member": "bob", "status": "excused"},
 ]
 
@@ -56,8 +87,17 @@ def test_example_programme_is_recorded_and_read_back(settings, tmp_path):
         assert [e.member for e in app.roster("north", "2025-01-13")] == ["ana", "bob"]
         # Topics are the domain's names, independent of where the classes live in the code.
         assert sorted(set(stored_topics(app))) == [
-            "AttendanceCorrected", "CommitmentCarriedForward", "CommitmentMade", "EmailClaimed", "FacilitatorAssigned",
-            "FileImported", "GroupFormed", "MeetingHeld", "MeetingRated", "MemberJoined", "MemberRegistered",
+            "AttendanceCorrected",
+            "CommitmentCarriedForward",
+            "CommitmentMade",
+            "EmailClaimed",
+            "FacilitatorAssigned",
+            "FileImported",
+            "GroupFormed",
+            "MeetingHeld",
+            "MeetingRated",
+            "MemberJoined",
+            "MemberRegistered",
         ]
         assert all(":" not in topic for topic in stored_topics(app))
 
@@ -70,8 +110,11 @@ def test_importing_the_same_file_twice_stores_nothing_new(settings, tmp_path):
         again = import_file(app, path)
         assert again.already_imported and app.event_count() == before
         # A different file that repeats recorded commands skips them one by one.
-        overlap = write_jsonl(tmp_path / "overlap.jsonl", EXAMPLE[:5] + [
-            {"type": "register_member", "member": "cleo", "name": "Cleo Ade", "email": "cleo@example.org"}])
+        overlap = write_jsonl(
+            tmp_path / "overlap.jsonl",
+            EXAMPLE[:5]
+            + [{"type": "register_member", "member": "cleo", "name": "Cleo Ade", "email": "cleo@example.org"}],
+        )
         summary = import_file(app, overlap)
         assert (summary.applied, summary.skipped) == (1, 5)
         assert app.event_count() == before + 3  # MemberRegistered, EmailClaimed, FileImported
@@ -91,13 +134,60 @@ def test_a_bad_line_stores_nothing_from_the_file(settings, tmp_path):
 @pytest.mark.parametrize(
     "command, field, reason",
     [
-        ({"type": "register_member", "member": "zed", "name": "Z", "email": "ANA@example.org"}, "email", "already registered"),
-        ({"type": "join_group", "group": "north", "member": "ghost", "joined_on": "2025-02-01"}, "member", "not registered"),
-        ({"type": "leave_group", "group": "north", "member": "ana", "left_on": "2024-12-01", "reason": "moved"}, "left_on", "before the member joined"),
-        ({"type": "sign_confidentiality", "group": "south", "member": "ana", "signed_on": "2025-01-06"}, "group", "does not exist"),
-        ({"type": "make_commitment", "commitment": "c-001", "member": "ana", "meeting": "north-01", "text": "Other", "due_on": "2025-02-10"}, "commitment", "already exists"),
-        ({"type": "follow_up", "commitment": "c-001", "meeting": "north-02", "outcome": "done", "new_due_on": "2025-05-01"}, "new_due_on", "only for outcome carried_forward"),
-        ({"type": "hold_meeting", "group": "north", "meeting": "north-01", "held_on": "2025-01-14", "topic": "growth"}, "meeting", "already recorded"),
+        (
+            {"type": "register_member", "member": "zed", "name": "Z", "email": "ANA@example.org"},
+            "email",
+            "already registered",
+        ),
+        (
+            {"type": "join_group", "group": "north", "member": "ghost", "joined_on": "2025-02-01"},
+            "member",
+            "not registered",
+        ),
+        (
+            {"type": "leave_group", "group": "north", "member": "ana", "left_on": "2024-12-01", "reason": "moved"},
+            "left_on",
+            "before the member joined",
+        ),
+        (
+            {"type": "sign_confidentiality", "group": "south", "member": "ana", "signed_on": "2025-01-06"},
+            "group",
+            "does not exist",
+        ),
+        (
+            {
+                "type": "make_commitment",
+                "commitment": "c-001",
+                "member": "ana",
+                "meeting": "north-01",
+                "text": "Other",
+                "due_on": "2025-02-10",
+            },
+            "commitment",
+            "already exists",
+        ),
+        (
+            {
+                "type": "follow_up",
+                "commitment": "c-001",
+                "meeting": "north-02",
+                "outcome": "done",
+                "new_due_on": "2025-05-01",
+            },
+            "new_due_on",
+            "only for outcome carried_forward",
+        ),
+        (
+            {
+                "type": "hold_meeting",
+                "group": "north",
+                "meeting": "north-01",
+                "held_on": "2025-01-14",
+                "topic": "growth",
+            },
+            "meeting",
+            "already recorded",
+        ),
         ({"type": "rate_meeting", "meeting": "north-01", "member": "ana", "score": 3}, "member", "already rated"),
     ],
 )
@@ -161,7 +251,7 @@ def test_postgres_store_holds_no_personal_data_in_clear(pg_schema, tmp_path):
     with psycopg.connect(pg_schema.split("?")[0]) as conn:
         rows = conn.execute(f"select topic, state from {schema}.peerpulse_events").fetchall()
     assert len(rows) == 15
-    for topic, state in rows:
+    for _topic, state in rows:
         assert b"Ana Ruiz" not in bytes(state) and b"example.org" not in bytes(state)
 
 
@@ -170,6 +260,7 @@ def test_file_digest_is_of_the_bytes(tmp_path, settings):
     with open_application(settings) as app:
         import_file(app, path)
         from domain import ids
+
         assert app.find(ids.file_import_id(hashlib.sha256(path.read_bytes()).hexdigest())) is not None
 
 

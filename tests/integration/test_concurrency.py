@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing
 from collections import Counter
 
-from domain.commands import parse_command
 from domain.application import open_application
+from domain.commands import parse_command
 from domain.config import Settings
 
 WRITERS = 4
@@ -36,8 +36,21 @@ def writer(settings: Settings, writer_no: int, start, results) -> None:
 def test_concurrent_writers_to_one_group_lose_and_duplicate_nothing(settings):
     with open_application(settings) as app:
         app.apply_commands(
-            [parse_command({"type": "form_group", "group": "north", "name": "North", "cadence": "weekly",
-                            "formed_on": "2025-01-01"}, 1, "setup")], "setup")
+            [
+                parse_command(
+                    {
+                        "type": "form_group",
+                        "group": "north",
+                        "name": "North",
+                        "cadence": "weekly",
+                        "formed_on": "2025-01-01",
+                    },
+                    1,
+                    "setup",
+                )
+            ],
+            "setup",
+        )
 
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Event(), ctx.Queue()

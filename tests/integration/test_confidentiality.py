@@ -17,13 +17,28 @@ from domain.model import ERASED_MEMBER
 from tests.conftest import PEERPULSE, env_for
 
 TODAY = "2026-06-30"
-FIGURES = ["meeting_attendance", "meeting_airtime", "meeting_summary", "member_commitments", "group_health",
-           "retention_curve", "dropout_risk", "dominance_alerts", "member_presenting", "group_members"]
+FIGURES = [
+    "meeting_attendance",
+    "meeting_airtime",
+    "meeting_summary",
+    "member_commitments",
+    "group_health",
+    "retention_curve",
+    "dropout_risk",
+    "dominance_alerts",
+    "member_presenting",
+    "group_members",
+]
 
 
 def peerpulse(settings: Settings, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([PEERPULSE, *args], env=env_for(settings) | {"PEERPULSE_TODAY": TODAY},
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [PEERPULSE, *args],
+        env=env_for(settings) | {"PEERPULSE_TODAY": TODAY},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -113,8 +128,11 @@ def test_erasure_shreds_the_member_everywhere_and_keeps_every_figure(programme):
     secrets = unique_secrets(jsonl, member)
     with sqlite3.connect(settings.key_path.parent / "members.sqlite") as conn:
         wrapped_key = conn.execute("SELECT wrapped_key FROM member_keys WHERE member = ?", [member]).fetchone()[0]
-    own_commitments = [json.loads(line)["commitment"] for line in jsonl.read_text().splitlines()
-                       if '"make_commitment"' in line and json.loads(line)["member"] == member]
+    own_commitments = [
+        json.loads(line)["commitment"]
+        for line in jsonl.read_text().splitlines()
+        if '"make_commitment"' in line and json.loads(line)["member"] == member
+    ]
     with open_application(settings) as app:
         assert all(app.commitment(c).text for c in own_commitments)
     before = figures(settings)

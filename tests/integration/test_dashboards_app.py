@@ -8,9 +8,8 @@ groups', a lead's never a name or a text; query parameters change nothing.
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,8 +32,13 @@ from warehouse import db
 APP = REPO / "dashboards" / "app.py"
 AS_OF = date(2026, 6, 30)
 LEAD = "Programme.Lead@Example.org"  # PEERPULSE_LEADS matches emails case-insensitively
-AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test-only", "client_id": "x",
-        "client_secret": "x", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "test-only",
+    "client_id": "x",
+    "client_secret": "x",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 
 LEAD_PAGES = ("views/programme_portfolio.py", "views/programme_trends.py", "views/programme_retention.py")
 FACILITATOR_PAGES = ("views/group_next_meeting.py", "views/group_airtime.py")
@@ -65,7 +69,10 @@ class Programme:
             con.close()
 
     def facilitators(self) -> dict[str, tuple[str, ...]]:
-        rows = self.serving("SELECT member_id, list(group_id ORDER BY group_id) AS groups FROM group_facilitators WHERE current GROUP BY ALL")
+        rows = self.serving(
+            "SELECT member_id, list(group_id ORDER BY group_id) AS groups FROM group_facilitators "
+            "WHERE current GROUP BY ALL"
+        )
         return {r["member_id"]: tuple(r["groups"]) for r in rows.iter_rows(named=True)}
 
     def members(self) -> list[str]:
@@ -110,8 +117,13 @@ def seed_and_publish(home: Path, groups: int = 4, months: int = 12, seed: int = 
 @pytest.fixture(scope="module")
 def programme(tmp_path_factory) -> Iterator[Programme]:
     home = tmp_path_factory.mktemp("dashboards") / "home"
-    with environment({"PEERPULSE_HOME": str(home), "PEERPULSE_LEADS": f"someone@else.org, {LEAD}",
-                      "PEERPULSE_TODAY": AS_OF.isoformat()}):
+    with environment(
+        {
+            "PEERPULSE_HOME": str(home),
+            "PEERPULSE_LEADS": f"someone@else.org, {LEAD}",
+            "PEERPULSE_TODAY": AS_OF.isoformat(),
+        }
+    ):
         settings = seed_and_publish(home)
         found = Programme(settings, {}, {}, {})
         with open_application(settings) as app:
@@ -167,7 +179,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def navigation(at: AppTest) -> set[str]:
-    return {Path(str(info.get("script_path"))).name for info in at._registered_pages.values() if info.get("script_path")}
+    return {
+        Path(str(info.get("script_path"))).name for info in at._registered_pages.values() if info.get("script_path")
+    }
 
 
 @contextmanager
@@ -259,7 +273,10 @@ def test_portfolio_shows_the_warehouse_figures(programme):
     shown = metrics(at)
     for tier in fmt.TIERS:
         assert shown[fmt.tier(tier)] == str(latest.filter(pl.col("tier") == tier).height)
-    high = programme.serving("SELECT count(*) AS n FROM dropout_risk JOIN groups USING (group_id) WHERE level = 'high' AND active_members > 0")
+    high = programme.serving(
+        "SELECT count(*) AS n FROM dropout_risk JOIN groups USING (group_id) "
+        "WHERE level = 'high' AND active_members > 0"
+    )
     assert shown["High dropout risk"] == str(high["n"][0])
 
     table = at.dataframe[0].value
@@ -288,7 +305,9 @@ def test_trends_and_retention_show_the_warehouse_figures(programme):
         survival = programme.serving(
             "SELECT survival FROM retention_curve WHERE scope = 'programme' AND cohort = 'all' AND month = ?", month
         )["survival"]
-        assert shown[f"Still a member after {month} months"] == (fmt.percent(survival[0]) if len(survival) else fmt.NO_DATA)
+        assert shown[f"Still a member after {month} months"] == (
+            fmt.percent(survival[0]) if len(survival) else fmt.NO_DATA
+        )
     auc = programme.serving("SELECT auc FROM dropout_backtest")["auc"][0]
     assert shown["Backtest ROC AUC"] == (fmt.NO_DATA if auc is None else f"{auc:.2f}")
 
@@ -308,26 +327,36 @@ def test_next_meeting_page_shows_what_to_prepare(programme):
     at = signed_in(programme.people[facilitator].email, FACILITATOR_PAGES[0])
     group_id = next(g for g in groups if programme.group_names[g] in at.title[0].value)
     overview = programme.serving("SELECT * FROM groups WHERE group_id = ?", group_id).row(0, named=True)
-    cadence = {"weekly": "7 days", "biweekly": "14 days", "monthly": "1 month", "quarterly": "3 months"}[overview["cadence"]]
-    expected = programme.serving(f"SELECT CAST(DATE '{overview['last_held_on']}' + INTERVAL {cadence} AS DATE) AS d")["d"][0]
+    cadence = {"weekly": "7 days", "biweekly": "14 days", "monthly": "1 month", "quarterly": "3 months"}[
+        overview["cadence"]
+    ]
+    expected = programme.serving(f"SELECT CAST(DATE '{overview['last_held_on']}' + INTERVAL {cadence} AS DATE) AS d")[
+        "d"
+    ][0]
     next_meeting = max(expected, AS_OF)
     due = programme.serving(
         "SELECT c.* FROM member_commitments c JOIN group_members m USING (group_id, member_id) "
-        "WHERE c.group_id = ? AND c.status = 'open' AND c.due_on <= ? AND m.active ORDER BY c.due_on, c.made_on, c.commitment_id",
-        group_id, next_meeting,
+        "WHERE c.group_id = ? AND c.status = 'open' AND c.due_on <= ? AND m.active "
+        "ORDER BY c.due_on, c.made_on, c.commitment_id",
+        group_id,
+        next_meeting,
     )
     shown = metrics(at)
     assert shown["Follow-ups due"] == str(due.height)
-    drifting = programme.serving("SELECT count(*) AS n FROM dropout_risk WHERE group_id = ? AND level IN ('high', 'medium')", group_id)
+    drifting = programme.serving(
+        "SELECT count(*) AS n FROM dropout_risk WHERE group_id = ? AND level IN ('high', 'medium')", group_id
+    )
     assert shown["To check in with"] == str(drifting["n"][0])
     if due.height:
         # one list item per commitment due, in due order: who, what (as text), and when
         items = [m.value for m in at.markdown if m.value.startswith("- **") and "due " in m.value]
         assert len(items) == due.height
-        for item, (member_id, commitment_id, due_on) in zip(items, due.select("member_id", "commitment_id", "due_on").rows(),
-                                                          strict=True):
-            assert item.startswith(f"- **{ui.text(programme.people[member_id].name)}**: "
-                                   f"{ui.text(programme.texts[commitment_id])}")
+        for item, (member_id, commitment_id, due_on) in zip(
+            items, due.select("member_id", "commitment_id", "due_on").rows(), strict=True
+        ):
+            assert item.startswith(
+                f"- **{ui.text(programme.people[member_id].name)}**: {ui.text(programme.texts[commitment_id])}"
+            )
             assert f"due {ui.text(fmt.day(due_on))}" in item
 
 
@@ -337,7 +366,8 @@ def test_airtime_page_shows_the_last_meeting(programme):
     group_id = next(g for g in groups if programme.group_names[g] in at.title[0].value)
     last = programme.serving(
         "SELECT airtime_gini, top_speaker_share FROM meeting_summary WHERE group_id = ? AND airtime_gini IS NOT NULL "
-        "ORDER BY held_on DESC LIMIT 1", group_id,
+        "ORDER BY held_on DESC LIMIT 1",
+        group_id,
     ).row(0, named=True)
     shown = metrics(at)
     assert shown["Airtime Gini, last meeting"] == fmt.gini(last["airtime_gini"])
@@ -364,8 +394,9 @@ def test_a_facilitator_sees_only_their_groups(programme, monkeypatch):
             with recorded_queries(monkeypatch) as frames:
                 at = signed_in(email, page)
             loaded = {g for f in frames if "group_id" in f.columns for g in f["group_id"]}
-            assert loaded <= set(groups) | set(programme.serving(
-                "SELECT group_id FROM group_members WHERE member_id = ?", facilitator)["group_id"])
+            assert loaded <= set(groups) | set(
+                programme.serving("SELECT group_id FROM group_members WHERE member_id = ?", facilitator)["group_id"]
+            )
             if len(groups) > 1:
                 chooser = at.sidebar.selectbox[0]
                 assert chooser.label == "Group"
@@ -374,7 +405,8 @@ def test_a_facilitator_sees_only_their_groups(programme, monkeypatch):
             others = programme.serving(
                 "SELECT DISTINCT member_id FROM group_members WHERE NOT list_contains(?, group_id) "
                 "AND member_id NOT IN (SELECT member_id FROM group_members WHERE list_contains(?, group_id))",
-                list(groups), list(groups),
+                list(groups),
+                list(groups),
             )["member_id"]
             for other in others:
                 if other != facilitator:
@@ -388,7 +420,9 @@ def test_member_pages_show_the_warehouse_figures(programme):
     mine = programme.serving("SELECT * FROM member_commitments WHERE member_id = ?", member.member_id)
     counted = mine.filter((pl.col("status") != "open") | pl.col("overdue"))
     shown = metrics(at)
-    assert shown["Follow-through"] == fmt.percent(counted["outcome_score"].fill_null(0).mean() if counted.height else None)
+    assert shown["Follow-through"] == fmt.percent(
+        counted["outcome_score"].fill_null(0).mean() if counted.height else None
+    )
     assert shown["Open"] == str(mine.filter(pl.col("status") == "open").height)
     assert shown["Overdue"] == str(mine.filter(pl.col("overdue")).height)
     every = at.dataframe[-1].value
@@ -401,7 +435,8 @@ def test_member_pages_show_the_warehouse_figures(programme):
     assert shown["Meetings attended"] == f"{attended} of {attendance.height}"
     assert shown["Attendance"] == fmt.percent(attended / attendance.height)
     last = programme.serving(
-        "SELECT share, dominance_ratio FROM meeting_airtime WHERE member_id = ? ORDER BY held_on DESC LIMIT 1", member.member_id
+        "SELECT share, dominance_ratio FROM meeting_airtime WHERE member_id = ? ORDER BY held_on DESC LIMIT 1",
+        member.member_id,
     ).row(0, named=True)
     assert shown["Your share, last meeting"] == fmt.percent(last["share"])
     assert shown["Times a fair share, last meeting"] == fmt.ratio(last["dominance_ratio"])
@@ -415,8 +450,12 @@ def test_every_row_a_member_loads_is_their_own(programme, monkeypatch):
             continue  # their facilitator pages are checked above
         person = programme.people[member_id]
         others = [p for m, p in programme.people.items() if m != member_id]
-        own = {programme.texts[c] for c in programme.serving(
-            "SELECT commitment_id FROM member_commitments WHERE member_id = ?", member_id)["commitment_id"]}
+        own = {
+            programme.texts[c]
+            for c in programme.serving("SELECT commitment_id FROM member_commitments WHERE member_id = ?", member_id)[
+                "commitment_id"
+            ]
+        }
         # Each member's queries are cached under their own id, so their first visit reads everything it
         # shows; a query not scoped to the member would be read (and caught) on the first one.
         with recorded_queries(monkeypatch, fresh=False) as frames:
@@ -439,10 +478,21 @@ def test_every_row_a_member_loads_is_their_own(programme, monkeypatch):
 def test_query_parameters_change_nothing(programme):
     facilitator = next(iter(programme.facilitators()))
     member = programme.plain_member()
-    forged = {"email": LEAD, "user": LEAD, "member": facilitator, "group": "g0001", "page": "programme_portfolio",
-              "embed": "true", "role": "lead"}
-    for email, page in [(member.email, MEMBER_PAGES[0]), (member.email, MEMBER_PAGES[1]),
-                        (programme.people[facilitator].email, FACILITATOR_PAGES[0]), (LEAD, LEAD_PAGES[0])]:
+    forged = {
+        "email": LEAD,
+        "user": LEAD,
+        "member": facilitator,
+        "group": "g0001",
+        "page": "programme_portfolio",
+        "embed": "true",
+        "role": "lead",
+    }
+    for email, page in [
+        (member.email, MEMBER_PAGES[0]),
+        (member.email, MEMBER_PAGES[1]),
+        (programme.people[facilitator].email, FACILITATOR_PAGES[0]),
+        (LEAD, LEAD_PAGES[0]),
+    ]:
         plain = page_text(signed_in(email, page))
         with_params = page_text(signed_in(email, page, query_params=forged))
         assert with_params == plain

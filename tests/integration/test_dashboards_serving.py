@@ -60,10 +60,13 @@ def people_of(settings: Settings) -> tuple[str, str]:
 
     con = db.connect(settings.warehouse_path)
     try:
-        facilitator = db.scalar(con, "SELECT member_id FROM group_facilitators WHERE current ORDER BY member_id LIMIT 1")
+        facilitator = db.scalar(
+            con, "SELECT member_id FROM group_facilitators WHERE current ORDER BY member_id LIMIT 1"
+        )
         member = db.scalar(
-            con, "SELECT member_id FROM group_members WHERE active AND member_id NOT IN "
-                 "(SELECT member_id FROM group_facilitators) ORDER BY member_id LIMIT 1"
+            con,
+            "SELECT member_id FROM group_members WHERE active AND member_id NOT IN "
+            "(SELECT member_id FROM group_facilitators) ORDER BY member_id LIMIT 1",
         )
     finally:
         con.close()
@@ -73,7 +76,11 @@ def people_of(settings: Settings) -> tuple[str, str]:
 
 def test_pages_load_without_errors_while_new_serving_files_are_published(small_programme):
     facilitator, member = people_of(small_programme)
-    visits = [(LEAD, p) for p in LEAD_PAGES] + [(facilitator, p) for p in FACILITATOR_PAGES] + [(member, p) for p in MEMBER_PAGES]
+    visits = (
+        [(LEAD, p) for p in LEAD_PAGES]
+        + [(facilitator, p) for p in FACILITATOR_PAGES]
+        + [(member, p) for p in MEMBER_PAGES]
+    )
     publisher = Publisher(small_programme)
     publisher.start()
     loads, seen = 0, set()

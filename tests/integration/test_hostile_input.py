@@ -56,24 +56,51 @@ REGISTER = {"type": "register_member", "member": "zoe", "email": "zoe@example.or
         ("[" * 100_000 + "]" * 100_000, "line 1: command: is nested deeper than any command"),
         ('{"type": ["form_group"], "group": "g"}', "line 1: field 'type': must be one of form_group"),
         ('{"type": {"a": 1}, "group": "g"}', "line 1: field 'type': must be one of form_group"),
-        ('{"type": "rate_meeting", "meeting": "m", "member": "a", "score": ' + "9" * 4400 + "}",
-         "line 1: command: holds an integer of more than 30 digits"),
-        ('{"type": "register_member", "member": "zoe", "name": "Zo\\ud800e", "email": "zoe@example.org"}',
-         "line 1: field 'name': is not valid Unicode text"),
+        (
+            '{"type": "rate_meeting", "meeting": "m", "member": "a", "score": ' + "9" * 4400 + "}",
+            "line 1: command: holds an integer of more than 30 digits",
+        ),
+        (
+            '{"type": "register_member", "member": "zoe", "name": "Zo\\ud800e", "email": "zoe@example.org"}',
+            "line 1: field 'name': is not valid Unicode text",
+        ),
         ('{"type": "register_member", "type": "form_group", "member": "zoe"}', "line 1: field 'type': appears twice"),
         (line(**REGISTER, name="Zo\u0000e"), "line 1: field 'name': must not contain control characters"),
         (line(**REGISTER, name="Zoe\x1b[2J"), "line 1: field 'name': must not contain control characters"),
         (line(**REGISTER, name="Zoe\u2028Smith"), "line 1: field 'name': must be one line"),
         (line(**REGISTER, name="Ana\u202eziuR"), "line 1: field 'name': must not contain invisible or direction"),
         (line(**REGISTER, name="Ana\u200b Ruiz"), "line 1: field 'name': must not contain invisible or direction"),
-        ('{"type": "rate_meeting", "meeting": "m", "member": "a", "score": NaN}', "line 1: command: holds NaN, which is not a JSON number"),
-        ('{"type": "hold_meeting", "group": "g", "meeting": "m", "held_on": "2025-01-13", "topic": "growth", '
-         '"speaking_seconds": {"ana": 1e308}}', "line 1: field 'speaking_seconds': entry for 'ana' must be at most 86400"),
-        ('{"type": "hold_meeting", "group": "g", "meeting": "m", "held_on": "2025-01-13", "topic": "growth", '
-         '"speaking_seconds": {"ana": 1e999}}', "line 1: command: holds a number too large to be finite"),
+        (
+            '{"type": "rate_meeting", "meeting": "m", "member": "a", "score": NaN}',
+            "line 1: command: holds NaN, which is not a JSON number",
+        ),
+        (
+            '{"type": "hold_meeting", "group": "g", "meeting": "m", "held_on": "2025-01-13", "topic": "growth", '
+            '"speaking_seconds": {"ana": 1e308}}',
+            "line 1: field 'speaking_seconds': entry for 'ana' must be at most 86400",
+        ),
+        (
+            '{"type": "hold_meeting", "group": "g", "meeting": "m", "held_on": "2025-01-13", "topic": "growth", '
+            '"speaking_seconds": {"ana": 1e999}}',
+            "line 1: command: holds a number too large to be finite",
+        ),
     ],
-    ids=["deep-nesting", "type-list", "type-object", "huge-integer", "lone-surrogate", "duplicate-type", "nul",
-         "escape-codes", "line-separator", "rtl-override", "zero-width", "nan", "absurd-seconds", "infinite-seconds"],
+    ids=[
+        "deep-nesting",
+        "type-list",
+        "type-object",
+        "huge-integer",
+        "lone-surrogate",
+        "duplicate-type",
+        "nul",
+        "escape-codes",
+        "line-separator",
+        "rtl-override",
+        "zero-width",
+        "nan",
+        "absurd-seconds",
+        "infinite-seconds",
+    ],
 )
 def test_a_hostile_line_is_refused_with_file_line_and_field(tmp_path, capsys, text, expected):
     settings = Settings(home=tmp_path / "home")
@@ -104,8 +131,14 @@ def test_a_commitment_by_an_erased_member_is_refused_plainly(tmp_path, capsys):
     with open_application(settings) as app:
         app.erase_member("ana", requested_by="test")
         before = app.event_count()
-    later = {"type": "make_commitment", "commitment": "c-002", "member": "ana", "meeting": "north-01",
-             "text": "Something new", "due_on": "2025-03-01"}
+    later = {
+        "type": "make_commitment",
+        "commitment": "c-002",
+        "member": "ana",
+        "meeting": "north-01",
+        "text": "Something new",
+        "due_on": "2025-03-01",
+    }
     err = refused(settings, capsys, "import", str(write_jsonl(tmp_path / "later.jsonl", [later])))
     assert "line 1: field 'member': member 'ana' was erased" in err
     assert events_in(settings) == before
@@ -120,11 +153,15 @@ def test_a_file_without_end_is_read_up_to_a_limit(tmp_path, capsys, monkeypatch)
     assert "/dev/zero: the file is larger than 1 MiB" in err
 
 
-@pytest.mark.parametrize("make", [
-    lambda p: p.write_bytes("\n".join(json.dumps(c) for c in MEMBERS).encode("utf-16-be")),
-    lambda p: p.write_bytes("\n".join(json.dumps(c) for c in MEMBERS).encode("utf-16")),
-    lambda p: p.mkdir(),
-], ids=["utf-16-be-without-bom", "utf-16-with-bom", "a-directory"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: p.write_bytes("\n".join(json.dumps(c) for c in MEMBERS).encode("utf-16-be")),
+        lambda p: p.write_bytes("\n".join(json.dumps(c) for c in MEMBERS).encode("utf-16")),
+        lambda p: p.mkdir(),
+    ],
+    ids=["utf-16-be-without-bom", "utf-16-with-bom", "a-directory"],
+)
 def test_a_file_that_is_not_utf8_text_says_what_it_is(tmp_path, capsys, make):
     settings = Settings(home=tmp_path / "home")
     path = tmp_path / "odd.jsonl"
@@ -145,7 +182,7 @@ def test_an_unknown_field_with_escape_codes_is_printed_escaped(tmp_path):
 
 
 # -- meeting exports -------------------------------------------------------------------------------
-ZOOM_HEADER = ("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n")
+ZOOM_HEADER = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
 PROGRAMME = [
     {"type": "form_group", "group": "north", "name": "North Forum", "cadence": "monthly", "formed_on": "2025-01-06"},
     {"type": "register_member", "member": "ana", "name": "Ana Ruiz", "email": "ana@example.org"},
@@ -167,7 +204,9 @@ def north(tmp_path) -> Settings:
 @pytest.mark.parametrize("minutes", ["inf", "1e308", "-1", "nan", "1441"])
 def test_zoom_durations_that_no_meeting_has_are_refused(north, tmp_path, capsys, minutes):
     report = tmp_path / "participants.csv"
-    report.write_text(ZOOM_HEADER + f"Ana Ruiz,ana@example.org,01/13/2025 06:00:00 PM,01/13/2025 07:00:00 PM,{minutes},No\n")
+    report.write_text(
+        ZOOM_HEADER + f"Ana Ruiz,ana@example.org,01/13/2025 06:00:00 PM,01/13/2025 07:00:00 PM,{minutes},No\n"
+    )
     before = events_in(north)
     err = refused(north, capsys, "import-zoom", *MEETING, str(report))
     assert f"{report}, line 2: 'Duration (Minutes)' is not a number of minutes" in err
@@ -217,8 +256,10 @@ def test_an_alias_for_a_member_nobody_registered_is_an_error(north, tmp_path, ca
 
 def test_guest_names_with_escape_codes_are_printed_escaped(north, tmp_path):
     report = tmp_path / "participants.csv"
-    report.write_text(ZOOM_HEADER + "Ana Ruiz,ana@example.org,01/13/2025 06:00:00 PM,01/13/2025 07:00:00 PM,60,No\n"
-                      "\x1b]0;owned\x07Mallory,,01/13/2025 06:00:00 PM,01/13/2025 07:00:00 PM,60,Yes\n")
+    report.write_text(
+        ZOOM_HEADER + "Ana Ruiz,ana@example.org,01/13/2025 06:00:00 PM,01/13/2025 07:00:00 PM,60,No\n"
+        "\x1b]0;owned\x07Mallory,,01/13/2025 06:00:00 PM,01/13/2025 07:00:00 PM,60,Yes\n"
+    )
     result = run(north, "import-zoom", *MEETING, "--dry-run", str(report))
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
@@ -236,11 +277,15 @@ def stored(tmp_path) -> Settings:
     return settings
 
 
-@pytest.mark.parametrize("damage, expected", [
-    (lambda p: p.write_bytes(os.urandom(64)), "is not a base64 AES key"),
-    (lambda p: (p.unlink(), p.mkdir()), "is not a file"),
-    (lambda p: p.chmod(0o644), "can be read by other users of this machine: run `chmod 600"),
-], ids=["binary", "directory", "world-readable"])
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (lambda p: p.write_bytes(os.urandom(64)), "is not a base64 AES key"),
+        (lambda p: (p.unlink(), p.mkdir()), "is not a file"),
+        (lambda p: p.chmod(0o644), "can be read by other users of this machine: run `chmod 600"),
+    ],
+    ids=["binary", "directory", "world-readable"],
+)
 def test_a_damaged_or_exposed_store_key_is_refused_at_startup(stored, damage, expected):
     damage(stored.key_path)
     for command in (["import", "/dev/null"], ["materialize"], ["erase-member", "ana", "--yes"]):
@@ -249,10 +294,14 @@ def test_a_damaged_or_exposed_store_key_is_refused_at_startup(stored, damage, ex
         assert expected in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("damage", [
-    lambda p: p.write_bytes(os.urandom(4096)),
-    lambda p: (p.unlink(), p.mkdir()),
-], ids=["garbage", "directory"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(os.urandom(4096)),
+        lambda p: (p.unlink(), p.mkdir()),
+    ],
+    ids=["garbage", "directory"],
+)
 def test_a_damaged_member_key_store_is_refused_at_startup(stored, damage):
     damage(stored.member_keys_path)
     result = run(stored, "import", "/dev/null")
@@ -279,8 +328,14 @@ def test_a_lost_member_key_is_not_silently_replaced(stored, tmp_path):
 
     with sqlite3.connect(stored.member_keys_path) as conn:
         conn.execute("DELETE FROM member_keys WHERE member = 'ana'")
-    later = {"type": "make_commitment", "commitment": "c-009", "member": "ana", "meeting": "north-02",
-             "text": "Something new", "due_on": "2025-04-01"}
+    later = {
+        "type": "make_commitment",
+        "commitment": "c-009",
+        "member": "ana",
+        "meeting": "north-02",
+        "text": "Something new",
+        "due_on": "2025-04-01",
+    }
     result = run(stored, "import", str(write_jsonl(tmp_path / "later.jsonl", [later])))
     assert result.returncode == 3
     assert "no key for member 'ana' in the member key store" in result.stderr
@@ -295,6 +350,12 @@ def test_every_file_under_home_is_for_its_owner_only(tmp_path):
     assert run(settings, "materialize").returncode == 0
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     found = [p for p in home.rglob("*")]
-    assert {p.name for p in found} >= {"events.sqlite", "store.key", "members.sqlite", "warehouse.duckdb", "serving.duckdb"}
+    assert {p.name for p in found} >= {
+        "events.sqlite",
+        "store.key",
+        "members.sqlite",
+        "warehouse.duckdb",
+        "serving.duckdb",
+    }
     for path in found:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path

@@ -97,7 +97,12 @@ def test_a_real_run_records_the_meeting_and_a_second_run_records_nothing_new(hom
     assert "Recorded meeting north-01" in first
     meeting, events = stored(home)
     assert meeting.attendance == {
-        "ana": "present", "ben": "late", "chloe": "present", "dev": "present", "emma": "absent", "farid": "present"
+        "ana": "present",
+        "ben": "late",
+        "chloe": "present",
+        "dev": "present",
+        "emma": "absent",
+        "farid": "present",
     }
     # to the millisecond the transcript gives (60.25 s stays 60.25 s); rounding is for display only
     assert meeting.speaking_seconds == {"ana": 21.0, "ben": 11.12, "chloe": 4.34, "dev": 13.66, "farid": 0.0}
@@ -135,9 +140,7 @@ def test_a_truncated_file_exits_non_zero_with_file_and_line_and_stores_nothing(h
 
 def test_the_same_meeting_id_with_other_details_is_refused(home, aliases):
     zoom(home, aliases)
-    done = run(
-        home, "import-teams", *MEETING, str(FIXTURES / "teams" / "meetingAttendanceReport.csv"), expect=2
-    )
+    done = run(home, "import-teams", *MEETING, str(FIXTURES / "teams" / "meetingAttendanceReport.csv"), expect=2)
     assert "the meeting was not recorded" in done.stderr and "already recorded with other details" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -146,7 +149,14 @@ def test_an_unknown_group_is_refused_before_anything_is_printed(home):
     done = run(
         home,
         "import-zoom",
-        "--group", "south", "--meeting", "south-01", "--held-on", "2025-01-13", "--topic", "growth",
+        "--group",
+        "south",
+        "--meeting",
+        "south-01",
+        "--held-on",
+        "2025-01-13",
+        "--topic",
+        "growth",
         str(FIXTURES / "zoom" / "meeting001_participants.csv"),
         expect=2,
     )

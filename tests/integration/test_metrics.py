@@ -4,144 +4,25 @@ facilitator figures, and the programme as it stood on an earlier as-of date.
 
 Each scenario is written as commands of docs/import-format.md, imported through the domain like a real file, and the
 warehouse is built from the event store exactly as the pipeline does (tests/conftest.py). `Programme`
-is shared with the other test_metrics_*.py files.
+and its helpers are in tests/integration/programmes.py.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
-from pathlib import Path
 
-import pytest
-
-from domain.application import open_application
-from domain.config import Settings
-from domain.jsonl import import_file
-from tests.conftest import build_warehouse
-
-
-class Programme:
-    """A hand-built programme as commands of docs/import-format.md, in the order they happened."""
-
-    def __init__(self) -> None:
-        self.commands: list[dict] = []
-        self._registered: set[str] = set()
-
-    def group(self, group: str, formed_on: str, cadence: str = "monthly") -> Programme:
-        self.commands.append({"type": "form_group", "group": group, "name": f"Group {group}", "cadence": cadence,
-                              "formed_on": formed_on})
-        return self
-
-    def register(self, member: str) -> None:
-        if member not in self._registered:
-            self._registered.add(member)
-            self.commands.append({"type": "register_member", "member": member, "name": f"Member {member}",
-                                  "email": f"{member}@example.org"})
-
-    def join(self, group: str, member: str, joined_on: str) -> Programme:
-        self.register(member)
-        self.commands.append({"type": "join_group", "group": group, "member": member, "joined_on": joined_on})
-        return self
-
-    def leave(self, group: str, member: str, left_on: str, reason: str) -> Programme:
-        self.commands.append({"type": "leave_group", "group": group, "member": member, "left_on": left_on,
-                              "reason": reason})
-        return self
-
-    def facilitator(self, group: str, member: str, assigned_on: str) -> Programme:
-        self.register(member)
-        self.commands.append({"type": "assign_facilitator", "group": group, "member": member,
-                              "assigned_on": assigned_on})
-        return self
-
-    def meeting(self, group: str, meeting: str, held_on: str, attendance: dict[str, str],
-                seconds: dict[str, float] | None = None, presenters: list[str] | None = None) -> Programme:
-        command = {"type": "hold_meeting", "group": group, "meeting": meeting, "held_on": held_on,
-                   "topic": "growth", "attendance": attendance}
-        if seconds is not None:
-            command["speaking_seconds"] = seconds
-        if presenters:
-            command["presenters"] = presenters
-        self.commands.append(command)
-        return self
-
-    def correct(self, meeting: str, member: str, status: str) -> Programme:
-        self.commands.append({"type": "correct_attendance", "meeting": meeting, "member": member, "status": status})
-        return self
-
-    def correct_airtime(self, meeting: str, member: str, seconds: float) -> Programme:
-        self.commands.append({"type": "correct_airtime", "meeting": meeting, "member": member, "seconds": seconds})
-        return self
-
-    def commit(self, commitment: str, member: str, meeting: str, due_on: str) -> Programme:
-        self.commands.append({"type": "make_commitment", "commitment": commitment, "member": member,
-                              "meeting": meeting, "text": "something confidential", "due_on": due_on})
-        return self
-
-    def follow_up(self, commitment: str, meeting: str, outcome: str, new_due_on: str | None = None) -> Programme:
-        command = {"type": "follow_up", "commitment": commitment, "meeting": meeting, "outcome": outcome}
-        if new_due_on:
-            command["new_due_on"] = new_due_on
-        self.commands.append(command)
-        return self
-
-    def rate(self, meeting: str, member: str, score: int) -> Programme:
-        self.commands.append({"type": "rate_meeting", "meeting": meeting, "member": member, "score": score})
-        return self
-
-    def store(self, tmp_path: Path) -> Settings:
-        """Import the commands into a new SQLite event store, as `peerpulse import` would."""
-        settings = Settings(home=tmp_path / "home")
-        path = tmp_path / "programme.jsonl"
-        path.write_text("".join(json.dumps(c) + "\n" for c in self.commands))
-        with open_application(settings) as app:
-            import_file(app, path)
-        return settings
-
-
-@pytest.fixture
-def warehouse(tmp_path):
-    """warehouse(programme_or_settings, as_of) -> an open DuckDB connection to the built warehouse."""
-    opened = []
-
-    def build(source: Programme | Settings, as_of: str):
-        settings = source.store(tmp_path) if isinstance(source, Programme) else source
-        for con in opened:  # one connection per warehouse file at a time
-            con.close()
-        opened.clear()
-        con = build_warehouse(settings, date.fromisoformat(as_of))
-        opened.append(con)
-        return con
-
-    yield build
-    for con in opened:
-        con.close()
-
-
-def rows(con, sql: str, *params) -> list[dict]:
-    cursor = con.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def by(con, sql: str, key: str, *params) -> dict:
-    return {r[key]: r for r in rows(con, sql, *params)}
-
-
-D = date.fromisoformat
-approx = pytest.approx
-
+from tests.integration.programmes import D, Programme, approx, by, rows
 
 # -- attendance ------------------------------------------------------------------------------------------
+
 
 def attendance_programme() -> Programme:
     p = Programme().group("north", "2025-01-06")
     for member in ("ana", "bob", "cleo", "dan"):
         p.join("north", member, "2025-01-06")
     p.meeting("north", "n1", "2025-01-13", {"ana": "present", "bob": "late", "cleo": "absent", "dan": "excused"})
-    p.correct("n1", "cleo", "present")          # cleo was there after all
-    p.correct("n1", "dan", "present")           # corrected twice: the last correction wins
+    p.correct("n1", "cleo", "present")  # cleo was there after all
+    p.correct("n1", "dan", "present")  # corrected twice: the last correction wins
     p.correct("n1", "dan", "excused")
     p.join("north", "eve", "2025-02-01")
     p.leave("north", "dan", "2025-02-10", "moved")  # left on the meeting day: not on its roster
@@ -155,9 +36,18 @@ def test_attendance_applies_the_last_correction_and_counts_present_and_late(ware
 
     statuses = {(r["meeting_id"], r["member_id"]): r["status"] for r in rows(con, "SELECT * FROM meeting_attendance")}
     assert statuses == {
-        ("n1", "ana"): "present", ("n1", "bob"): "late", ("n1", "cleo"): "present", ("n1", "dan"): "excused",
-        ("n2", "ana"): "present", ("n2", "bob"): "absent", ("n2", "cleo"): "absent", ("n2", "eve"): "absent",
-        ("n3", "ana"): "present", ("n3", "bob"): "present", ("n3", "cleo"): "late", ("n3", "eve"): "present",
+        ("n1", "ana"): "present",
+        ("n1", "bob"): "late",
+        ("n1", "cleo"): "present",
+        ("n1", "dan"): "excused",
+        ("n2", "ana"): "present",
+        ("n2", "bob"): "absent",
+        ("n2", "cleo"): "absent",
+        ("n2", "eve"): "absent",
+        ("n3", "ana"): "present",
+        ("n3", "bob"): "present",
+        ("n3", "cleo"): "late",
+        ("n3", "eve"): "present",
     }
     summary = by(con, "SELECT * FROM meeting_summary", "meeting_id")
     assert (summary["n1"]["roster_size"], summary["n1"]["attended"]) == (4, 3)  # dan excused is on the roster
@@ -174,20 +64,31 @@ def test_attendance_applies_the_last_correction_and_counts_present_and_late(ware
 
 # -- airtime ---------------------------------------------------------------------------------------------
 
+
 def airtime_programme() -> Programme:
     p = Programme().group("west", "2025-01-01")
     for member in ("a", "b", "c", "d", "e"):
         p.join("west", member, "2025-01-01")
     # c attends and says nothing (not listed: 0 seconds); d is corrected into attendance (0 seconds);
     # e is corrected out of it, so e's 100 seconds are not airtime of a participant.
-    p.meeting("west", "w1", "2025-01-10", {"a": "present", "b": "late", "c": "present", "d": "absent", "e": "present"},
-              seconds={"a": 600, "b": 300, "e": 100})
+    p.meeting(
+        "west",
+        "w1",
+        "2025-01-10",
+        {"a": "present", "b": "late", "c": "present", "d": "absent", "e": "present"},
+        seconds={"a": 600, "b": 300, "e": 100},
+    )
     p.correct("w1", "d", "late").correct("w1", "e", "absent")
     p.meeting("west", "w2", "2025-02-10", {"a": "present", "b": "present"})  # no airtime recorded
     p.meeting("west", "w3", "2025-03-10", {"a": "present"}, seconds={"a": 1200})  # a lone speaker
     p.meeting("west", "w4", "2025-04-10", {"a": "present", "b": "present"}, seconds={})  # recorded, all silent
-    p.meeting("west", "w5", "2025-05-12", {m: "present" for m in "abcde"},
-              seconds={"a": 100, "b": 100, "c": 100, "d": 100, "e": 100})
+    p.meeting(
+        "west",
+        "w5",
+        "2025-05-12",
+        {m: "present" for m in "abcde"},
+        seconds={"a": 100, "b": 100, "c": 100, "d": 100, "e": 100},
+    )
     return p
 
 
@@ -216,7 +117,9 @@ def test_airtime_share_dominance_gini_and_top_share(warehouse):
     # recorded but S = 0: both participants are there with 0 seconds, and every ratio is NULL
     w4 = rows(con, "SELECT * FROM meeting_airtime WHERE meeting_id = 'w4' ORDER BY member_id")
     assert [(r["member_id"], r["seconds"], r["share"], r["dominance_ratio"]) for r in w4] == [
-        ("a", 0, None, None), ("b", 0, None, None)]
+        ("a", 0, None, None),
+        ("b", 0, None, None),
+    ]
     assert [r["fair_share"] for r in w4] == [1 / 2, 1 / 2]  # a fair share is defined even when nobody spoke
     assert rows(con, "SELECT fair_share FROM meeting_airtime WHERE meeting_id = 'w3'") == [{"fair_share": 1.0}]
     assert summary["w4"]["airtime_gini"] is None and summary["w4"]["top_speaker_share"] is None
@@ -254,18 +157,18 @@ def test_dominance_alert_needs_two_of_three_consecutive_airtime_meetings(warehou
     fair = {"a": 100, "b": 100, "c": 100}
     # a's ratio = a·3 / S: 400 of 600 -> 2.0 exactly (>= 2.0 counts); 500 of 600 -> 2.5; 398 of 600 -> 1.99
     weeks = [
-        ("k01", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0, nothing before it: no alert
+        ("k01", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0, nothing before it: no alert
         ("k02", everyone, fair),
-        ("k03", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0, and 2.0 at k01 (two airtime meetings back): alert
-        ("k04", everyone, None),                             # no airtime recorded: not one of "the previous two"
+        ("k03", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0, and 2.0 at k01 (two airtime meetings back): alert
+        ("k04", everyone, None),  # no airtime recorded: not one of "the previous two"
         ("k05", everyone, fair),
-        ("k06", everyone, {"a": 500, "b": 50, "c": 50}),     # 2.5; previous two airtime meetings k05, k03 (2.0): alert
+        ("k06", everyone, {"a": 500, "b": 50, "c": 50}),  # 2.5; previous two airtime meetings k05, k03 (2.0): alert
         ("k07", everyone, fair),
         ("k08", everyone, fair),
-        ("k09", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0 but k08, k07 were fair: no alert
+        ("k09", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0 but k08, k07 were fair: no alert
         ("k10", {"a": "absent", "b": "present", "c": "present"}, {"b": 100, "c": 100}),  # a absent: still counts
-        ("k11", everyone, {"a": 400, "b": 100, "c": 100}),   # 2.0; previous two k10 (absent), k09 (2.0): alert
-        ("k12", everyone, {"a": 398, "b": 101, "c": 101}),   # 1.99: below the bar
+        ("k11", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0; previous two k10 (absent), k09 (2.0): alert
+        ("k12", everyone, {"a": 398, "b": 101, "c": 101}),  # 1.99: below the bar
     ]
     for week, (meeting, attendance, seconds) in enumerate(weeks):
         p.meeting("east", meeting, (date(2025, 3, 3) + timedelta(days=7 * week)).isoformat(), attendance, seconds)
@@ -273,13 +176,17 @@ def test_dominance_alert_needs_two_of_three_consecutive_airtime_meetings(warehou
 
     alerts = rows(con, "SELECT * FROM dominance_alerts ORDER BY held_on")
     assert [(r["member_id"], r["meeting_id"], r["dominance_ratio"]) for r in alerts] == [
-        ("a", "k03", 2.0), ("a", "k06", 2.5), ("a", "k11", 2.0)]
+        ("a", "k03", 2.0),
+        ("a", "k06", 2.5),
+        ("a", "k11", 2.0),
+    ]
     # the group's last three airtime meetings are k10, k11, k12 (k04 recorded none): only k11's alert is recent
     assert [(r["meeting_id"], r["recent"]) for r in alerts] == [("k03", False), ("k06", False), ("k11", True)]
     assert alerts[0]["group_id"] == "east" and alerts[0]["held_on"] == D("2025-03-17")
 
 
 # -- commitments -----------------------------------------------------------------------------------------
+
 
 def commitments_programme() -> Programme:
     p = Programme().group("south", "2025-01-01")
@@ -303,7 +210,9 @@ def commitments_programme() -> Programme:
     p.meeting("south", "m5", "2025-05-12", {"a": "present", "b": "present", "d": "present"})
     p.follow_up("c6", "m5", "not_done")
     p.meeting("south", "m6", "2025-06-09", {"a": "present", "b": "present", "d": "present"})
-    p.commit("c10", "b", "m6", "2025-06-15").commit("c11", "a", "m6", "2025-06-12").commit("c7", "a", "m6", "2025-06-30")
+    p.commit("c10", "b", "m6", "2025-06-15").commit("c11", "a", "m6", "2025-06-12").commit(
+        "c7", "a", "m6", "2025-06-30"
+    )
     p.meeting("south", "m7", "2025-06-16", {"a": "present", "b": "present", "d": "present"})
     p.follow_up("c11", "m7", "done")
     return p
@@ -314,14 +223,37 @@ def test_commitments_status_score_due_date_and_overdue(warehouse):
 
     c = by(con, "SELECT * FROM member_commitments", "commitment_id")
     # carried forward twice, then done
-    assert {k: c["c1"][k] for k in ("member_id", "group_id", "made_on", "due_on", "status", "outcome_score",
-                                   "closed_on", "times_carried_forward", "overdue")} == {
-        "member_id": "a", "group_id": "south", "made_on": D("2025-01-13"), "due_on": D("2025-04-10"),
-        "status": "done", "outcome_score": 1.0, "closed_on": D("2025-04-14"), "times_carried_forward": 2,
-        "overdue": False}
+    assert {
+        k: c["c1"][k]
+        for k in (
+            "member_id",
+            "group_id",
+            "made_on",
+            "due_on",
+            "status",
+            "outcome_score",
+            "closed_on",
+            "times_carried_forward",
+            "overdue",
+        )
+    } == {
+        "member_id": "a",
+        "group_id": "south",
+        "made_on": D("2025-01-13"),
+        "due_on": D("2025-04-10"),
+        "status": "done",
+        "outcome_score": 1.0,
+        "closed_on": D("2025-04-14"),
+        "times_carried_forward": 2,
+        "overdue": False,
+    }
     # never followed up, due before the as-of date: open and overdue, no score
     assert (c["c2"]["status"], c["c2"]["outcome_score"], c["c2"]["closed_on"], c["c2"]["overdue"]) == (
-        "open", None, None, True)
+        "open",
+        None,
+        None,
+        True,
+    )
     assert (c["c3"]["status"], c["c3"]["outcome_score"], c["c3"]["closed_on"]) == ("dropped", 0.0, D("2025-03-10"))
     assert (c["c4"]["status"], c["c4"]["outcome_score"]) == ("partial", 0.5)
     assert (c["c6"]["status"], c["c6"]["outcome_score"]) == ("not_done", 0.0)
@@ -335,12 +267,12 @@ def test_follow_through_rate_per_month_of_the_current_due_date(warehouse):
     con = warehouse(commitments_programme(), "2025-06-20")
 
     rate = {r["month"]: r["follow_through_rate"] for r in rows(con, "SELECT * FROM group_health")}
-    assert rate[D("2025-01-01")] is None   # nothing fell due in January
-    assert rate[D("2025-02-01")] == 0.0    # c2 open and overdue counts 0 (c1 moved on to April)
-    assert rate[D("2025-03-01")] == approx((0 + 1) / 2)   # c3 dropped, c8 done
+    assert rate[D("2025-01-01")] is None  # nothing fell due in January
+    assert rate[D("2025-02-01")] == 0.0  # c2 open and overdue counts 0 (c1 moved on to April)
+    assert rate[D("2025-03-01")] == approx((0 + 1) / 2)  # c3 dropped, c8 done
     assert rate[D("2025-04-01")] == approx((1 + 0.5) / 2)  # c1 done (its current due date), c4 partial
-    assert rate[D("2025-05-01")] == 0.0    # c6 not_done
-    assert rate[D("2025-06-01")] == approx((0 + 1) / 2)   # c10 overdue, c11 done; c7 due after the as-of date
+    assert rate[D("2025-05-01")] == 0.0  # c6 not_done
+    assert rate[D("2025-06-01")] == approx((0 + 1) / 2)  # c10 overdue, c11 done; c7 due after the as-of date
 
 
 def test_avg_rating_is_the_mean_of_all_the_months_ratings(warehouse):
@@ -360,18 +292,19 @@ def test_avg_rating_is_the_mean_of_all_the_months_ratings(warehouse):
 
 # -- retention and health --------------------------------------------------------------------------------
 
+
 def retention_programme() -> Programme:
     p = Programme().group("old", "2024-01-01")
     for member in ("p1", "p2", "p3", "p5", "p6"):
         p.join("old", member, "2024-01-05")
     p.leave("old", "p6", "2024-01-31", "dropped_out")  # left on 31 Jan: not active that day
-    p.join("old", "p7", "2024-01-31")                  # joined on 31 Jan: active that day
+    p.join("old", "p7", "2024-01-31")  # joined on 31 Jan: active that day
     p.join("old", "p4", "2024-02-15")
     p.meeting("old", "o1", "2024-06-10", {m: "present" for m in ("p1", "p2", "p3", "p4", "p5", "p7")})
-    p.leave("old", "p3", "2024-08-01", "moved")        # censored: left out of both counts
+    p.leave("old", "p3", "2024-08-01", "moved")  # censored: left out of both counts
     p.leave("old", "p2", "2024-09-10", "dropped_out")
     p.meeting("old", "o2", "2025-01-15", {m: "present" for m in ("p1", "p4", "p5", "p7")})
-    p.leave("old", "p5", "2025-01-31", "removed")      # a dropout on the last day of January 2025
+    p.leave("old", "p5", "2025-01-31", "removed")  # a dropout on the last day of January 2025
     p.meeting("old", "o3", "2025-02-12", {m: "present" for m in ("p1", "p4", "p7")})
     return p
 
@@ -393,8 +326,13 @@ def test_health_score_rescales_the_weights_of_the_components_it_has(warehouse):
     p = Programme().group("fresh", "2025-01-01")
     for member in ("a", "b", "c", "d"):
         p.join("fresh", member, "2025-01-01")
-    p.meeting("fresh", "f1", "2025-01-15", {"a": "present", "b": "present", "c": "late", "d": "absent"},
-              seconds={"a": 300, "b": 300, "c": 300})
+    p.meeting(
+        "fresh",
+        "f1",
+        "2025-01-15",
+        {"a": "present", "b": "present", "c": "late", "d": "absent"},
+        seconds={"a": 300, "b": 300, "c": 300},
+    )
     p.rate("f1", "a", 8).rate("f1", "b", 9).rate("f1", "c", 7)
     con = warehouse(p, "2025-01-31")
 
@@ -408,7 +346,10 @@ def test_health_score_rescales_the_weights_of_the_components_it_has(warehouse):
     assert month["tier"] == "healthy"
     # the components, each 0-100 as the score weighs them; the unknown ones NULL
     assert (month["attendance_component"], month["follow_through_component"], month["retention_component"]) == (
-        approx(75), None, None)
+        approx(75),
+        None,
+        None,
+    )
     assert month["airtime_balance_component"] == approx(100) and month["rating_component"] == approx(80)
 
 
@@ -421,36 +362,48 @@ def test_health_tiers_at_their_boundaries(warehouse):
         p.join("tiers", member, "2025-01-01")
 
     def meet(meeting: str, held_on: str, attendees: int) -> None:
-        p.meeting("tiers", meeting, held_on, {m: ("present" if i < attendees else "absent") for i, m in enumerate(five)})
+        p.meeting(
+            "tiers", meeting, held_on, {m: ("present" if i < attendees else "absent") for i, m in enumerate(five)}
+        )
 
-    meet("t01", "2025-01-08", 4)                                   # January: 4/5 = 0.80 -> 80 healthy
-    for i, n in enumerate((4, 3, 3, 3)):                           # February: 13/20 = 0.65 -> 65 fit
+    meet("t01", "2025-01-08", 4)  # January: 4/5 = 0.80 -> 80 healthy
+    for i, n in enumerate((4, 3, 3, 3)):  # February: 13/20 = 0.65 -> 65 fit
         meet(f"t02{i}", f"2025-02-{3 + 7 * i:02d}", n)
-    meet("t03a", "2025-03-05", 3), meet("t03b", "2025-03-19", 2)   # March: 5/10 = 0.50 -> 50 at_risk
-    for i, n in enumerate((4, 4, 4, 3)):                           # April: 15/20 = 0.75 -> 75 fit (below 80)
+    meet("t03a", "2025-03-05", 3), meet("t03b", "2025-03-19", 2)  # March: 5/10 = 0.50 -> 50 at_risk
+    for i, n in enumerate((4, 4, 4, 3)):  # April: 15/20 = 0.75 -> 75 fit (below 80)
         meet(f"t04{i}", f"2025-04-{2 + 7 * i:02d}", n)
-    meet("t05", "2025-05-07", 3)                                   # May: 3/5 -> 60 at_risk (below 65)
-    meet("t06", "2025-06-04", 2)                                   # June: 2/5 -> 40 high_risk (below 50)
+    meet("t05", "2025-05-07", 3)  # May: 3/5 -> 60 at_risk (below 65)
+    meet("t06", "2025-06-04", 2)  # June: 2/5 -> 40 high_risk (below 50)
     p.group("empty", "2025-01-01")
-    p.meeting("empty", "x1", "2025-01-20", {})                     # nobody on the roster: no figure at all
+    p.meeting("empty", "x1", "2025-01-20", {})  # nobody on the roster: no figure at all
     con = warehouse(p, "2025-06-30")
 
-    tiers = {(r["group_id"], r["month"].month): (r["health_score"], r["tier"])
-             for r in rows(con, "SELECT * FROM group_health")}
+    tiers = {
+        (r["group_id"], r["month"].month): (r["health_score"], r["tier"])
+        for r in rows(con, "SELECT * FROM group_health")
+    }
     assert tiers == {
-        ("tiers", 1): (80.0, "healthy"), ("tiers", 2): (65.0, "fit"), ("tiers", 3): (50.0, "at_risk"),
-        ("tiers", 4): (75.0, "fit"), ("tiers", 5): (60.0, "at_risk"), ("tiers", 6): (40.0, "high_risk"),
+        ("tiers", 1): (80.0, "healthy"),
+        ("tiers", 2): (65.0, "fit"),
+        ("tiers", 3): (50.0, "at_risk"),
+        ("tiers", 4): (75.0, "fit"),
+        ("tiers", 5): (60.0, "at_risk"),
+        ("tiers", 6): (40.0, "high_risk"),
         ("empty", 1): (None, None),
     }
     empty = rows(con, "SELECT * FROM group_health WHERE group_id = 'empty'")[0]
     assert (empty["meetings"], empty["attendance_rate"]) == (1, None)
     # the thresholds are read from health_tiers, the one place they are kept
     assert rows(con, "SELECT * FROM health_tiers ORDER BY tier_order") == [
-        {"tier": "high_risk", "min_score": 0.0, "tier_order": 1}, {"tier": "at_risk", "min_score": 50.0, "tier_order": 2},
-        {"tier": "fit", "min_score": 65.0, "tier_order": 3}, {"tier": "healthy", "min_score": 80.0, "tier_order": 4}]
+        {"tier": "high_risk", "min_score": 0.0, "tier_order": 1},
+        {"tier": "at_risk", "min_score": 50.0, "tier_order": 2},
+        {"tier": "fit", "min_score": 65.0, "tier_order": 3},
+        {"tier": "healthy", "min_score": 80.0, "tier_order": 4},
+    ]
 
 
 # -- facilitator figures ---------------------------------------------------------------------------------
+
 
 def test_meetings_since_presented_counts_the_groups_meetings_since(warehouse):
     p = Programme().group("pres", "2025-01-01").facilitator("pres", "fac1", "2025-01-01")
@@ -471,28 +424,41 @@ def test_meetings_since_presented_counts_the_groups_meetings_since(warehouse):
     p.facilitator("pres", "fac3", "2025-07-01")  # after the as-of date
     con = warehouse(p, "2025-05-31")
 
-    presenting = {r["member_id"]: (r["meetings_since_presented"], r["last_presented_on"])
-                  for r in rows(con, "SELECT * FROM member_presenting")}
+    presenting = {
+        r["member_id"]: (r["meetings_since_presented"], r["last_presented_on"])
+        for r in rows(con, "SELECT * FROM member_presenting")
+    }
     assert presenting == {
         "a": (3, D("2025-02-10")),  # p3, p4, p5
-        "b": (5, None),             # never: p1..p5 since joining
-        "c": (2, None),             # joined after p3: p4, p5
-        "d": (5, None),             # the corrected-out presentation does not count
+        "b": (5, None),  # never: p1..p5 since joining
+        "c": (2, None),  # joined after p3: p4, p5
+        "d": (5, None),  # the corrected-out presentation does not count
         "e": (0, D("2025-05-12")),
-        "g": (2, None),             # joined on p4's day: p4, p5
-    }                               # f has left: not listed
-    facilitators = {(r["member_id"], r["assigned_on"], r["current"])
-                    for r in rows(con, "SELECT * FROM group_facilitators")}
+        "g": (2, None),  # joined on p4's day: p4, p5
+    }  # f has left: not listed
+    facilitators = {
+        (r["member_id"], r["assigned_on"], r["current"]) for r in rows(con, "SELECT * FROM group_facilitators")
+    }
     assert facilitators == {("fac1", D("2025-01-01"), False), ("fac2", D("2025-03-01"), True)}
     [group] = rows(con, "SELECT * FROM groups")
-    assert group == {"group_id": "pres", "cadence": "monthly", "formed_on": D("2025-01-01"), "active_members": 6,
-                     "last_held_on": D("2025-05-12"), "next_meeting_on": D("2025-06-12")}
+    assert group == {
+        "group_id": "pres",
+        "cadence": "monthly",
+        "formed_on": D("2025-01-01"),
+        "active_members": 6,
+        "last_held_on": D("2025-05-12"),
+        "next_meeting_on": D("2025-06-12"),
+    }
 
 
 def test_next_meeting_is_the_last_one_plus_the_cadence(warehouse):
     p = Programme()
-    last = {"wk": ("weekly", "2025-03-03"), "bi": ("biweekly", "2025-03-03"), "mo": ("monthly", "2025-01-31"),
-            "qu": ("quarterly", "2024-11-30")}
+    last = {
+        "wk": ("weekly", "2025-03-03"),
+        "bi": ("biweekly", "2025-03-03"),
+        "mo": ("monthly", "2025-01-31"),
+        "qu": ("quarterly", "2024-11-30"),
+    }
     for group, (cadence, held_on) in last.items():
         p.group(group, "2024-10-01", cadence=cadence).join(group, f"{group}1", "2024-10-01")
         p.meeting(group, f"{group}-old", "2024-10-15", {f"{group}1": "present"})
@@ -502,7 +468,8 @@ def test_next_meeting_is_the_last_one_plus_the_cadence(warehouse):
 
     next_meeting = {r["group_id"]: r["next_meeting_on"] for r in rows(con, "SELECT * FROM groups")}
     assert next_meeting == {
-        "wk": D("2025-03-10"), "bi": D("2025-03-17"),
+        "wk": D("2025-03-10"),
+        "bi": D("2025-03-17"),
         "mo": D("2025-02-28"),  # a month on from 31 January is the last day of February
         "qu": D("2025-02-28"),  # three months on from 30 November
         "new": None,
@@ -510,6 +477,7 @@ def test_next_meeting_is_the_last_one_plus_the_cadence(warehouse):
 
 
 # -- as of an earlier date -------------------------------------------------------------------------------
+
 
 def test_as_of_shows_the_programme_as_it_stood_that_day(warehouse, tmp_path):
     settings = commitments_programme().store(tmp_path)
@@ -521,23 +489,36 @@ def test_as_of_shows_the_programme_as_it_stood_that_day(warehouse, tmp_path):
     c = by(con, "SELECT * FROM member_commitments", "commitment_id")
     assert sorted(c) == ["c1", "c2", "c3", "c8"]  # made at m1 and m2 only
     assert (c["c1"]["status"], c["c1"]["due_on"], c["c1"]["times_carried_forward"], c["c1"]["overdue"]) == (
-        "open", D("2025-03-05"), 1, False)
+        "open",
+        D("2025-03-05"),
+        1,
+        False,
+    )
     assert (c["c3"]["status"], c["c3"]["closed_on"], c["c3"]["overdue"]) == ("open", None, False)
     assert c["c2"]["overdue"] is True
     members = {r["member_id"]: (r["active"], r["left_on"]) for r in rows(con, "SELECT * FROM group_members")}
     assert members == {"a": (True, None), "b": (True, None), "c": (True, None)}
     assert {r["member_id"]: r["as_of"] for r in rows(con, "SELECT * FROM dropout_risk")} == {
-        "a": D("2025-02-10"), "b": D("2025-02-10"), "c": D("2025-02-10")}
+        "a": D("2025-02-10"),
+        "b": D("2025-02-10"),
+        "c": D("2025-02-10"),
+    }
     assert [r["month"] for r in rows(con, "SELECT * FROM group_health ORDER BY month")] == [
-        D("2025-01-01"), D("2025-02-01")]
+        D("2025-01-01"),
+        D("2025-02-01"),
+    ]
     # the spell of c is still running on 1 March: censored at 59 days, not a dropout
-    [spell_end] = rows(con, "SELECT max(month) AS k, sum(dropouts) AS dropouts FROM retention_curve "
-                            "WHERE scope = 'programme' AND cohort = 'all'")
+    [spell_end] = rows(
+        con,
+        "SELECT max(month) AS k, sum(dropouts) AS dropouts FROM retention_curve "
+        "WHERE scope = 'programme' AND cohort = 'all'",
+    )
     assert (spell_end["k"], spell_end["dropouts"]) == (2, 0)  # ceil(59 / 30.4375) = 2
 
     con = warehouse(settings, "2025-06-20")
-    members = {r["member_id"]: (r["active"], r["left_on"], r["leave_reason"])
-               for r in rows(con, "SELECT * FROM group_members")}
+    members = {
+        r["member_id"]: (r["active"], r["left_on"], r["leave_reason"]) for r in rows(con, "SELECT * FROM group_members")
+    }
     assert members["c"] == (False, D("2025-04-01"), "dropped_out") and members["d"] == (True, None, None)
     assert by(con, "SELECT * FROM member_commitments", "commitment_id")["c1"]["status"] == "done"
     assert len(rows(con, "SELECT * FROM meeting_summary")) == 7
@@ -556,8 +537,13 @@ def test_member_engagement_is_each_members_own_attendance_and_follow_through(war
     assert (e["c"]["roster_meetings"], e["c"]["attended"], e["c"]["recent_roster_meetings"]) == (3, 3, 3)  # left 1 Apr
     # a's commitments: c1 done, c2 open and overdue (0), c8 done, c11 done; c5 and c7 not yet due: left out
     assert e["a"]["follow_through_rate"] == approx((1 + 0 + 1 + 1) / 4)
-    assert (e["a"]["commitments"], e["a"]["commitments_counted"], e["a"]["open_commitments"],
-            e["a"]["overdue_commitments"], e["a"]["carried_forward_commitments"]) == (6, 4, 3, 1, 1)
+    assert (
+        e["a"]["commitments"],
+        e["a"]["commitments_counted"],
+        e["a"]["open_commitments"],
+        e["a"]["overdue_commitments"],
+        e["a"]["carried_forward_commitments"],
+    ) == (6, 4, 3, 1, 1)
     # b: c3 dropped (0), c4 partial (0.5), c6 not_done (0), c10 open and overdue (0)
     assert e["b"]["follow_through_rate"] == approx((0 + 0.5 + 0 + 0) / 4)
     # c made no commitment: no rate, not 0

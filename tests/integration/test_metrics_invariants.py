@@ -19,7 +19,7 @@ from domain.config import Settings
 from domain.jsonl import commands_from
 from synthetic import generate_programme
 from tests.conftest import build_warehouse
-from tests.integration.test_metrics import rows
+from tests.integration.programmes import rows
 from tests.integration.test_metrics_risk import mann_whitney_auc
 from warehouse import checks
 from warehouse.models import fact_tables, models, published
@@ -27,24 +27,60 @@ from warehouse.models import fact_tables, models, published
 UNTIL = date(2025, 6, 30)
 EARLIER = date(2024, 12, 31)
 CONTRACT = {  # the warehouse contract (warehouse/README.md): these columns, in this order, lead each table
-    "meeting_summary": ["group_id", "meeting_id", "held_on", "roster_size", "attended", "attendance_rate",
-                        "airtime_gini", "top_speaker_share"],
+    "meeting_summary": [
+        "group_id",
+        "meeting_id",
+        "held_on",
+        "roster_size",
+        "attended",
+        "attendance_rate",
+        "airtime_gini",
+        "top_speaker_share",
+    ],
     "meeting_attendance": ["group_id", "meeting_id", "held_on", "member_id", "status"],
     "meeting_airtime": ["group_id", "meeting_id", "held_on", "member_id", "seconds", "share", "dominance_ratio"],
-    "group_health": ["group_id", "month", "meetings", "attendance_rate", "airtime_gini", "follow_through_rate",
-                     "avg_rating", "retention_12m", "health_score", "tier"],
-    "member_commitments": ["member_id", "group_id", "commitment_id", "made_on", "due_on", "status", "outcome_score",
-                           "closed_on", "times_carried_forward"],
+    "group_health": [
+        "group_id",
+        "month",
+        "meetings",
+        "attendance_rate",
+        "airtime_gini",
+        "follow_through_rate",
+        "avg_rating",
+        "retention_12m",
+        "health_score",
+        "tier",
+    ],
+    "member_commitments": [
+        "member_id",
+        "group_id",
+        "commitment_id",
+        "made_on",
+        "due_on",
+        "status",
+        "outcome_score",
+        "closed_on",
+        "times_carried_forward",
+    ],
     "dominance_alerts": ["group_id", "member_id", "meeting_id", "held_on", "dominance_ratio"],
     "dropout_risk": ["group_id", "member_id", "as_of", "risk_score", "level", "reasons"],
     "retention_curve": ["scope", "cohort", "month", "at_risk", "dropouts", "survival"],
 }
 PLAIN_TYPES = {"VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}
-RATES = [("meeting_summary", "attendance_rate"), ("meeting_summary", "airtime_gini"),
-         ("meeting_summary", "top_speaker_share"), ("meeting_airtime", "share"),
-         ("group_health", "attendance_rate"), ("group_health", "airtime_gini"), ("group_health", "follow_through_rate"),
-         ("group_health", "retention_12m"), ("member_commitments", "outcome_score"), ("retention_curve", "survival"),
-         ("dropout_risk", "risk_score"), ("dropout_backtest", "auc")]
+RATES = [
+    ("meeting_summary", "attendance_rate"),
+    ("meeting_summary", "airtime_gini"),
+    ("meeting_summary", "top_speaker_share"),
+    ("meeting_airtime", "share"),
+    ("group_health", "attendance_rate"),
+    ("group_health", "airtime_gini"),
+    ("group_health", "follow_through_rate"),
+    ("group_health", "retention_12m"),
+    ("member_commitments", "outcome_score"),
+    ("retention_curve", "survival"),
+    ("dropout_risk", "risk_score"),
+    ("dropout_backtest", "auc"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +100,15 @@ def con(seeded):
 
 
 def column_types(con, table: str) -> dict[str, str]:
-    return {r["column_name"]: r["data_type"] for r in rows(
-        con, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        table)}
+    return {
+        r["column_name"]: r["data_type"]
+        for r in rows(
+            con,
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            table,
+        )
+    }
 
 
 def test_the_contract_tables_lead_with_their_columns_in_plain_types(con):
@@ -99,8 +141,12 @@ def test_every_model_reads_only_what_is_built_before_it():
 
 
 def test_every_declared_check_holds(con):
-    failed = [(o.model.name, o.check.name, o.offending_rows, o.sample)
-              for model in models().values() for o in checks.run_all(con, model) if not o.passed]
+    failed = [
+        (o.model.name, o.check.name, o.offending_rows, o.sample)
+        for model in models().values()
+        for o in checks.run_all(con, model)
+        if not o.passed
+    ]
     assert failed == []
 
 
@@ -121,8 +167,13 @@ def test_codes_are_from_their_lists(con):
         return {r["v"] for r in rows(con, sql)}
 
     assert values("SELECT DISTINCT status AS v FROM meeting_attendance") <= {"present", "late", "absent", "excused"}
-    assert values("SELECT DISTINCT status AS v FROM member_commitments") <= {"open", "done", "partial", "not_done",
-                                                                            "dropped"}
+    assert values("SELECT DISTINCT status AS v FROM member_commitments") <= {
+        "open",
+        "done",
+        "partial",
+        "not_done",
+        "dropped",
+    }
     assert values("SELECT DISTINCT tier AS v FROM group_health") <= {"healthy", "fit", "at_risk", "high_risk", None}
     assert values("SELECT DISTINCT level AS v FROM dropout_risk") <= {"high", "medium", "low"}
     codes = values("SELECT reason AS v FROM dropout_weights")
@@ -140,7 +191,7 @@ def test_health_score_is_the_rescaled_weighted_mean_of_its_components(con):
             None if r["retention_12m"] is None else 100 * r["retention_12m"],
             None if r["avg_rating"] is None else 10 * r["avg_rating"],
         )
-        known = [(w, c) for w, c in zip(weights, components) if c is not None]
+        known = [(w, c) for w, c in zip(weights, components, strict=True) if c is not None]
         expected = sum(w * c for w, c in known) / sum(w for w, _ in known) if known else None
         assert r["health_score"] == pytest.approx(expected, abs=1e-6)
 
@@ -149,21 +200,44 @@ def test_referential_integrity(con):
     def missing(sql: str) -> list[dict]:
         return rows(con, sql)
 
-    assert missing("SELECT * FROM meeting_attendance a ANTI JOIN meeting_summary s USING (group_id, meeting_id, held_on)") == []
-    assert missing("SELECT * FROM meeting_airtime a ANTI JOIN meeting_attendance t ON t.meeting_id = a.meeting_id "
-                   "AND t.member_id = a.member_id AND t.status IN ('present', 'late')") == []
-    assert missing("SELECT * FROM meeting_airtime a ANTI JOIN meeting_summary s ON s.meeting_id = a.meeting_id "
-                   "AND s.has_airtime") == []
-    assert missing("SELECT * FROM dominance_alerts d ANTI JOIN meeting_airtime a USING (group_id, member_id, meeting_id) ") == []
+    assert (
+        missing("SELECT * FROM meeting_attendance a ANTI JOIN meeting_summary s USING (group_id, meeting_id, held_on)")
+        == []
+    )
+    assert (
+        missing(
+            "SELECT * FROM meeting_airtime a ANTI JOIN meeting_attendance t ON t.meeting_id = a.meeting_id "
+            "AND t.member_id = a.member_id AND t.status IN ('present', 'late')"
+        )
+        == []
+    )
+    assert (
+        missing(
+            "SELECT * FROM meeting_airtime a ANTI JOIN meeting_summary s ON s.meeting_id = a.meeting_id "
+            "AND s.has_airtime"
+        )
+        == []
+    )
+    assert (
+        missing("SELECT * FROM dominance_alerts d ANTI JOIN meeting_airtime a USING (group_id, member_id, meeting_id) ")
+        == []
+    )
     assert missing("SELECT * FROM member_commitments c ANTI JOIN group_members m USING (group_id, member_id)") == []
     assert missing("SELECT * FROM meeting_summary s ANTI JOIN groups g USING (group_id)") == []
     assert missing("SELECT * FROM group_facilitators f ANTI JOIN groups g USING (group_id)") == []
-    assert rows(con, "SELECT group_id FROM group_facilitators GROUP BY group_id HAVING count(*) FILTER (WHERE current) <> 1") == []
+    assert (
+        rows(
+            con, "SELECT group_id FROM group_facilitators GROUP BY group_id HAVING count(*) FILTER (WHERE current) <> 1"
+        )
+        == []
+    )
     active = {(r["group_id"], r["member_id"]) for r in rows(con, "SELECT * FROM group_members WHERE active")}
     assert {(r["group_id"], r["member_id"]) for r in rows(con, "SELECT * FROM dropout_risk")} == active
     assert {(r["group_id"], r["member_id"]) for r in rows(con, "SELECT * FROM member_presenting")} == active
-    months = {(r["group_id"], r["month"]) for r in rows(
-        con, "SELECT DISTINCT group_id, date_trunc('month', held_on)::DATE AS month FROM meeting_summary")}
+    months = {
+        (r["group_id"], r["month"])
+        for r in rows(con, "SELECT DISTINCT group_id, date_trunc('month', held_on)::DATE AS month FROM meeting_summary")
+    }
     assert {(r["group_id"], r["month"]) for r in rows(con, "SELECT * FROM group_health")} == months
 
 
@@ -200,8 +274,10 @@ def domain_spells(settings: Settings, con) -> list[tuple[str, str, str | None, s
 
 def test_programme_retention_curve_agrees_with_lifelines_on_the_domains_spells(con, seeded):
     spells = domain_spells(seeded, con)
-    durations = [(date.fromisoformat(left or UNTIL.isoformat()) - date.fromisoformat(joined)).days
-                 for _, joined, left, _ in spells]
+    durations = [
+        (date.fromisoformat(left or UNTIL.isoformat()) - date.fromisoformat(joined)).days
+        for _, joined, left, _ in spells
+    ]
     events = [reason in ("dropped_out", "removed") for *_, reason in spells]
     curve = rows(con, "SELECT * FROM retention_curve WHERE scope = 'programme' AND cohort = 'all' ORDER BY month")
     marks = [r["month"] * 30.4375 for r in curve]
@@ -217,7 +293,8 @@ def test_backtest_auc_agrees_with_labels_taken_from_the_domain(con, seeded):
         for r in rows(con, "SELECT group_id FROM groups"):
             for member, member_spells in app.group(r["group_id"]).spells.items():
                 dropped_out[(r["group_id"], member)] = [
-                    (joined, left) for joined, left, reason in member_spells if reason in ("dropped_out", "removed")]
+                    (joined, left) for joined, left, reason in member_spells if reason in ("dropped_out", "removed")
+                ]
     assert spells
 
     def label(group: str, member: str, held_on: date) -> int:
@@ -225,8 +302,12 @@ def test_backtest_auc_agrees_with_labels_taken_from_the_domain(con, seeded):
         horizon = (held_on + timedelta(days=90)).isoformat()
         return int(any(joined <= day < left <= horizon for joined, left in dropped_out.get((group, member), [])))
 
-    points = [(r["risk_score"], label(r["group_id"], r["member_id"], r["held_on"])) for r in rows(
-        con, "SELECT * FROM member_risk_signals WHERE on_roster AND held_on <= ?", UNTIL - timedelta(days=90))]
+    points = [
+        (r["risk_score"], label(r["group_id"], r["member_id"], r["held_on"]))
+        for r in rows(
+            con, "SELECT * FROM member_risk_signals WHERE on_roster AND held_on <= ?", UNTIL - timedelta(days=90)
+        )
+    ]
     [backtest] = rows(con, "SELECT * FROM dropout_backtest")
     assert backtest["scored_points"] == len(points)
     assert backtest["positives"] == sum(labelled for _, labelled in points) > 0
@@ -238,19 +319,34 @@ def test_as_of_an_earlier_date_leaves_out_everything_after_it(seeded, tmp_path):
     shutil.copytree(seeded.home, earlier.home, ignore=shutil.ignore_patterns("*.duckdb*"))
     con = build_warehouse(earlier, EARLIER)
     try:
-        dated = [("meeting_summary", "held_on"), ("meeting_attendance", "held_on"), ("meeting_airtime", "held_on"),
-                 ("member_commitments", "made_on"), ("member_commitments", "closed_on"), ("group_members", "joined_on"),
-                 ("group_members", "left_on"), ("dominance_alerts", "held_on"), ("dropout_risk", "as_of"),
-                 ("group_health", "month"), ("group_facilitators", "assigned_on"), ("groups", "formed_on"),
-                 ("member_presenting", "last_presented_on")]
+        dated = [
+            ("meeting_summary", "held_on"),
+            ("meeting_attendance", "held_on"),
+            ("meeting_airtime", "held_on"),
+            ("member_commitments", "made_on"),
+            ("member_commitments", "closed_on"),
+            ("group_members", "joined_on"),
+            ("group_members", "left_on"),
+            ("dominance_alerts", "held_on"),
+            ("dropout_risk", "as_of"),
+            ("group_health", "month"),
+            ("group_facilitators", "assigned_on"),
+            ("groups", "formed_on"),
+            ("member_presenting", "last_presented_on"),
+        ]
         for table, column in dated:
             [latest] = rows(con, f"SELECT max({column}) AS latest FROM {table}")
             assert latest["latest"] is None or latest["latest"] <= EARLIER, f"{table}.{column}"
         # a spell that ended after the earlier date is still active then
-        later_leavers = [(g, j) for g, j, left, _ in domain_spells(seeded, con) if left and left > EARLIER.isoformat()
-                         and j <= EARLIER.isoformat()]
+        later_leavers = [
+            (g, j)
+            for g, j, left, _ in domain_spells(seeded, con)
+            if left and left > EARLIER.isoformat() and j <= EARLIER.isoformat()
+        ]
         assert later_leavers
-        active = {(r["group_id"], r["joined_on"].isoformat()) for r in rows(con, "SELECT * FROM group_members WHERE active")}
+        active = {
+            (r["group_id"], r["joined_on"].isoformat()) for r in rows(con, "SELECT * FROM group_members WHERE active")
+        }
         assert set(later_leavers) <= active
     finally:
         con.close()
@@ -258,8 +354,14 @@ def test_as_of_an_earlier_date_leaves_out_everything_after_it(seeded, tmp_path):
 
 # -- the risk score, recomputed in plain Python from the domain's aggregates -------------------------------
 
-WEIGHTS = {"consecutive_absences": 0.35, "early_no_show": 0.20, "low_attendance": 0.15, "missed_commitments": 0.20,
-           "going_quiet": 0.10, "low_ratings": 0.10}
+WEIGHTS = {
+    "consecutive_absences": 0.35,
+    "early_no_show": 0.20,
+    "low_attendance": 0.15,
+    "missed_commitments": 0.20,
+    "going_quiet": 0.10,
+    "low_ratings": 0.10,
+}
 
 
 def reference_scores(settings: Settings, con) -> dict[tuple[str, str, str], tuple[float, str]]:
@@ -274,7 +376,9 @@ def reference_scores(settings: Settings, con) -> dict[tuple[str, str, str], tupl
         for ref in sorted(commitment_ids):
             c = app.commitment(ref)
             original_due = app.repository.get(ids.commitment_id(ref), version=1).due_on
-            follow_ups = [(app.meeting(meeting).held_on, outcome, new_due) for meeting, outcome, new_due in c.follow_ups]
+            follow_ups = [
+                (app.meeting(meeting).held_on, outcome, new_due) for meeting, outcome, new_due in c.follow_ups
+            ]
             commitments.append((c.group, c.member, c.made_on, original_due, follow_ups, ref))
 
     by_group: dict[str, list] = {}
@@ -302,9 +406,13 @@ def reference_scores(settings: Settings, con) -> dict[tuple[str, str, str], tupl
 
     def last_two_closed_scored_zero(group: str, member: str, day: str) -> bool:
         # closes at one meeting in the order the commitments were made
-        closes = sorted((held_on, made_on, ref, outcome) for g, m, made_on, _, follow_ups, ref in commitments
-                        if (g, m) == (group, member)
-                        for held_on, outcome, _ in follow_ups if outcome != "carried_forward" and held_on <= day)
+        closes = sorted(
+            (held_on, made_on, ref, outcome)
+            for g, m, made_on, _, follow_ups, ref in commitments
+            if (g, m) == (group, member)
+            for held_on, outcome, _ in follow_ups
+            if outcome != "carried_forward" and held_on <= day
+        )
         return len(closes) >= 2 and all(outcome in ("not_done", "dropped") for *_, outcome in closes[-2:])
 
     scores = {}
@@ -319,8 +427,9 @@ def reference_scores(settings: Settings, con) -> dict[tuple[str, str, str], tupl
                     fired["consecutive_absences"] = 0.55 if missed[-3:] == [True, True, True] else 0.35
                 joined = next(j for j, left, _ in spells[group][member] if j <= day and (left is None or left > day))
                 first_three = [m for m in group_meetings if m.held_on >= joined][:3]
-                if ((date.fromisoformat(day) - date.fromisoformat(joined)).days <= 183
-                        and any(not m.attended(member) for m in first_three if m.held_on <= day)):
+                if (date.fromisoformat(day) - date.fromisoformat(joined)).days <= 183 and any(
+                    not m.attended(member) for m in first_three if m.held_on <= day
+                ):
                     fired["early_no_show"] = 0.20
                 last_six = missed[-6:]
                 if len(last_six) >= 3 and 2 * last_six.count(False) < len(last_six):
@@ -341,8 +450,10 @@ def reference_scores(settings: Settings, con) -> dict[tuple[str, str, str], tupl
 
 def test_risk_scores_agree_with_a_plain_python_scoring_of_the_domain(con, seeded):
     expected = reference_scores(seeded, con)
-    points = {(r["group_id"], r["member_id"], r["meeting_id"]): r["risk_score"]
-              for r in rows(con, "SELECT * FROM member_risk_signals WHERE on_roster")}
+    points = {
+        (r["group_id"], r["member_id"], r["meeting_id"]): r["risk_score"]
+        for r in rows(con, "SELECT * FROM member_risk_signals WHERE on_roster")
+    }
     assert points.keys() == expected.keys()
     assert {k: pytest.approx(score) for k, (score, _) in expected.items()} == points
     assert sum(score > 0 for score in points.values()) > 100  # the comparison is not all zeros

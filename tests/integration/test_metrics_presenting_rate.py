@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pytest import approx
 
-from tests.integration.test_metrics import Programme, rows, warehouse  # noqa: F401 - the fixture
+from tests.integration.programmes import Programme, rows
 
 AS_OF = "2025-12-31"  # the window is the meetings held after 2024-12-31
 
@@ -25,7 +25,7 @@ def presenting_programme() -> Programme:
     return p
 
 
-def test_presenting_rate_counts_the_last_twelve_months_of_roster_meetings(warehouse):  # noqa: F811
+def test_presenting_rate_counts_the_last_twelve_months_of_roster_meetings(warehouse):
     con = warehouse(presenting_programme(), AS_OF)
     found = {r["member_id"]: r for r in rows(con, "SELECT * FROM member_presenting_rate WHERE group_id = 'east'")}
     assert sorted(found) == ["ana", "ben", "dee"]
@@ -40,9 +40,10 @@ def test_presenting_rate_counts_the_last_twelve_months_of_roster_meetings(wareho
     assert found["dee"]["presenting_rate"] == approx(1 / 2)
 
 
-def test_a_member_on_no_roster_in_twelve_months_has_no_rate(warehouse):  # noqa: F811
+def test_a_member_on_no_roster_in_twelve_months_has_no_rate(warehouse):
     p = presenting_programme()
     con = warehouse(p, "2027-01-31")  # no meeting in the twelve months before
     found = rows(con, "SELECT * FROM member_presenting_rate WHERE member_id = 'ana'")
-    assert found == [{"group_id": "east", "member_id": "ana", "roster_meetings_12m": 0, "presented_12m": 0,
-                      "presenting_rate": None}]
+    assert found == [
+        {"group_id": "east", "member_id": "ana", "roster_meetings_12m": 0, "presented_12m": 0, "presenting_rate": None}
+    ]

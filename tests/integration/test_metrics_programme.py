@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_metrics import D, Programme, approx, by, rows, warehouse  # noqa: F401  (fixture)
+from tests.integration.programmes import D, Programme, approx, by, rows
 
 
 def five(p: Programme, group: str, formed_on: str, joined_on: str) -> list[str]:
@@ -28,26 +28,26 @@ def present(members: list[str], *absent: str) -> dict[str, str]:
 def programme() -> Programme:
     p = Programme()
     a = five(p, "alpha", "2025-01-01", "2025-01-01")
-    p.meeting("alpha", "al1", "2025-01-08", present(a, "a5"))            # Jan 4/5 -> 80 healthy
-    p.meeting("alpha", "al2", "2025-02-05", present(a, "a4", "a5"))      # Feb 3/5 -> 60 at_risk
+    p.meeting("alpha", "al1", "2025-01-08", present(a, "a5"))  # Jan 4/5 -> 80 healthy
+    p.meeting("alpha", "al2", "2025-02-05", present(a, "a4", "a5"))  # Feb 3/5 -> 60 at_risk
     b = five(p, "bravo", "2025-01-01", "2025-01-01")
     p.meeting("bravo", "br1", "2025-01-08", present(b, "b3", "b4", "b5"))
     p.meeting("bravo", "br2", "2025-01-22", present(b, "b3", "b4", "b5"))  # Jan 4/10 -> 40 high_risk
     p.group("charlie", "2025-01-01")
-    p.meeting("charlie", "ch1", "2025-02-10", {})                        # nobody on the roster: no score, no tier
+    p.meeting("charlie", "ch1", "2025-02-10", {})  # nobody on the roster: no score, no tier
     d = five(p, "delta", "2024-01-01", "2024-01-01")
     p.meeting("delta", "de1", "2025-02-05", present(d, "d5"))
-    p.meeting("delta", "de2", "2025-02-19", present(d, "d5"))            # Feb 8/10 and all 5 retained a year on
+    p.meeting("delta", "de2", "2025-02-19", present(d, "d5"))  # Feb 8/10 and all 5 retained a year on
     e = five(p, "echo", "2025-01-01", "2025-01-01")
-    p.meeting("echo", "ec1", "2025-02-12", present(e, "e4", "e5"))       # Feb 3/5 -> 60 at_risk
+    p.meeting("echo", "ec1", "2025-02-12", present(e, "e4", "e5"))  # Feb 3/5 -> 60 at_risk
     f = five(p, "foxtrot", "2024-01-01", "2024-01-01")
-    p.meeting("foxtrot", "fo1", "2024-02-07", present(f, "f5"))          # Feb 2024 4/5 -> 80
-    p.meeting("foxtrot", "fo2", "2024-03-06", present(f))                # Mar 2024 5/5 -> 100, its latest month
+    p.meeting("foxtrot", "fo1", "2024-02-07", present(f, "f5"))  # Feb 2024 4/5 -> 80
+    p.meeting("foxtrot", "fo2", "2024-03-06", present(f))  # Mar 2024 5/5 -> 100, its latest month
     return p
 
 
 @pytest.fixture
-def con(warehouse):  # noqa: F811  (the fixture imported above)
+def con(warehouse):
     return warehouse(programme(), "2025-02-28")
 
 
@@ -66,13 +66,26 @@ def test_the_portfolio_is_each_groups_latest_month_its_trend_and_its_members_at_
     # the trend runs over the 12 months up to the programme's latest month (February 2025): foxtrot's
     # February 2024 is the thirteenth month back and is left out; a month with no score is a NULL in the list
     assert {g: r["health_trend"] for g, r in portfolio.items()} == {
-        "alpha": [80.0, 60.0], "bravo": [40.0], "charlie": [None], "delta": [87.5], "echo": [60.0], "foxtrot": [100.0]}
+        "alpha": [80.0, 60.0],
+        "bravo": [40.0],
+        "charlie": [None],
+        "delta": [87.5],
+        "echo": [60.0],
+        "foxtrot": [100.0],
+    }
     # at risk as of each group's latest meeting: bravo's b3-b5 and alpha's a5 missed their last two meetings
     # and one of their first three (0.35 + 0.20: high); delta's d5 missed two but joined long ago (0.35: medium);
     # a4, e4, e5 and f5 only missed one of their first three (0.20: low)
-    assert {g: (r["high_risk_members"], r["medium_risk_members"], r["active_members"]) for g, r in portfolio.items()} == {
-        "alpha": (1, 0, 5), "bravo": (3, 0, 5), "charlie": (0, 0, 0), "delta": (0, 1, 5), "echo": (0, 0, 5),
-        "foxtrot": (0, 0, 5)}
+    assert {
+        g: (r["high_risk_members"], r["medium_risk_members"], r["active_members"]) for g, r in portfolio.items()
+    } == {
+        "alpha": (1, 0, 5),
+        "bravo": (3, 0, 5),
+        "charlie": (0, 0, 0),
+        "delta": (0, 1, 5),
+        "echo": (0, 0, 5),
+        "foxtrot": (0, 0, 5),
+    }
 
 
 def test_attention_rank_puts_no_tier_first_then_the_tiers_worst_first_then_the_lowest_scores(con):
@@ -80,7 +93,14 @@ def test_attention_rank_puts_no_tier_first_then_the_tiers_worst_first_then_the_l
     # charlie has no tier; bravo is high_risk; alpha and echo tie at_risk on 60 (group_id decides);
     # delta (87.5) comes before foxtrot (100) among the healthy
     assert ranked == ["charlie", "bravo", "alpha", "echo", "delta", "foxtrot"]
-    assert [r["attention_rank"] for r in rows(con, "SELECT attention_rank FROM group_portfolio ORDER BY 1")] == [1, 2, 3, 4, 5, 6]
+    assert [r["attention_rank"] for r in rows(con, "SELECT attention_rank FROM group_portfolio ORDER BY 1")] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
 
 
 def test_the_programme_trends_are_the_quartiles_of_the_groups_monthly_figures(con):
@@ -89,17 +109,35 @@ def test_the_programme_trends_are_the_quartiles_of_the_groups_monthly_figures(co
     assert {figure for figure, _ in trends} == {"attendance_rate"}
     assert sorted(month for _, month in trends) == [D("2024-02-01"), D("2024-03-01"), D("2025-01-01"), D("2025-02-01")]
     one = trends[("attendance_rate", D("2024-02-01"))]  # foxtrot alone
-    assert (one["lower_quartile"], one["median"], one["upper_quartile"], one["groups"]) == (approx(0.8), approx(0.8), approx(0.8), 1)
+    assert (one["lower_quartile"], one["median"], one["upper_quartile"], one["groups"]) == (
+        approx(0.8),
+        approx(0.8),
+        approx(0.8),
+        1,
+    )
     jan = trends[("attendance_rate", D("2025-01-01"))]  # bravo 0.4, alpha 0.8: interpolated quartiles
-    assert (jan["lower_quartile"], jan["median"], jan["upper_quartile"], jan["groups"]) == (approx(0.5), approx(0.6), approx(0.7), 2)
+    assert (jan["lower_quartile"], jan["median"], jan["upper_quartile"], jan["groups"]) == (
+        approx(0.5),
+        approx(0.6),
+        approx(0.7),
+        2,
+    )
     feb = trends[("attendance_rate", D("2025-02-01"))]  # alpha 0.6, echo 0.6, delta 0.8; charlie has no rate
-    assert (feb["lower_quartile"], feb["median"], feb["upper_quartile"], feb["groups"]) == (approx(0.6), approx(0.6), approx(0.7), 3)
+    assert (feb["lower_quartile"], feb["median"], feb["upper_quartile"], feb["groups"]) == (
+        approx(0.6),
+        approx(0.6),
+        approx(0.7),
+        3,
+    )
 
 
 def test_the_tier_mix_counts_the_groups_in_each_tier_each_month(con):
     mix = {(r["month"], r["tier"]): r["groups"] for r in rows(con, "SELECT * FROM programme_tiers")}
     assert mix == {
-        (D("2024-02-01"), "healthy"): 1, (D("2024-03-01"), "healthy"): 1,
-        (D("2025-01-01"), "healthy"): 1, (D("2025-01-01"), "high_risk"): 1,
-        (D("2025-02-01"), "at_risk"): 2, (D("2025-02-01"), "healthy"): 1,  # charlie, with no score, in none
+        (D("2024-02-01"), "healthy"): 1,
+        (D("2024-03-01"), "healthy"): 1,
+        (D("2025-01-01"), "healthy"): 1,
+        (D("2025-01-01"), "high_risk"): 1,
+        (D("2025-02-01"), "at_risk"): 2,
+        (D("2025-02-01"), "healthy"): 1,  # charlie, with no score, in none
     }

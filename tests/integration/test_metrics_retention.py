@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from lifelines import KaplanMeierFitter
 
-from tests.integration.test_metrics import Programme, rows, warehouse  # noqa: F401  (fixture)
+from tests.integration.programmes import Programme, rows
 
 AS_OF = "2025-06-30"
 MONTH = 30.4375
@@ -18,23 +18,23 @@ DROPOUTS = {"dropped_out", "removed"}
 # a spell of 0 days, a rejoin, durations either side of a month mark (30 < 30.4375 < 31), and a mark hit
 # exactly (487 days = 16 marks).
 SPELLS = [
-    ("ga", "a1", "2024-01-01", "2024-03-01", "dropped_out"),   # 60 days
-    ("ga", "a2", "2024-01-01", "2024-03-01", "moved"),         # 60, censored the same day
-    ("ga", "a3", "2024-01-01", None, None),                    # active: 546
-    ("ga", "a4", "2024-02-15", "2024-08-15", "removed"),       # 182
-    ("ga", "a5", "2024-04-10", "2024-04-10", "dropped_out"),   # 0
-    ("ga", "a6", "2024-04-10", "2025-01-10", "graduated"),     # 275
-    ("ga", "a1", "2024-06-01", "2025-06-01", "dropped_out"),   # 365: a1 again
-    ("ga", "a7", "2024-07-01", "2024-10-01", "dropped_out"),   # 92
-    ("ga", "a8", "2024-02-01", "2025-06-02", "dropped_out"),   # 487
-    ("gb", "b1", "2024-01-15", "2024-04-14", "dropped_out"),   # 90
-    ("gb", "b2", "2024-01-15", None, None),                    # 532
-    ("gb", "b3", "2024-05-01", "2024-07-31", "dropped_out"),   # 91
+    ("ga", "a1", "2024-01-01", "2024-03-01", "dropped_out"),  # 60 days
+    ("ga", "a2", "2024-01-01", "2024-03-01", "moved"),  # 60, censored the same day
+    ("ga", "a3", "2024-01-01", None, None),  # active: 546
+    ("ga", "a4", "2024-02-15", "2024-08-15", "removed"),  # 182
+    ("ga", "a5", "2024-04-10", "2024-04-10", "dropped_out"),  # 0
+    ("ga", "a6", "2024-04-10", "2025-01-10", "graduated"),  # 275
+    ("ga", "a1", "2024-06-01", "2025-06-01", "dropped_out"),  # 365: a1 again
+    ("ga", "a7", "2024-07-01", "2024-10-01", "dropped_out"),  # 92
+    ("ga", "a8", "2024-02-01", "2025-06-02", "dropped_out"),  # 487
+    ("gb", "b1", "2024-01-15", "2024-04-14", "dropped_out"),  # 90
+    ("gb", "b2", "2024-01-15", None, None),  # 532
+    ("gb", "b3", "2024-05-01", "2024-07-31", "dropped_out"),  # 91
     ("gb", "b4", "2024-05-01", "2024-11-01", "group_closed"),  # 184
-    ("gb", "b5", "2024-10-01", "2025-03-01", "dropped_out"),   # 151
-    ("gb", "b6", "2025-01-02", None, None),                    # 179
-    ("gb", "b7", "2024-01-15", "2024-02-14", "removed"),       # 30
-    ("gb", "b8", "2024-01-15", "2024-02-15", "dropped_out"),   # 31
+    ("gb", "b5", "2024-10-01", "2025-03-01", "dropped_out"),  # 151
+    ("gb", "b6", "2025-01-02", None, None),  # 179
+    ("gb", "b7", "2024-01-15", "2024-02-14", "removed"),  # 30
+    ("gb", "b8", "2024-01-15", "2024-02-15", "dropped_out"),  # 31
 ]
 
 
@@ -66,8 +66,17 @@ def spells_in(scope: str, cohort: str) -> list[tuple[int, bool]]:
     return chosen
 
 
-@pytest.mark.parametrize("scope, cohort", [("programme", "all"), ("ga", "all"), ("gb", "all"),
-                                           ("programme", "2024Q1"), ("ga", "2024Q2"), ("programme", "2025Q1")])
+@pytest.mark.parametrize(
+    "scope, cohort",
+    [
+        ("programme", "all"),
+        ("ga", "all"),
+        ("gb", "all"),
+        ("programme", "2024Q1"),
+        ("ga", "2024Q2"),
+        ("programme", "2025Q1"),
+    ],
+)
 def test_retention_curve_agrees_with_lifelines(warehouse, scope, cohort):
     con = warehouse(retention_programme(), AS_OF)
     spells = spells_in(scope, cohort)
@@ -84,7 +93,8 @@ def test_retention_curve_agrees_with_lifelines(warehouse, scope, cohort):
     assert [r["at_risk"] for r in curve] == [sum(days >= mark for days in durations) for mark in marks]
     assert [r["dropouts"] for r in curve] == [
         sum(1 for days, dropped in spells if dropped and (k - 1) * MONTH < days <= k * MONTH)
-        for k in range(last_mark + 1)]
+        for k in range(last_mark + 1)
+    ]
     assert [r["mark_days"] for r in curve] == pytest.approx(marks)
 
 
@@ -93,9 +103,15 @@ def test_retention_curve_has_every_scope_and_cohort(warehouse):
 
     pairs = {(r["scope"], r["cohort"]) for r in rows(con, "SELECT DISTINCT scope, cohort FROM retention_curve")}
     quarters = {quarter(joined) for _, _, joined, _, _ in SPELLS}
-    expected = {(scope, cohort) for scope in ("programme", "ga", "gb") for cohort in quarters | {"all"}
-                if spells_in(scope, cohort)}
+    expected = {
+        (scope, cohort)
+        for scope in ("programme", "ga", "gb")
+        for cohort in quarters | {"all"}
+        if spells_in(scope, cohort)
+    }
     assert pairs == expected
     # every dropout falls in exactly one reported interval
-    totals = rows(con, "SELECT sum(dropouts) AS dropouts FROM retention_curve WHERE scope = 'programme' AND cohort = 'all'")
+    totals = rows(
+        con, "SELECT sum(dropouts) AS dropouts FROM retention_curve WHERE scope = 'programme' AND cohort = 'all'"
+    )
     assert totals[0]["dropouts"] == sum(reason in DROPOUTS for *_, reason in SPELLS)

@@ -8,47 +8,54 @@ from datetime import date
 
 import pytest
 
-from tests.integration.test_metrics import Programme, by, rows, warehouse  # noqa: F401  (fixture)
+from tests.integration.programmes import Programme, by, rows
 
 D = date.fromisoformat
 MEETINGS = [f"2024-{month:02d}-10" for month in range(1, 13)]  # the 10th of each month of 2024
 
 # Each member's status at the twelve monthly meetings: P present, A absent, E excused, - not a member yet.
 ATTENDANCE = {
-    "steady":         "PPPPPPPPPPPP",
-    "absent2":        "PPPPPPPPPPAA",
-    "absent3":        "PPPPPPPPPAEA",  # 3 in a row; attended 3 of the last 6: not *under* half
-    "lowatt":         "PPPPPPAPAAPA",  # 2 of the last 6
-    "newbie":         "---------EPP",  # joined 1 Oct, missed the first of their first three
-    "newbie_ok":      "---------PPP",
-    "newbie_gone":    "----------AA",  # joined 1 Nov, missed both: only 2 meetings, too few for low_attendance
-    "oldnew":         "-----APPPPPP",  # joined 9 Jun: 184 days before 10 Dec
-    "edge183":        "-----APPPPPP",  # joined 10 Jun: 183 days before 10 Dec
-    "missed2":        "PPPPPPPPPPPP",
-    "missed_not":     "PPPPPPPPPPPP",
-    "overdue2":       "PPPPPPPPPPPP",
-    "overdue1":       "PPPPPPPPPPPP",
-    "quiet":          "PPPPPPPPPPPP",
-    "quiet_not":      "PPPPPPPPPPPP",
-    "quiet_skip":     "PPPPPPPPPPAP",
-    "lowrate":        "PPPPPPPPPPPP",
-    "lowrate_not":    "PPPPPPPPPPPP",
-    "combo":          "PPPPPPPPPPAA",
-    "tie":            "---------PEP",
-    "everything":     "PPPPPPAPPAAA",
-    "half_high":      "PPPPPPAPAPAA",
+    "steady": "PPPPPPPPPPPP",
+    "absent2": "PPPPPPPPPPAA",
+    "absent3": "PPPPPPPPPAEA",  # 3 in a row; attended 3 of the last 6: not *under* half
+    "lowatt": "PPPPPPAPAAPA",  # 2 of the last 6
+    "newbie": "---------EPP",  # joined 1 Oct, missed the first of their first three
+    "newbie_ok": "---------PPP",
+    "newbie_gone": "----------AA",  # joined 1 Nov, missed both: only 2 meetings, too few for low_attendance
+    "oldnew": "-----APPPPPP",  # joined 9 Jun: 184 days before 10 Dec
+    "edge183": "-----APPPPPP",  # joined 10 Jun: 183 days before 10 Dec
+    "missed2": "PPPPPPPPPPPP",
+    "missed_not": "PPPPPPPPPPPP",
+    "overdue2": "PPPPPPPPPPPP",
+    "overdue1": "PPPPPPPPPPPP",
+    "quiet": "PPPPPPPPPPPP",
+    "quiet_not": "PPPPPPPPPPPP",
+    "quiet_skip": "PPPPPPPPPPAP",
+    "lowrate": "PPPPPPPPPPPP",
+    "lowrate_not": "PPPPPPPPPPPP",
+    "combo": "PPPPPPPPPPAA",
+    "tie": "---------PEP",
+    "everything": "PPPPPPAPPAAA",
+    "half_high": "PPPPPPAPAPAA",
     "quarter_medium": "PPPPPPAPAAPA",
-    "leaver":         "PPPPPPPPPPPP",  # leaves on 20 Dec, after the last meeting
-    "late_joiner":    "------------",  # joins on 15 Dec, after the last meeting
+    "leaver": "PPPPPPPPPPPP",  # leaves on 20 Dec, after the last meeting
+    "late_joiner": "------------",  # joins on 15 Dec, after the last meeting
 }
-JOINED = {"newbie": "2024-10-01", "newbie_ok": "2024-10-01", "tie": "2024-10-01", "newbie_gone": "2024-11-01",
-          "oldnew": "2024-06-09", "edge183": "2024-06-10", "late_joiner": "2024-12-15"}
+JOINED = {
+    "newbie": "2024-10-01",
+    "newbie_ok": "2024-10-01",
+    "tie": "2024-10-01",
+    "newbie_gone": "2024-11-01",
+    "oldnew": "2024-06-09",
+    "edge183": "2024-06-10",
+    "late_joiner": "2024-12-15",
+}
 STATUS = {"P": "present", "A": "absent", "E": "excused"}
 # Airtime is recorded from June: everyone who attends speaks 100 s, except these members in these months, 10 s.
 QUIET = {"quiet": {10, 11, 12}, "quiet_not": {11, 12}, "quiet_skip": {9, 10, 12}, "everything": {6, 8, 9}}
 RATINGS = {
-    "lowrate": {6: 9, 7: 9, 8: 9, 9: 9, 10: 5, 11: 5, 12: 5},   # last three: mean 5 <= 5
-    "lowrate_not": {7: 1, 8: 1, 9: 1, 10: 4, 11: 6, 12: 6},    # last three: mean 16/3 > 5
+    "lowrate": {6: 9, 7: 9, 8: 9, 9: 9, 10: 5, 11: 5, 12: 5},  # last three: mean 5 <= 5
+    "lowrate_not": {7: 1, 8: 1, 9: 1, 10: 4, 11: 6, 12: 6},  # last three: mean 16/3 > 5
     "combo": {8: 3, 9: 4, 10: 2},
     "everything": {6: 3, 8: 4, 9: 5},
     "quarter_medium": {5: 9, 6: 5, 8: 5, 11: 5},
@@ -57,13 +64,13 @@ RATINGS = {
 COMMITMENTS = [
     ("m2-a", "missed2", 8, "2024-09-05", [(9, "done")]),
     ("m2-b", "missed2", 9, "2024-10-05", [(10, "not_done")]),
-    ("m2-c", "missed2", 10, "2024-11-05", [(11, "dropped")]),    # last two closed both scored 0
+    ("m2-c", "missed2", 10, "2024-11-05", [(11, "dropped")]),  # last two closed both scored 0
     ("mn-a", "missed_not", 9, "2024-10-05", [(10, "not_done")]),
     ("mn-b", "missed_not", 10, "2024-11-05", [(11, "done")]),
     ("o2-a", "overdue2", 10, "2024-11-01", []),
-    ("o2-b", "overdue2", 11, "2024-12-01", []),                  # two overdue on 10 Dec
+    ("o2-b", "overdue2", 11, "2024-12-01", []),  # two overdue on 10 Dec
     ("o1-a", "overdue1", 10, "2024-11-01", []),
-    ("o1-b", "overdue1", 11, "2024-12-20", []),                  # due after 10 Dec: only one overdue then
+    ("o1-b", "overdue1", 11, "2024-12-20", []),  # due after 10 Dec: only one overdue then
     ("cb-a", "combo", 9, "2024-10-01", []),
     ("cb-b", "combo", 10, "2024-11-01", []),
     ("ti-a", "tie", 10, "2024-10-20", []),
@@ -123,10 +130,13 @@ EXPECTED = {  # member: (risk_score, level, reasons)
     "lowrate_not": (0.0, "low", ""),
     "combo": (0.35 + 0.20 + 0.10, "high", "consecutive_absences,missed_commitments,low_ratings"),
     "tie": (0.20 + 0.20, "medium", "early_no_show,missed_commitments"),  # a tie: the table's order
-    "everything": (1.0, "high",  # min(1, 0.55 + 0.20 + 0.15 + 0.10 + 0.10)
-                   "consecutive_absences,missed_commitments,low_attendance,going_quiet,low_ratings"),
-    "half_high": (0.35 + 0.15, "high", "consecutive_absences,low_attendance"),       # exactly 0.5
-    "quarter_medium": (0.15 + 0.10, "medium", "low_attendance,low_ratings"),         # exactly 0.25
+    "everything": (
+        1.0,
+        "high",  # min(1, 0.55 + 0.20 + 0.15 + 0.10 + 0.10)
+        "consecutive_absences,missed_commitments,low_attendance,going_quiet,low_ratings",
+    ),
+    "half_high": (0.35 + 0.15, "high", "consecutive_absences,low_attendance"),  # exactly 0.5
+    "quarter_medium": (0.15 + 0.10, "medium", "low_attendance,low_ratings"),  # exactly 0.25
     "late_joiner": (0.0, "low", ""),
 }
 
@@ -147,8 +157,10 @@ def test_signals_use_only_what_was_known_at_the_meeting(warehouse):
     con = warehouse(risk_programme(), "2024-12-31")
 
     # overdue1's second commitment (due 20 Dec) is overdue by the as-of date, but not at the meeting of 10 Dec
-    overdue = {r["commitment_id"]: r["overdue"] for r in rows(con, "SELECT * FROM member_commitments "
-                                                                  "WHERE member_id = 'overdue1'")}
+    overdue = {
+        r["commitment_id"]: r["overdue"]
+        for r in rows(con, "SELECT * FROM member_commitments WHERE member_id = 'overdue1'")
+    }
     assert overdue == {"o1-a": True, "o1-b": True}
     assert by(con, "SELECT * FROM dropout_risk", "member_id")["overdue1"]["risk_score"] == 0.0
 
@@ -158,7 +170,13 @@ def test_a_group_that_has_not_met_has_nothing_to_score_and_the_weights_are_publi
 
     [risk] = rows(con, "SELECT * FROM dropout_risk")
     assert {k: risk[k] for k in ("group_id", "member_id", "as_of", "risk_score", "level", "reasons")} == {
-        "group_id": "g", "member_id": "solo", "as_of": None, "risk_score": 0.0, "level": "low", "reasons": ""}
+        "group_id": "g",
+        "member_id": "solo",
+        "as_of": None,
+        "risk_score": 0.0,
+        "level": "low",
+        "reasons": "",
+    }
     [presenting] = rows(con, "SELECT * FROM member_presenting")
     assert (presenting["meetings_since_presented"], presenting["last_presented_on"]) == (0, None)
     [backtest] = rows(con, "SELECT * FROM dropout_backtest")  # nothing to score: no AUC
@@ -166,17 +184,22 @@ def test_a_group_that_has_not_met_has_nothing_to_score_and_the_weights_are_publi
 
     weights = rows(con, "SELECT * FROM dropout_weights ORDER BY table_order")
     assert [(w["reason"], w["weight"], w["weight_3_or_more"]) for w in weights] == [
-        ("consecutive_absences", 0.35, 0.55), ("early_no_show", 0.20, None), ("low_attendance", 0.15, None),
-        ("missed_commitments", 0.20, None), ("going_quiet", 0.10, None), ("low_ratings", 0.10, None)]
+        ("consecutive_absences", 0.35, 0.55),
+        ("early_no_show", 0.20, None),
+        ("low_attendance", 0.15, None),
+        ("missed_commitments", 0.20, None),
+        ("going_quiet", 0.10, None),
+        ("low_ratings", 0.10, None),
+    ]
 
 
 # -- the backtest ----------------------------------------------------------------------------------------
 
 BACKTEST_ATTENDANCE = {  # Jan..Jun 2024, on the 10th
-    "x": "PPPPPP",   # rates Jan-Mar 3, 3, 3: low_ratings from March
-    "y": "PPAEA-",   # drops out on 20 May
-    "z": "PAPPPP",   # moves away on 1 Aug (censored)
-    "w": "PPPAPA",   # removed on 15 Jul
+    "x": "PPPPPP",  # rates Jan-Mar 3, 3, 3: low_ratings from March
+    "y": "PPAEA-",  # drops out on 20 May
+    "z": "PAPPPP",  # moves away on 1 Aug (censored)
+    "w": "PPPAPA",  # removed on 15 Jul
 }
 # (score, label) at each of their meetings, worked out by hand:
 #   x: 0, 0, then 0.1 (low_ratings) x4, never drops out
@@ -232,8 +255,12 @@ def test_backtest_auc_over_every_member_at_every_past_meeting(warehouse):
     assert (backtest["first_scored_on"], backtest["last_scored_on"]) == (D("2024-01-10"), D("2024-06-10"))
 
     # the model's own points agree with the hand-worked scores, member by member
-    scored = rows(con, "SELECT member_id, risk_score FROM member_risk_signals WHERE on_roster AND held_on <= '2024-06-30' "
-                       "ORDER BY member_id, held_on")
+    scored = rows(
+        con,
+        "SELECT member_id, risk_score FROM member_risk_signals WHERE on_roster AND held_on <= '2024-06-30' "
+        "ORDER BY member_id, held_on",
+    )
     for member, expected in POINTS.items():
         assert [r["risk_score"] for r in scored if r["member_id"] == member] == [
-            pytest.approx(score) for score, _ in expected]
+            pytest.approx(score) for score, _ in expected
+        ]

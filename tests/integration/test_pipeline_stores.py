@@ -20,10 +20,16 @@ def test_the_warehouse_holds_exactly_the_stores_events(settings, tmp_path):
         projected = dict(con.execute("SELECT topic, count(*)::BIGINT FROM event_log GROUP BY topic").fetchall())
         assert projected == dict(stored)
         rows = con.execute("SELECT meeting_id, member_id, status FROM meeting_attendance ORDER BY 1, 2").fetchall()
-        assert rows == [("north-01", "ana", "present"), ("north-01", "bob", "present"),
-                        ("north-02", "ana", "late"), ("north-02", "bob", "excused")]
+        assert rows == [
+            ("north-01", "ana", "present"),
+            ("north-01", "bob", "present"),
+            ("north-02", "ana", "late"),
+            ("north-02", "bob", "excused"),
+        ]
         # c-001 was carried forward to 2025-03-10 and is still open on the as-of day
-        commitment = con.execute("SELECT status, due_on::VARCHAR, times_carried_forward FROM member_commitments").fetchall()
+        commitment = con.execute(
+            "SELECT status, due_on::VARCHAR, times_carried_forward FROM member_commitments"
+        ).fetchall()
         assert commitment == [("open", "2025-03-10", 1)]
     finally:
         con.close()

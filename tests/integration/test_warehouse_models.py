@@ -59,8 +59,10 @@ def test_the_readme_is_generated_from_the_headers():
 
 def test_a_failed_check_names_the_offending_rows_by_key(empty_warehouse):
     con = empty_warehouse
-    con.execute("INSERT INTO meeting_attendance VALUES ('g1', 'm1', DATE '2026-01-05', 'ghost', 'present', true, false),"
-                " ('g1', 'm1', DATE '2026-01-05', 'ghost', 'lost', true, false)")
+    con.execute(
+        "INSERT INTO meeting_attendance VALUES ('g1', 'm1', DATE '2026-01-05', 'ghost', 'present', true, false),"
+        " ('g1', 'm1', DATE '2026-01-05', 'ghost', 'lost', true, false)"
+    )
     try:
         model = models()["meeting_attendance"]
         outcomes = {o.check.name: o for o in checks.run_all(con, model)}
@@ -68,7 +70,9 @@ def test_a_failed_check_names_the_offending_rows_by_key(empty_warehouse):
         assert (reference.passed, reference.offending_rows) == (False, 2)
         assert reference.sample[0] == {"meeting_id": "m1", "member_id": "ghost"}
         assert "fact_member_registered.member_id" in reference.what_to_do
-        assert outcomes["status_accepted_values"].sample == [{"meeting_id": "m1", "member_id": "ghost", "status": "lost"}]
+        assert outcomes["status_accepted_values"].sample == [
+            {"meeting_id": "m1", "member_id": "ghost", "status": "lost"}
+        ]
         assert outcomes["key_is_unique"].sample == [{"meeting_id": "m1", "member_id": "ghost", "rows": 2}]
         assert outcomes["attended_not_null"].passed
     finally:
@@ -109,32 +113,74 @@ def test_a_good_set_of_models_loads(tmp_path):
     assert found["shown"].depends_on == ("formed",) and found["formed"].facts == ("fact_group_formed",)
 
 
-@pytest.mark.parametrize("layer, text, message", [
-    ("marts", model_file("formed").replace("grain:", "grian:"), "unknown key grian in the header"),
-    ("marts", model_file("formed").replace("    checks: [not_null]", "    checks: [not_null]\n    units: none"),
-     "unknown key units in column group_id"),
-    ("marts", model_file("formed").replace("    checks: [not_null]", "    checks: [unique]"), "unknown check 'unique'"),
-    ("marts", model_file("formed").replace("    checks: [not_null]", "    checks: [{range: [0, 1]}]"),
-     "a range check needs a number"),
-    ("marts", model_file("formed").replace("key: [group_id]", "key: [member_id]"), "key is a list of the table's columns"),
-    ("marts", model_file("formed").replace("key: [group_id]", "key: [group_id]\nkey: [group_id]"), "key given twice"),
-    ("marts", model_file("formed").replace("    checks: [not_null]", "    checks: [{references: fact_group_formed.nope}]"),
-     "references fact_group_formed.nope, which has no such column"),
-    ("marts", model_file("formed", published=True), "a published table declares its readers"),
-    ("marts", model_file("formed", published=True, readers="readers: {member: member_id}\n"),
-     "member is scoped by member_id, which the table does not have"),
-    ("marts", model_file("formed", published=True, readers="readers: {lead: group_id}\n"), "lead reads all, not 'group_id'"),
-    ("marts", model_file("formed", published=True, readers="readers: {coach: all}\n"), "unknown role 'coach'"),
-    ("marts", model_file("nowhere"), "reads nowhere, which is neither a fact table nor a model"),
-    ("marts", model_file("fact_meeting_held"), "only staging models read fact tables"),
-    ("staging", model_file("formed"), "a staging model reads only fact tables"),
-    ("staging", model_file(published=True, readers="readers: {lead: all}\n"), "only marts are published"),
-    ("marts", "SELECT 1 AS group_id\n", "starts with its header"),
-    ("marts", model_file("formed").replace("SELECT group_id", "SELEKT group_id"), "not one SELECT DuckDB can parse"),
-    ("marts", model_file("formed") + "; SELECT 2\n", "holds 2 statements"),
-    ("marts", model_file("formed").replace("SELECT group_id FROM formed", "WITH formed AS (SELECT 1) SELECT * FROM formed"),
-     "the CTE formed has the name of a table"),
-])
+@pytest.mark.parametrize(
+    "layer, text, message",
+    [
+        ("marts", model_file("formed").replace("grain:", "grian:"), "unknown key grian in the header"),
+        (
+            "marts",
+            model_file("formed").replace("    checks: [not_null]", "    checks: [not_null]\n    units: none"),
+            "unknown key units in column group_id",
+        ),
+        (
+            "marts",
+            model_file("formed").replace("    checks: [not_null]", "    checks: [unique]"),
+            "unknown check 'unique'",
+        ),
+        (
+            "marts",
+            model_file("formed").replace("    checks: [not_null]", "    checks: [{range: [0, 1]}]"),
+            "a range check needs a number",
+        ),
+        (
+            "marts",
+            model_file("formed").replace("key: [group_id]", "key: [member_id]"),
+            "key is a list of the table's columns",
+        ),
+        (
+            "marts",
+            model_file("formed").replace("key: [group_id]", "key: [group_id]\nkey: [group_id]"),
+            "key given twice",
+        ),
+        (
+            "marts",
+            model_file("formed").replace(
+                "    checks: [not_null]", "    checks: [{references: fact_group_formed.nope}]"
+            ),
+            "references fact_group_formed.nope, which has no such column",
+        ),
+        ("marts", model_file("formed", published=True), "a published table declares its readers"),
+        (
+            "marts",
+            model_file("formed", published=True, readers="readers: {member: member_id}\n"),
+            "member is scoped by member_id, which the table does not have",
+        ),
+        (
+            "marts",
+            model_file("formed", published=True, readers="readers: {lead: group_id}\n"),
+            "lead reads all, not 'group_id'",
+        ),
+        ("marts", model_file("formed", published=True, readers="readers: {coach: all}\n"), "unknown role 'coach'"),
+        ("marts", model_file("nowhere"), "reads nowhere, which is neither a fact table nor a model"),
+        ("marts", model_file("fact_meeting_held"), "only staging models read fact tables"),
+        ("staging", model_file("formed"), "a staging model reads only fact tables"),
+        ("staging", model_file(published=True, readers="readers: {lead: all}\n"), "only marts are published"),
+        ("marts", "SELECT 1 AS group_id\n", "starts with its header"),
+        (
+            "marts",
+            model_file("formed").replace("SELECT group_id", "SELEKT group_id"),
+            "not one SELECT DuckDB can parse",
+        ),
+        ("marts", model_file("formed") + "; SELECT 2\n", "holds 2 statements"),
+        (
+            "marts",
+            model_file("formed").replace(
+                "SELECT group_id FROM formed", "WITH formed AS (SELECT 1) SELECT * FROM formed"
+            ),
+            "the CTE formed has the name of a table",
+        ),
+    ],
+)
 def test_a_wrong_header_or_sql_is_an_error_naming_its_file(tmp_path, layer, text, message):
     write(tmp_path, "staging", "formed", model_file())
     write(tmp_path, layer, "wrong", text)
@@ -153,9 +199,14 @@ def test_a_cycle_is_an_error_naming_its_files(tmp_path):
 
 def test_a_built_table_that_differs_from_its_header_is_an_error_naming_its_file(tmp_path):
     write(tmp_path, "staging", "formed", model_file().replace("SELECT group_id", "SELECT group_id, cadence"))
-    write(tmp_path, "marts", "shown", model_file("formed").replace("    checks: [not_null]\n",
-                                                                    "    checks: [not_null]\n  size:\n    type: BIGINT\n"
-                                                                    "    description: its size\n"))
+    write(
+        tmp_path,
+        "marts",
+        "shown",
+        model_file("formed").replace(
+            "    checks: [not_null]\n", "    checks: [not_null]\n  size:\n    type: BIGINT\n    description: its size\n"
+        ),
+    )
     found = load(tmp_path)
     con = db.connect(tmp_path / "warehouse.duckdb")
     try:
@@ -166,12 +217,15 @@ def test_a_built_table_that_differs_from_its_header_is_an_error_naming_its_file(
     finally:
         con.close()
     assert found["formed"].mismatch(described["formed"]) == (
-        f"{tmp_path.name}/staging/formed.sql: the built table has columns the header does not declare: cadence")
+        f"{tmp_path.name}/staging/formed.sql: the built table has columns the header does not declare: cadence"
+    )
     assert found["shown"].mismatch(described["shown"]) == (
-        f"{tmp_path.name}/marts/shown.sql: the header declares columns the table does not have: size")
+        f"{tmp_path.name}/marts/shown.sql: the header declares columns the table does not have: size"
+    )
     assert found["shown"].mismatch([("group_id", "BIGINT")]) == (
         f"{tmp_path.name}/marts/shown.sql: the header declares columns the table does not have: size; "
-        "group_id is BIGINT, declared VARCHAR")
+        "group_id is BIGINT, declared VARCHAR"
+    )
 
 
 def test_the_fact_tables_are_what_db_connect_creates():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from domain.jsonl import parse_lines
 from domain.errors import CommandError
+from domain.jsonl import parse_lines
 
 
 def parse(*lines):
@@ -27,15 +27,47 @@ def test_blank_lines_and_comments_are_skipped_and_line_numbers_kept():
         ('{"type":"rate_meeting","meeting":"m1","member":"ana","score":11}', "score", "integer from 0 to 10"),
         ('{"type":"rate_meeting","meeting":"m1","member":"ana","score":true}', "score", "integer from 0 to 10"),
         ('{"type":"rate_meeting","meeting":"m1","member":"ana"}', "score", "is required"),
-        ('{"type":"rate_meeting","meeting":"m1","member":"ana","score":7,"scroe":7}', "scroe", "not a field of rate_meeting"),
-        ('{"type":"form_group","group":"g 1","name":"G","cadence":"monthly","formed_on":"2025-01-01"}', "group", "1-64 characters"),
-        ('{"type":"form_group","group":"g1","name":"G","cadence":"daily","formed_on":"2025-01-01"}', "cadence", "one of weekly"),
-        ('{"type":"form_group","group":"g1","name":"G","cadence":"monthly","formed_on":"2025-02-30"}', "formed_on", "real calendar date"),
-        ('{"type":"form_group","group":"g1","name":"G","cadence":"monthly","formed_on":"1/2/2025"}', "formed_on", "YYYY-MM-DD"),
+        (
+            '{"type":"rate_meeting","meeting":"m1","member":"ana","score":7,"scroe":7}',
+            "scroe",
+            "not a field of rate_meeting",
+        ),
+        (
+            '{"type":"form_group","group":"g 1","name":"G","cadence":"monthly","formed_on":"2025-01-01"}',
+            "group",
+            "1-64 characters",
+        ),
+        (
+            '{"type":"form_group","group":"g1","name":"G","cadence":"daily","formed_on":"2025-01-01"}',
+            "cadence",
+            "one of weekly",
+        ),
+        (
+            '{"type":"form_group","group":"g1","name":"G","cadence":"monthly","formed_on":"2025-02-30"}',
+            "formed_on",
+            "real calendar date",
+        ),
+        (
+            '{"type":"form_group","group":"g1","name":"G","cadence":"monthly","formed_on":"1/2/2025"}',
+            "formed_on",
+            "YYYY-MM-DD",
+        ),
         ('{"type":"register_member","member":"a","name":"A","email":"not-an-email"}', "email", "valid email"),
-        ('{"type":"hold_meeting","group":"g","meeting":"m","held_on":"2025-01-01","topic":"growth","attendance":{"ana":"here"}}', "attendance", "entry for 'ana'"),
-        ('{"type":"hold_meeting","group":"g","meeting":"m","held_on":"2025-01-01","topic":"growth","speaking_seconds":{"ana":-1}}', "speaking_seconds", ">= 0"),
-        ('{"type":"hold_meeting","group":"g","meeting":"m","held_on":"2025-01-01","topic":"growth","presenters":["a","a"]}', "presenters", "twice"),
+        (
+            '{"type":"hold_meeting","group":"g","meeting":"m","held_on":"2025-01-01","topic":"growth","attendance":{"ana":"here"}}',
+            "attendance",
+            "entry for 'ana'",
+        ),
+        (
+            '{"type":"hold_meeting","group":"g","meeting":"m","held_on":"2025-01-01","topic":"growth","speaking_seconds":{"ana":-1}}',
+            "speaking_seconds",
+            ">= 0",
+        ),
+        (
+            '{"type":"hold_meeting","group":"g","meeting":"m","held_on":"2025-01-01","topic":"growth","presenters":["a","a"]}',
+            "presenters",
+            "twice",
+        ),
         ('{"type":"fly","x":1}', "type", "must be one of"),
     ],
 )

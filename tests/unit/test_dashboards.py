@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from dashboards import charts, people
-from dashboards.data import facilitator, lead, member, published, serving
 from dashboards import formatting as fmt
+from dashboards.data import facilitator, lead, member, published, serving
 from dashboards.viewer import NotEntitled, Viewer
 from domain.errors import ConfigurationError
 
@@ -48,29 +48,84 @@ def test_dropout_reasons_are_said_in_words_in_the_warehouse_order():
 def test_every_chart_builder_makes_a_valid_chart_from_warehouse_shaped_frames():
     months = [date(2026, m, 1) for m in (1, 2, 3)]
     meetings = [date(2026, 1, 5), date(2026, 2, 2)]
-    components = pl.DataFrame({"group_id": ["g1"] * 6, "group": ["North"] * 6, "month": [months[0]] * 6,
-                               "component": charts.COMPONENTS, "score": [70.0, 80.0, None, 60.0, 90.0, 75.0]})
-    tiers = pl.DataFrame({"tier": ["high_risk", "at_risk", "fit", "healthy"], "min_score": [0.0, 50.0, 65.0, 80.0],
-                          "tier_order": [1, 2, 3, 4]})
+    components = pl.DataFrame(
+        {
+            "group_id": ["g1"] * 6,
+            "group": ["North"] * 6,
+            "month": [months[0]] * 6,
+            "component": charts.COMPONENTS,
+            "score": [70.0, 80.0, None, 60.0, 90.0, 75.0],
+        }
+    )
+    tiers = pl.DataFrame(
+        {
+            "tier": ["high_risk", "at_risk", "fit", "healthy"],
+            "min_score": [0.0, 50.0, 65.0, 80.0],
+            "tier_order": [1, 2, 3, 4],
+        }
+    )
     built = [
         charts.component_heatmap(components, ["North"]),
         charts.health_trend(components, tiers),
         charts.tier_mix(pl.DataFrame({"month": months, "tier": ["fit", "at_risk", "healthy"], "groups": [3, 1, 2]})),
-        charts.programme_trend(pl.DataFrame({"month": months, "figure": ["Attendance"] * 3, "lower_quartile": [0.7] * 3,
-                                             "median": [0.8] * 3, "upper_quartile": [0.9] * 3, "groups": [4] * 3})),
-        charts.retention_curves(pl.DataFrame({"cohort": ["all", "all"], "month": [0, 1], "survival": [1.0, 0.9],
-                                              "at_risk": [10, 9], "dropouts": [0, 1]})),
+        charts.programme_trend(
+            pl.DataFrame(
+                {
+                    "month": months,
+                    "figure": ["Attendance"] * 3,
+                    "lower_quartile": [0.7] * 3,
+                    "median": [0.8] * 3,
+                    "upper_quartile": [0.9] * 3,
+                    "groups": [4] * 3,
+                }
+            )
+        ),
+        charts.retention_curves(
+            pl.DataFrame(
+                {
+                    "cohort": ["all", "all"],
+                    "month": [0, 1],
+                    "survival": [1.0, 0.9],
+                    "at_risk": [10, 9],
+                    "dropouts": [0, 1],
+                }
+            )
+        ),
         charts.dropout_weights(pl.DataFrame({"signal": ["going quiet"], "weight": [0.1]})),
-        charts.attendance_heatmap(pl.DataFrame({"member": ["Ann", "Bob"], "held_on": meetings, "status": ["present", "absent"]})),
-        charts.airtime_shares(pl.DataFrame({"member": ["Ann", "Bob"], "held_on": [meetings[0]] * 2, "share": [0.7, 0.3],
-                                            "dominance_ratio": [1.4, 0.6], "seconds": [700.0, 300.0]})),
-        charts.gini_trend(pl.DataFrame({"held_on": meetings, "airtime_gini": [0.2, None], "top_speaker_share": [0.4, None]})),
+        charts.attendance_heatmap(
+            pl.DataFrame({"member": ["Ann", "Bob"], "held_on": meetings, "status": ["present", "absent"]})
+        ),
+        charts.airtime_shares(
+            pl.DataFrame(
+                {
+                    "member": ["Ann", "Bob"],
+                    "held_on": [meetings[0]] * 2,
+                    "share": [0.7, 0.3],
+                    "dominance_ratio": [1.4, 0.6],
+                    "seconds": [700.0, 300.0],
+                }
+            )
+        ),
+        charts.gini_trend(
+            pl.DataFrame({"held_on": meetings, "airtime_gini": [0.2, None], "top_speaker_share": [0.4, None]})
+        ),
         charts.lorenz_curve(pl.DataFrame({"member": ["Ann", "Bob"], "share": [0.7, 0.3]})),
-        charts.commitment_timeline(pl.DataFrame({"label": ["a", "b"], "made_on": meetings, "due_on": [date(2026, 2, 1)] * 2,
-                                                 "closed_on": [date(2026, 2, 2), None], "status": ["done", "open"],
-                                                 "times_carried_forward": [0, 1]})),
+        charts.commitment_timeline(
+            pl.DataFrame(
+                {
+                    "label": ["a", "b"],
+                    "made_on": meetings,
+                    "due_on": [date(2026, 2, 1)] * 2,
+                    "closed_on": [date(2026, 2, 2), None],
+                    "status": ["done", "open"],
+                    "times_carried_forward": [0, 1],
+                }
+            )
+        ),
         charts.attendance_strip(pl.DataFrame({"held_on": meetings, "status": ["present", "late"]})),
-        charts.airtime_against_fair_share(pl.DataFrame({"held_on": meetings, "share": [0.2, 0.1], "fair_share": [0.1, 0.1]})),
+        charts.airtime_against_fair_share(
+            pl.DataFrame({"held_on": meetings, "share": [0.2, 0.1], "fair_share": [0.1, 0.1]})
+        ),
     ]
     for chart in built:
         assert isinstance(chart, alt.TopLevelMixin)
@@ -87,7 +142,9 @@ def test_lorenz_curve_runs_from_nobody_to_everybody_quietest_first():
 
 
 def test_charts_with_a_row_per_person_size_to_their_rows():
-    grid = pl.DataFrame({"member": [f"m{i}" for i in range(10)], "held_on": [date(2026, 1, 5)] * 10, "status": ["present"] * 10})
+    grid = pl.DataFrame(
+        {"member": [f"m{i}" for i in range(10)], "held_on": [date(2026, 1, 5)] * 10, "status": ["present"] * 10}
+    )
     spec = charts.attendance_heatmap(grid).to_dict()
     assert spec["autosize"]["type"] == "fit-x"  # Streamlit would otherwise squeeze the rows into the height
     assert spec["height"] >= 10 * 20
@@ -116,16 +173,22 @@ def test_data_functions_refuse_before_they_read(monkeypatch):
 
     monkeypatch.setattr(serving, "current", lambda: "publication")
     monkeypatch.setattr(ServingReader, "query", no_reading)
-    for refused in (lambda: lead.portfolio(MEMBER), lambda: lead.retention(FACILITATOR), lambda: lead.dropout_backtest(MEMBER),
-                    lambda: facilitator.commitments_due(MEMBER, "g1", date(2026, 1, 1)),
-                    lambda: facilitator.airtime(FACILITATOR, "g2"), lambda: facilitator.drifting_members(LEAD, "g1"),
-                    lambda: member.commitments(LEAD), lambda: member.airtime(STRANGER),
-                    # a published table is read only by the roles its declaration names, on their own rows
-                    lambda: published.for_lead(FACILITATOR, "group_health"),
-                    lambda: published.for_facilitator(FACILITATOR, "meeting_airtime", "g2"),
-                    lambda: published.for_member(MEMBER, "group_health"),
-                    lambda: published.for_lead(LEAD, "no_such_table"),
-                    lambda: published.for_lead(LEAD, "memberships")):  # an internal model is not published
+    for refused in (
+        lambda: lead.portfolio(MEMBER),
+        lambda: lead.retention(FACILITATOR),
+        lambda: lead.dropout_backtest(MEMBER),
+        lambda: facilitator.commitments_due(MEMBER, "g1", date(2026, 1, 1)),
+        lambda: facilitator.airtime(FACILITATOR, "g2"),
+        lambda: facilitator.drifting_members(LEAD, "g1"),
+        lambda: member.commitments(LEAD),
+        lambda: member.airtime(STRANGER),
+        # a published table is read only by the roles its declaration names, on their own rows
+        lambda: published.for_lead(FACILITATOR, "group_health"),
+        lambda: published.for_facilitator(FACILITATOR, "meeting_airtime", "g2"),
+        lambda: published.for_member(MEMBER, "group_health"),
+        lambda: published.for_lead(LEAD, "no_such_table"),
+        lambda: published.for_lead(LEAD, "memberships"),
+    ):  # an internal model is not published
         with pytest.raises(NotEntitled):
             refused()
 
@@ -133,8 +196,11 @@ def test_data_functions_refuse_before_they_read(monkeypatch):
 def test_names_and_texts_only_for_who_may_see_them(monkeypatch):
     monkeypatch.setattr(people, "_store_version", lambda: "v")
     monkeypatch.setattr(people, "_group_names", lambda ids: {i: {"g1": "North", "g2": "South"}[i] for i in ids})
-    monkeypatch.setattr(people, "_group_members", lambda group_id, _: {
-        "g1": frozenset({"m1", "m2", "f1"}), "g2": frozenset({"f1", "m3"})}[group_id])
+    monkeypatch.setattr(
+        people,
+        "_group_members",
+        lambda group_id, _: {"g1": frozenset({"m1", "m2", "f1"}), "g2": frozenset({"f1", "m3"})}[group_id],
+    )
     monkeypatch.setattr(people, "_names", lambda ids, _: {i: f"Name of {i}" for i in ids})
     texts = {"c1": ("m1", "g1", "Hire a COO"), "c2": ("m2", "g1", "Sell the boat"), "c3": ("m3", "g2", "Move abroad")}
     monkeypatch.setattr(people, "_commitments", lambda ids, _: {i: texts[i] for i in ids})
@@ -168,8 +234,13 @@ def test_serve_listens_on_loopback_by_default_with_usage_statistics_off():
     args = parser.parse_args(["serve"])
     assert (args.host, args.port, args.demo) == ("127.0.0.1", 8501, False)
     command = cli.command("127.0.0.1", 8600)
-    for option in ("--browser.gatherUsageStats=false", "--server.address=127.0.0.1", "--server.port=8600",
-                   "--client.showErrorDetails=none", "--server.headless=true"):
+    for option in (
+        "--browser.gatherUsageStats=false",
+        "--server.address=127.0.0.1",
+        "--server.port=8600",
+        "--client.showErrorDetails=none",
+        "--server.headless=true",
+    ):
         assert option in command
 
 

@@ -61,7 +61,12 @@ def test_import_format_documents_every_field_of_the_command(command):
 def test_import_format_names_every_allowed_value():
     text = IMPORT_FORMAT.read_text(encoding="utf-8")
     vocabularies = (
-        model.CADENCES, model.LEAVE_REASONS, model.TOPICS, model.FORMATS, model.ATTENDANCE_STATUSES, model.OUTCOMES
+        model.CADENCES,
+        model.LEAVE_REASONS,
+        model.TOPICS,
+        model.FORMATS,
+        model.ATTENDANCE_STATUSES,
+        model.OUTCOMES,
     )
     missing = [value for values in vocabularies for value in values if f"`{value}`" not in text]
     assert not missing, f"docs/import-format.md does not name these allowed values: {missing}"
@@ -78,9 +83,7 @@ def test_import_format_worked_example_is_a_valid_file():
 
 # -- links in the repository's Markdown -------------------------------------------------------------
 def git_files(*args: str) -> list[str]:
-    done = subprocess.run(
-        ["git", "ls-files", "-z", *args], cwd=REPO, capture_output=True, check=True, timeout=60
-    )
+    done = subprocess.run(["git", "ls-files", "-z", *args], cwd=REPO, capture_output=True, check=True, timeout=60)
     return [name for name in done.stdout.decode("utf-8").split("\0") if name]
 
 
@@ -126,9 +129,7 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 def without_code(text: str) -> str:
     """The text with fenced blocks and code spans blanked out (same length, same lines): not links."""
     paragraphs = re.split(r"(\n\s*\n)", without_fences(text))  # a code span never crosses a blank line
-    return "".join(
-        CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), part) for part in paragraphs
-    )
+    return "".join(CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), part) for part in paragraphs)
 
 
 def without_fences(text: str) -> str:
@@ -220,7 +221,7 @@ def test_markdown_anchors_name_a_heading(source):
     "markdown, expected",
     [
         ("See [the spec](../shared/spec/IMPORT.md).", [(1, "../shared/spec/IMPORT.md")]),
-        ("![shot](docs/a.png \"title\")\n\n[x]: <b c.md>", [(1, "docs/a.png"), (3, "b c.md")]),
+        ('![shot](docs/a.png "title")\n\n[x]: <b c.md>', [(1, "docs/a.png"), (3, "b c.md")]),
         ("<https://example.org> or https://example.org/x", [(1, "https://example.org"), (1, "https://example.org/x")]),
         ("`[not](a link)` and\n```\n[nor](this)\n```\n[but](this.md#part)", [(5, "this.md#part")]),
     ],

@@ -24,8 +24,9 @@ from domain.meeting_exports.vtt import read_transcript
 from domain.meeting_exports.zoom import read_participants_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-BUDGET = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                          HealthCheck.function_scoped_fixture])
+BUDGET = settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 FIELD_NAMES = sorted({f.name for cls in COMMANDS.values() for f in fields(cls)})
 json_values = st.recursive(
@@ -61,10 +62,13 @@ def test_any_command_shaped_object_is_parsed_or_refused(objects):
 def mutated(original: bytes):
     """The original file with a few bytes flipped, a cut, or text spliced in somewhere."""
     position = st.integers(min_value=0, max_value=max(len(original) - 1, 0))
-    flip = st.tuples(position, st.integers(0, 255)).map(lambda pb: original[:pb[0]] + bytes([pb[1]]) + original[pb[0] + 1:])
+    flip = st.tuples(position, st.integers(0, 255)).map(
+        lambda pb: original[: pb[0]] + bytes([pb[1]]) + original[pb[0] + 1 :]
+    )
     cut = position.map(lambda p: original[:p])
     splice = st.tuples(position, st.text(max_size=40)).map(
-        lambda pt: original[:pt[0]] + pt[1].encode("utf-8", "surrogatepass") + original[pt[0]:])
+        lambda pt: original[: pt[0]] + pt[1].encode("utf-8", "surrogatepass") + original[pt[0] :]
+    )
     return st.one_of(flip, cut, splice, st.binary(max_size=300))
 
 
@@ -103,8 +107,12 @@ def test_any_transcript_is_read_or_refused(tmp_path, data):
 
 
 @BUDGET
-@given(data=st.tuples(st.sampled_from(["1e308", "inf", "-0", "1" * 500, "nan", "9" * 5000, "1e-400", "0x10"]),
-                      st.sampled_from(["Duration (Minutes)"])))
+@given(
+    data=st.tuples(
+        st.sampled_from(["1e308", "inf", "-0", "1" * 500, "nan", "9" * 5000, "1e-400", "0x10"]),
+        st.sampled_from(["Duration (Minutes)"]),
+    )
+)
 def test_zoom_minutes_of_any_size_are_read_or_refused(tmp_path, data):
     minutes, _ = data
     header = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"

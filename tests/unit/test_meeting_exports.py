@@ -75,6 +75,7 @@ def test_the_in_repo_samples_are_the_upstream_ones_unchanged(name):
 
 def independent_speaker_ms(text: str) -> dict[str, int]:
     """Per speaker label, the sum of cue durations: a plain regex over the file, nothing shared."""
+
     def ms(h, m, s, f):
         return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(f)
 
@@ -108,7 +109,10 @@ def test_zoom_one_row_per_person_layout_with_a_byte_order_mark(number, start):
     assert len(export.participants) == 10
     first = export.participants[0]
     assert (first.name, first.emails, first.seconds_in_meeting, first.line) == (
-        "Andrew Knight", ("knightap@wustl.edu",), 75 * 60, 5
+        "Andrew Knight",
+        ("knightap@wustl.edu",),
+        75 * 60,
+        5,
     )
     by_name = {p.name: p for p in export.participants}
     assert by_name["John Lennon"].emails == ()
@@ -129,13 +133,24 @@ def test_meeting001_who_is_who_with_emails_names_accents_and_an_alias():
     aliases = Aliases({normalized("Eric's iPad (Clapton)"): "eric"})
     result = draft(export, roster, aliases)
     assert result.attendance == {
-        "paul": "present", "george": "present", "ringo": "present", "eric": "present", "mal": "absent"
+        "paul": "present",
+        "george": "present",
+        "ringo": "present",
+        "eric": "present",
+        "mal": "absent",
     }
     assert {m: result.matched_by[m] for m in ("paul", "george", "ringo", "eric")} == {
-        "paul": "email", "george": "name", "ringo": "email", "eric": "name"
+        "paul": "email",
+        "george": "name",
+        "ringo": "email",
+        "eric": "name",
     }
     assert [p.name for p in result.not_on_roster] == [
-        "Andrew Knight", "John Lennon", "George Martin", "Yoko Ono", "Peter Best"
+        "Andrew Knight",
+        "John Lennon",
+        "George Martin",
+        "Yoko Ono",
+        "Peter Best",
     ]
     spoken = independent_speaker_ms((ZOOM / "meeting001_transcript.vtt").read_text(encoding="utf-8-sig"))
     assert result.speaking_seconds == {
@@ -157,7 +172,13 @@ def test_zoom_per_session_layout_folds_reconnects_and_reads_extra_columns():
     assert export.started_at == at("17:58:12")
     people = {p.name: p for p in export.participants}
     assert list(people) == [
-        "Grace Lee", "Ana Ruiz", "Farid Haddad", "Dev's iPhone", "Chloe  Durand", "Ben Okafor (Ben O.)", "Sam Taylor"
+        "Grace Lee",
+        "Ana Ruiz",
+        "Farid Haddad",
+        "Dev's iPhone",
+        "Chloe  Durand",
+        "Ben Okafor (Ben O.)",
+        "Sam Taylor",
     ]
     assert (people["Ana Ruiz"].first_join, people["Ana Ruiz"].seconds_in_meeting) == (at("18:01:05"), (40 + 50) * 60)
     ben = people["Ben Okafor (Ben O.)"]
@@ -196,7 +217,8 @@ def test_zoom_meeting_with_transcript_becomes_one_hold_meeting():
     }
     assert [p.name for p in result.not_on_roster] == ["Grace Lee", "Sam Taylor"]
     assert [(p.name, p.seconds_spoken) for p in result.speakers_not_on_roster] == [
-        ("Grace Lee", 12.500 - 5.000), ("Sam Taylor", 70.000 - 64.000)
+        ("Grace Lee", 12.500 - 5.000),
+        ("Sam Taylor", 70.000 - 64.000),
     ]
     assert (result.unattributed_cues, result.unattributed_seconds) == (1, 2.0)
 
@@ -272,7 +294,12 @@ def test_teams_meeting_with_transcript_becomes_one_hold_meeting():
         "farid": "present",  # email in capitals
     }
     assert result.matched_by == {
-        "ana": "email", "ben": "email", "chloe": "name", "dev": "alias", "emma": "transcript", "farid": "email"
+        "ana": "email",
+        "ben": "email",
+        "chloe": "name",
+        "dev": "alias",
+        "emma": "transcript",
+        "farid": "email",
     }
     assert result.heard_but_not_in_report == ("emma",)
     assert result.speaking_seconds == {
@@ -346,7 +373,7 @@ def test_teams_report_cut_before_its_participants(tmp_path):
 def test_a_row_with_an_unterminated_quote(tmp_path):
     report = tmp_path / "participants.csv"
     report.write_text(
-        "Name (Original Name),User Email,Total Duration (Minutes)\nAna Ruiz,,60\n\"Ben Okafor,,51\n", encoding="utf-8"
+        'Name (Original Name),User Email,Total Duration (Minutes)\nAna Ruiz,,60\n"Ben Okafor,,51\n', encoding="utf-8"
     )
     error = error_of(read_participants_report, report)
     assert error.line == 3 and "not valid CSV" in str(error)
@@ -409,7 +436,11 @@ def test_vtt_both_speaker_styles_notes_and_settings(tmp_path):
     )
     cues = read_cues(path)
     assert [c.speakers for c in cues] == [
-        ("Ana Ruiz",), ("Ben Okafor",), ("Ana Ruiz", "Ben Okafor"), (), ("Farid & co",)
+        ("Ana Ruiz",),
+        ("Ben Okafor",),
+        ("Ana Ruiz", "Ben Okafor"),
+        (),
+        ("Farid & co",),
     ]
     transcript = read_transcript(path)
     # a cue with two voices is shared, not credited twice
@@ -512,16 +543,14 @@ def test_aliases_file_errors_name_the_line(tmp_path, content, line, reason):
 
 def test_aliases_file_with_a_byte_order_mark_comments_and_quotes(tmp_path):
     aliases_file = tmp_path / "aliases.csv"
-    aliases_file.write_bytes(codecs.BOM_UTF8 + b'# device names\n"Eric\'s iPad (Clapton)",eric\nDev\'s iPhone,dev\n')
+    aliases_file.write_bytes(codecs.BOM_UTF8 + b"# device names\n\"Eric's iPad (Clapton)\",eric\nDev's iPhone,dev\n")
     assert read_aliases(aliases_file).members == {"eric's ipad (clapton)": "eric", "dev's iphone": "dev"}
 
 
 def test_a_speaker_who_is_two_participants_of_different_members_is_ambiguous(tmp_path):
     report = tmp_path / "participants.csv"
     report.write_text(
-        "Name (Original Name),User Email,Total Duration (Minutes)\n"
-        "Sam (Ana Ruiz),,60\n"
-        "Sam (Ben Okafor),,60\n",
+        "Name (Original Name),User Email,Total Duration (Minutes)\nSam (Ana Ruiz),,60\nSam (Ben Okafor),,60\n",
         encoding="utf-8",
     )
     vtt = write_vtt(tmp_path, "WEBVTT\n\n00:01.000 --> 00:02.000\nSam: hello\n")

@@ -15,8 +15,15 @@ def group_with(*members, formed_on="2025-01-06", joined_on="2025-01-06"):
 
 def hold(group, meeting="north-01", held_on="2025-01-13", attendance=None, speaking_seconds=None, presenters=()):
     return Meeting.hold(
-        meeting=meeting, group=group, held_on=held_on, topic="growth", format=None,
-        attendance=attendance or {}, speaking_seconds=speaking_seconds, presenters=list(presenters), guest_speaker=None,
+        meeting=meeting,
+        group=group,
+        held_on=held_on,
+        topic="growth",
+        format=None,
+        attendance=attendance or {},
+        speaking_seconds=speaking_seconds,
+        presenters=list(presenters),
+        guest_speaker=None,
     )
 
 
@@ -124,8 +131,11 @@ def test_an_airtime_correction_replaces_a_participants_seconds_and_the_meeting_s
     with pytest.raises(DomainError, match="did not attend"):
         meeting.correct_airtime("cy", 10)
     # the meeting as first recorded is still this meeting: importing it again is skipped, not refused
-    again = hold(group_with("ana", "bob", "cy"), attendance={"ana": "present", "bob": "present"},
-                 speaking_seconds={"ana": 1e5 / 2})
+    again = hold(
+        group_with("ana", "bob", "cy"),
+        attendance={"ana": "present", "bob": "present"},
+        speaking_seconds={"ana": 1e5 / 2},
+    )
     assert meeting.same_as(again)
     assert event_names(meeting)[-1] == "AirtimeCorrected"
     with pytest.raises(DomainError, match="recorded no airtime"):

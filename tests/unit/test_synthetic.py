@@ -19,9 +19,26 @@ from synthetic import generate_programme
 from synthetic.group import RHYTHMS, SLIPS, TOPIC_SHARES
 from synthetic.names import group_name
 from synthetic.texts import NOTES
-from synthetic.vocabulary import (ABSENT, CARRIED_FORWARD, DONE, DROPPED, DROPPED_OUT, EXCUSED, GRADUATED,
-                                  GROUP_CLOSED, IN_PERSON, LATE, LEFT_FOR_OTHER_REASONS, MOVED, NOT_DONE,
-                                  PARTIAL, PRESENT, REMOVED, VIRTUAL, covering)
+from synthetic.vocabulary import (
+    ABSENT,
+    CARRIED_FORWARD,
+    DONE,
+    DROPPED,
+    DROPPED_OUT,
+    EXCUSED,
+    GRADUATED,
+    GROUP_CLOSED,
+    IN_PERSON,
+    LATE,
+    LEFT_FOR_OTHER_REASONS,
+    MOVED,
+    NOT_DONE,
+    PARTIAL,
+    PRESENT,
+    REMOVED,
+    VIRTUAL,
+    covering,
+)
 
 UNTIL = date(2025, 6, 30)
 QUARTER = timedelta(days=91)
@@ -36,8 +53,10 @@ FIELDS = {  # type -> (required, optional)
     "leave_group": ({"group", "member", "left_on", "reason"}, set()),
     "assign_facilitator": ({"group", "member", "assigned_on"}, set()),
     "sign_confidentiality": ({"group", "member", "signed_on"}, set()),
-    "hold_meeting": ({"group", "meeting", "held_on", "topic"},
-                     {"format", "attendance", "speaking_seconds", "presenters", "guest_speaker"}),
+    "hold_meeting": (
+        {"group", "meeting", "held_on", "topic"},
+        {"format", "attendance", "speaking_seconds", "presenters", "guest_speaker"},
+    ),
     "make_commitment": ({"commitment", "member", "meeting", "text", "due_on"}, set()),
     "follow_up": ({"commitment", "meeting", "outcome"}, {"new_due_on", "note"}),
     "rate_meeting": ({"meeting", "member", "score"}, set()),
@@ -158,8 +177,13 @@ class Replay:
         meeting = self._meeting_now(c["meeting"])
         assert c["commitment"] not in self.commitments, c
         assert meeting["status"].get(c["member"]) in ATTENDED and c["due_on"] > meeting["held_on"], c
-        self.commitments[c["commitment"]] = {"group": meeting["group"], "member": c["member"],
-                                             "made_on": meeting["held_on"], "due_on": c["due_on"], "open": True}
+        self.commitments[c["commitment"]] = {
+            "group": meeting["group"],
+            "member": c["member"],
+            "made_on": meeting["held_on"],
+            "due_on": c["due_on"],
+            "open": True,
+        }
 
     def follow_up(self, c):
         meeting = self._meeting_now(c["meeting"])
@@ -204,6 +228,7 @@ def replay_batches(batches: list[list[dict]], until: date) -> list[Replay]:
 
 # -- a programme, with the facts the realism tests look at -----------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def programme() -> list[list[dict]]:
     return list(generate_programme(groups=40, months=24, seed=3, until=UNTIL))
@@ -228,8 +253,11 @@ def history(commands) -> dict:
         elif kind == "hold_meeting":
             meetings[c["meeting"]] = c
             day = c["held_on"]
-            roster = [m for (g, m), ss in spells.items()
-                      if g == c["group"] and any(j <= day and (left is None or left > day) for j, left, _ in ss)]
+            roster = [
+                m
+                for (g, m), ss in spells.items()
+                if g == c["group"] and any(j <= day and (left is None or left > day) for j, left, _ in ss)
+            ]
             status[c["meeting"]] = {m: c.get("attendance", {}).get(m, "absent") for m in roster}
         elif kind == "correct_attendance":
             status[c["meeting"]][c["member"]] = c["status"]
@@ -237,13 +265,18 @@ def history(commands) -> dict:
 
 
 def attendance_rate(history, group, member, since: str, before: str) -> float | None:
-    rows = [s[member] in ATTENDED for mid, s in history["status"].items()
-            if member in s and history["meetings"][mid]["group"] == group
-            and since <= history["meetings"][mid]["held_on"] < before]
+    rows = [
+        s[member] in ATTENDED
+        for mid, s in history["status"].items()
+        if member in s
+        and history["meetings"][mid]["group"] == group
+        and since <= history["meetings"][mid]["held_on"] < before
+    ]
     return sum(rows) / len(rows) if rows else None
 
 
 # -- determinism and independence -------------------------------------------------------------------------
+
 
 def test_same_arguments_give_the_same_programme_and_another_seed_another():
     first = list(generate_programme(groups=14, months=12, seed=5, until=UNTIL))
@@ -253,12 +286,17 @@ def test_same_arguments_give_the_same_programme_and_another_seed_another():
 
 def test_a_group_does_not_depend_on_the_groups_around_it():
     def commands_of(group: str, groups: int) -> list[dict]:
-        return [c for batch in generate_programme(groups=groups, months=12, seed=5, until=UNTIL) for c in batch
-                if c.get("group") == group or any(c.get(k, "").startswith(f"{group}-")
-                                                  for k in ("member", "meeting", "commitment"))]
+        return [
+            c
+            for batch in generate_programme(groups=groups, months=12, seed=5, until=UNTIL)
+            for c in batch
+            if c.get("group") == group
+            or any(c.get(k, "").startswith(f"{group}-") for k in ("member", "meeting", "commitment"))
+        ]
 
-    assert next(generate_programme(groups=10, months=12, seed=5, until=UNTIL)) == \
-        next(generate_programme(groups=25, months=12, seed=5, until=UNTIL))
+    assert next(generate_programme(groups=10, months=12, seed=5, until=UNTIL)) == next(
+        generate_programme(groups=25, months=12, seed=5, until=UNTIL)
+    )
     assert commands_of("g0012", 12) == commands_of("g0012", 20)
 
 
@@ -270,16 +308,20 @@ def test_batches_hold_a_handful_of_groups_each():
 
 # -- the rules of docs/import-format.md ------------------------------------------------------------------------------
 
+
 def test_every_command_obeys_the_import_rules_and_batches_stand_alone(programme):
     replays = replay_batches(programme, UNTIL)
     assert sum(len(r.groups) for r in replays) == 40
 
 
-@pytest.mark.parametrize("groups, months, seed, until", [
-    (12, 24, 7, date(2024, 2, 29)),   # a leap day, and the default size
-    (15, 1, 11, date(2025, 3, 31)),   # a window of one month: groups barely started
-    (10, 36, 2, date(2023, 12, 24)),  # the year-end holidays
-])
+@pytest.mark.parametrize(
+    "groups, months, seed, until",
+    [
+        (12, 24, 7, date(2024, 2, 29)),  # a leap day, and the default size
+        (15, 1, 11, date(2025, 3, 31)),  # a window of one month: groups barely started
+        (10, 36, 2, date(2023, 12, 24)),  # the year-end holidays
+    ],
+)
 def test_other_shapes_of_programme_obey_the_rules_too(groups, months, seed, until):
     replay_batches(list(generate_programme(groups, months, seed, until)), until)
 
@@ -306,6 +348,7 @@ def test_no_groups_no_batches_and_nonsense_is_refused_at_once():
 
 
 # -- the domain's vocabulary ----------------------------------------------------------------------------
+
 
 def test_the_simulation_knows_exactly_the_domains_words():
     assert RHYTHMS.keys() == set(model.CADENCES)
@@ -337,6 +380,7 @@ def test_group_names_are_unique_even_for_thousands_of_groups():
 
 
 # -- realism ---------------------------------------------------------------------------------------------
+
 
 def test_groups_meet_at_a_mix_of_cadences_monthly_most_often(commands):
     cadences = Counter(c["cadence"] for c in commands if c["type"] == "form_group")

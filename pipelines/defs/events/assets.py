@@ -1,6 +1,5 @@
 """The event log into the warehouse's fact tables: an incremental, exactly-once catch-up."""
 
-
 import dagster as dg
 
 from pipelines.defs.resources import Warehouse

@@ -5,7 +5,6 @@ the description and column schema come from the header, and the deps are what th
 model is adding its .sql file.
 """
 
-
 import dagster as dg
 
 from pipelines.defs.resources import Warehouse
@@ -20,10 +19,20 @@ def model_asset(model: Model) -> dg.AssetsDefinition:
     # A model that reads no other model (staging, and the constant tables) is rebuilt with the facts.
     deps = [dg.AssetKey(name) for name in model.depends_on] or [FACTS]
 
-    @dg.asset(name=model.name, group_name=model.layer, kinds={"duckdb"}, deps=deps, description=model.description,
-              metadata={"path": dg.MetadataValue.path(model.file), "published": model.published,
-                        "grain": model.grain, "dagster/column_schema": column_schema(model)},
-              automation_condition=dg.AutomationCondition.eager())
+    @dg.asset(
+        name=model.name,
+        group_name=model.layer,
+        kinds={"duckdb"},
+        deps=deps,
+        description=model.description,
+        metadata={
+            "path": dg.MetadataValue.path(model.file),
+            "published": model.published,
+            "grain": model.grain,
+            "dagster/column_schema": column_schema(model),
+        },
+        automation_condition=dg.AutomationCondition.eager(),
+    )
     def build(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         as_of = warehouse.as_of_date()
         with warehouse.connect() as con:

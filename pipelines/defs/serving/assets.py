@@ -1,6 +1,5 @@
 """Publication: the serving file the dashboards and BI tools read, swapped in atomically."""
 
-
 import os
 
 import dagster as dg
@@ -24,12 +23,21 @@ def serving_file(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         path = db.publish(con, warehouse.settings)
         rows = {t: db.scalar(con, f"SELECT count(*) FROM {t}") for t in published()}
     context.log.info(f"published {len(rows)} tables")
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "bytes": os.path.getsize(path),
-                                          "tables": dg.MetadataValue.json(rows), "as_of": warehouse.as_of_date().isoformat()})
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "bytes": os.path.getsize(path),
+            "tables": dg.MetadataValue.json(rows),
+            "as_of": warehouse.as_of_date().isoformat(),
+        }
+    )
 
 
-materialize_all = dg.define_asset_job("materialize_all", selection=dg.AssetSelection.all(),
-                                      description="Catch up on events, rebuild every model, run the checks, publish.")
+materialize_all = dg.define_asset_job(
+    "materialize_all",
+    selection=dg.AssetSelection.all(),
+    description="Catch up on events, rebuild every model, run the checks, publish.",
+)
 
 marts_follow_inputs = dg.AutomationConditionSensorDefinition(
     "marts_follow_inputs",
