@@ -1,9 +1,13 @@
 """`peerpulse erase-member ID`: the right to be forgotten, by crypto-shredding.
 
-The member's key is destroyed, so everything sealed with it (name, email, company, title,
-commitment texts, follow-up notes) becomes unreadable in every copy of every event. Then the
-warehouse and serving file are rebuilt from scratch into new files and the old ones removed, so no
-old DuckDB page survives. Figures keep counting the member under the same pseudonymous id.
+The member's key is destroyed, so everything sealed with it (name, email, company, title, commitment
+texts, follow-up notes) becomes unreadable in every copy of every event, backups included. Then the
+erasure is recorded, and the figures are republished as after any other event.
+
+No rebuild of the warehouse is needed, and none is done: the warehouse and the serving file never held
+a name, an email or a text (only ids, dates, statuses and figures), so there is nothing personal in
+them to remove. Figures keep counting the member under the same pseudonymous id, and a running
+dashboards server forgets what it had decrypted as soon as it sees the erasure.
 """
 
 from __future__ import annotations
@@ -33,19 +37,14 @@ def cmd_erase_member(args: argparse.Namespace) -> int:
         f"member '{args.member}': key destroyed"
         + ("; erasure recorded" if recorded else " (erasure was already recorded)")
     )
-    rebuild_warehouse(settings)
-    return 0
-
-
-def rebuild_warehouse(settings: Settings) -> None:
-    """Throw the warehouse away and build it again from the event log, into new files."""
-    for path in (settings.warehouse_path, settings.warehouse_path.with_name(settings.warehouse_path.name + ".wal")):
-        path.unlink(missing_ok=True)
     try:
         materialize_and_report(as_of=None)
-    except PeerPulseError:
-        settings.serving_path.unlink(missing_ok=True)  # never leave a file built before the erasure
-        raise
+    except PeerPulseError as e:
+        raise PeerPulseError(
+            f"the erasure is done and cannot be undone, but the figures were not republished: {e}. "
+            "The serving file holds no personal data; run `peerpulse materialize` once the cause is fixed"
+        ) from None
+    return 0
 
 
 def add_parsers(sub) -> None:

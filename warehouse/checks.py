@@ -41,10 +41,15 @@ class Outcome:
                 f"{rows} name{'' if many else 's'} a {self.check.column} that the event log never recorded "
                 f"({self.check.table}.{self.check.table_column}); {named}: look for the events that name it"
             )
+        column = self.model.column(self.check.column) if self.check.column else None
+        remedy = (
+            column.remedy
+            if column is not None and column.remedy
+            else ("the SQL or its header is wrong; correct it and materialize again")
+        )
         return (
             f"{rows} break{'' if many else 's'} a rule {self.model.file} declares "
-            f"({self.check.describe(self.model.key)}); "
-            f"{named}: the SQL or its header is wrong; correct it and materialize again"
+            f"({self.check.describe(self.model.key)}); {named}: {remedy}"
         )
 
 

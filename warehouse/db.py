@@ -39,6 +39,12 @@ def crash_if_asked(point: str) -> None:
         os._exit(137)
 
 
+def sql_string(value: object) -> str:
+    """A string literal for SQL that takes no parameters there (ATTACH): quotes doubled, so a data folder
+    such as /srv/o'brien/peerpulse is a path, not the end of the statement."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """The pipeline's read-write connection to its warehouse file, its fact tables created."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +91,7 @@ def publish(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Sequence
     building = target.with_name(f".{target.name}.building")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{building}' AS serving_next")
+    con.execute(f"ATTACH {sql_string(building)} AS serving_next")
     try:
         for table in tables:
             con.execute(f"CREATE TABLE serving_next.{table} AS SELECT * FROM {table}")
@@ -121,7 +127,7 @@ class ServingReader:
         with self._lock:
             if self._con is None or identity != self._identity:
                 con = duckdb.connect(":memory:")
-                con.execute(f"ATTACH '{self.path}' AS serving (READ_ONLY)")
+                con.execute(f"ATTACH {sql_string(self.path)} AS serving (READ_ONLY)")
                 # The previous connection is not closed here: queries still running on its cursors
                 # finish on the file they started with, and it goes when the last of them does.
                 self._con, self._identity = con, identity

@@ -50,7 +50,7 @@ PLAIN_TYPES = ("VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # R
 NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
 TABLE_KEYS = {"description", "grain", "published", "readers", "contract", "key", "columns", "notes"}
 REQUIRED_TABLE_KEYS = {"description", "grain", "published", "key", "columns"}
-COLUMN_KEYS = {"type", "description", "checks", "extra"}
+COLUMN_KEYS = {"type", "description", "checks", "extra", "remedy"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -112,6 +112,7 @@ class Column:
     description: str
     checks: tuple[Check, ...] = ()
     extra: bool = False  # in a contract table: added after the contract's columns
+    remedy: str = ""  # what to record when recorded data breaks one of its checks (e.g. correct_airtime)
 
     @property
     def not_null(self) -> bool:
@@ -340,7 +341,12 @@ def _columns(file: str, declared: object, contract: bool) -> list[Column]:
         kinds = [c.kind for c in checks]
         if len(set(kinds)) != len(kinds):
             raise ModelError(f"{file}: {where}: a check is given twice")
-        columns.append(Column(name, kind, " ".join(spec["description"].split()), checks, extra))
+        remedy = spec.get("remedy", "")
+        if not isinstance(remedy, str):
+            raise ModelError(f"{file}: {where}: remedy is text")
+        columns.append(
+            Column(name, kind, " ".join(spec["description"].split()), checks, extra, " ".join(remedy.split()))
+        )
     if contract:
         extras = [c.extra for c in columns]
         if True in extras and not all(extras[extras.index(True) :]):

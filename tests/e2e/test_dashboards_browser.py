@@ -26,7 +26,7 @@ import duckdb
 import pytest
 
 from tests.conftest import PEERPULSE, REPO, free_port
-from warehouse.db import file_identity
+from warehouse.db import file_identity, sql_string
 
 pytestmark = pytest.mark.slow
 
@@ -204,7 +204,7 @@ def screenshot(page, path: Path) -> None:
 def serving(home: Path, sql: str, *params: object) -> list[tuple]:
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH '{home / 'serving.duckdb'}' AS s (READ_ONLY)")
+        con.execute(f"ATTACH {sql_string(home / 'serving.duckdb')} AS s (READ_ONLY)")
         con.execute("USE s")
         return con.execute(sql, list(params)).fetchall()
     finally:

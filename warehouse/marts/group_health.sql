@@ -28,6 +28,10 @@ columns:
     type: DOUBLE
     description: mean of the month's meeting Ginis that are known; NULL if none is
     checks: [{range: [0, 1]}]
+    remedy: >
+      a meeting's recorded seconds are impossible (an export error, a typo): record the right seconds with
+      correct_airtime for the meeting and members the sample names (docs/import-format.md), then
+      materialize again
   follow_through_rate:
     type: DOUBLE
     description: >

@@ -30,17 +30,29 @@ columns:
   seconds:
     type: DOUBLE
     description: seconds spoken (0 if not listed); the last correct_airtime for the member, if any
-    checks: [not_null, {range: [0, null]}]
+    checks: [not_null, {range: [0, 86400]}]
+    remedy: >
+      a meeting's recorded seconds are impossible (an export error, a typo): record the right seconds with
+      correct_airtime for the meeting and members the sample names (docs/import-format.md), then
+      materialize again
   share:
     type: DOUBLE
     description: seconds / S, S = the participants' total; NULL when S = 0
     checks: [{range: [0, 1]}]
+    remedy: >
+      a meeting's recorded seconds are impossible (an export error, a typo): record the right seconds with
+      correct_airtime for the meeting and members the sample names (docs/import-format.md), then
+      materialize again
   dominance_ratio:
     type: DOUBLE
     description: >
       share · n, n = participants (1.0 = a fair share); computed as seconds·n/S so an exact 2.0 stays
       exactly 2.0; NULL when S = 0
     checks: [{range: [0, null]}]
+    remedy: >
+      a meeting's recorded seconds are impossible (an export error, a typo): record the right seconds with
+      correct_airtime for the meeting and members the sample names (docs/import-format.md), then
+      materialize again
   fair_share:
     type: DOUBLE
     description: 1 / n, n = the meeting's participants (the share each would have if everyone spoke equally)

@@ -44,10 +44,18 @@ columns:
       Σᵢ Σⱼ |sᵢ − sⱼ| / (2·n²·mean), computed in O(n log n) as 2·Σ i·s₍ᵢ₎ / (n·S) − (n+1)/n with s
       ascending; NULL if the meeting recorded no airtime, or n < 2, or S = 0
     checks: [{range: [0, 1]}]
+    remedy: >
+      a meeting's recorded seconds are impossible (an export error, a typo): record the right seconds with
+      correct_airtime for the meeting and members the sample names (docs/import-format.md), then
+      materialize again
   top_speaker_share:
     type: DOUBLE
     description: the largest participant's share of the seconds; NULL without airtime or when S = 0; 1.0 for a lone speaker
     checks: [{range: [0, 1]}]
+    remedy: >
+      a meeting's recorded seconds are impossible (an export error, a typo): record the right seconds with
+      correct_airtime for the meeting and members the sample names (docs/import-format.md), then
+      materialize again
   has_airtime:
     type: BOOLEAN
     description: the meeting recorded `speaking_seconds`
