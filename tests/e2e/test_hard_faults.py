@@ -41,8 +41,12 @@ def snapshot(settings: Settings) -> dict[str, list[tuple]]:
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"ATTACH {sql_string(settings.serving_path)} AS s (READ_ONLY)")
-        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                            "WHERE table_catalog = 's' ORDER BY 1").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 's' ORDER BY 1"
+            ).fetchall()
+        ]
         return {t: sorted(con.execute(f"SELECT * FROM s.{t}").fetchall(), key=repr) for t in tables}
     finally:
         con.close()
@@ -62,9 +66,17 @@ def test_an_impossible_figure_blocks_publication_names_its_rows_and_is_corrected
     # Seconds no meeting holds, recorded before the bounds existed (written past the command's checks).
     with open_application(stored) as app:
         group = app.group("north")
-        meeting = Meeting.hold(meeting="north-03", group=group, held_on="2025-03-10", topic="growth", format=None,
-                               attendance={"ana": "present", "bob": "present"},
-                               speaking_seconds={"ana": 1e308, "bob": 1e308}, presenters=[], guest_speaker=None)
+        meeting = Meeting.hold(
+            meeting="north-03",
+            group=group,
+            held_on="2025-03-10",
+            topic="growth",
+            format=None,
+            attendance={"ana": "present", "bob": "present"},
+            speaking_seconds={"ana": 1e308, "bob": 1e308},
+            presenters=[],
+            guest_speaker=None,
+        )
         app.save(meeting)
 
     failed = run(stored, "materialize")
@@ -80,13 +92,16 @@ def test_an_impossible_figure_blocks_publication_names_its_rows_and_is_corrected
     assert "the erasure is done" in erased.stderr and "the figures were not republished" in erased.stderr
     assert stored.serving_path.exists() and stored.serving_path.stat().st_mtime_ns == published_before
 
-    corrections = [{"type": "correct_airtime", "meeting": "north-03", "member": m, "seconds": s}
-                   for m, s in (("ana", 1800), ("bob", 900.5))]
+    corrections = [
+        {"type": "correct_airtime", "meeting": "north-03", "member": m, "seconds": s}
+        for m, s in (("ana", 1800), ("bob", 900.5))
+    ]
     assert run(stored, "import", str(write_jsonl(tmp_path / "fix.jsonl", corrections))).returncode == 0
     fixed = run(stored, "materialize")
     assert fixed.returncode == 0, fixed.stderr
-    assert published(stored, "SELECT member_id, seconds FROM meeting_airtime WHERE meeting_id = 'north-03' "
-                             "ORDER BY 1") == [("ana", 1800.0), ("bob", 900.5)]
+    assert published(
+        stored, "SELECT member_id, seconds FROM meeting_airtime WHERE meeting_id = 'north-03' ORDER BY 1"
+    ) == [("ana", 1800.0), ("bob", 900.5)]
 
 
 def flip_bytes(path: Path) -> None:
@@ -96,12 +111,16 @@ def flip_bytes(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("damage", [
-    lambda p: p.write_bytes(b""),
-    lambda p: p.write_bytes(os.urandom(64 * 1024)),
-    lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
-    flip_bytes,
-], ids=["emptied", "garbage", "truncated", "bit-flipped"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b""),
+        lambda p: p.write_bytes(os.urandom(64 * 1024)),
+        lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+        flip_bytes,
+    ],
+    ids=["emptied", "garbage", "truncated", "bit-flipped"],
+)
 def test_a_damaged_warehouse_is_said_to_be_damaged_and_rebuilt_from_the_events(stored, damage):
     assert run(stored, "materialize").returncode == 0
     clean = snapshot(stored)
