@@ -122,10 +122,10 @@ class SignInConfig:
         administrator can act on. Never a secret's value."""
         found: list[str] = []
         if len(self.sources) > 1:
+            conflicting = " and ".join(source.value for source in self.sources)
             found.append(
-                "more than one sign-in source is configured: "
-                + " and ".join(source.value for source in self.sources)
-                + ". Keep exactly one (dashboards/README.md, 'Signing in')."
+                f"more than one sign-in source is configured ({conflicting}): keep exactly one, as "
+                "dashboards/README.md, 'Signing in', explains"
             )
         if self.trusted_header is not None and not HEADER_NAME.fullmatch(self.trusted_header):
             found.append("PEERPULSE_TRUSTED_HEADER must be a header name, such as X-Forwarded-Email")
