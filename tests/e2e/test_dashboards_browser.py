@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from tests.conftest import PEERPULSE, REPO, free_port
+from tests.e2e.header_proxy import header_proxy
 from warehouse.db import file_identity
 
 pytestmark = pytest.mark.slow
@@ -256,6 +257,19 @@ def test_without_the_proxy_header_nobody_is_signed_in(server, browser):
         assert me.title() == "PeerPulse"
         assert "did not reach PeerPulse" in me.page.locator('[data-testid="stMain"]').inner_text()
         assert me.remote_requests() == []
+
+
+def test_behind_the_proxy_you_are_signed_in_and_around_it_you_are_not(server, browser, people):
+    """The deployment of dashboards/README.md: an authenticating proxy in front, setting the header. The
+    server stays reachable without the proxy (here, from the same machine): a request that did not come
+    through it has no header, and nobody is signed in."""
+    with header_proxy(server, HEADER, people["member"]) as proxied, visitor(browser, None) as me:
+        me.open(proxied)
+        assert me.title() == "My commitments"
+        me.open(f"{server}/my_attendance")  # the same server, reached directly
+        assert me.title() == "PeerPulse"
+        assert "did not reach PeerPulse" in me.page.locator('[data-testid="stMain"]').inner_text()
+        assert me.exceptions() == 0 and me.remote_requests() == []
 
 
 def test_query_parameters_do_not_change_who_you_are(server, browser, people):
