@@ -139,7 +139,7 @@ def _sign_in_summary(config: SignInConfig) -> str:
         return f"sign-in from the {config.trusted_header} header of a trusted proxy"
     if config.source is SignIn.OIDC:
         roles = f", roles also from the '{config.roles_claim.claim}' claim" if config.roles_claim else ""
-        return f"OpenID Connect sign-in, sessions of {config.session_hours:g} hours{roles}"
+        return f"OpenID Connect sign-in, sessions end {config.session_hours:g} h after sign-in{roles}"
     return "no sign-in configured: see README, 'Signing in'"
 
 
