@@ -31,6 +31,7 @@ MIN_COOKIE_SECRET = 32  # characters; `secrets.token_urlsafe(32)` makes 43
 MIN_COOKIE_SECRET_DISTINCT = 10  # "aaaa...", "changemechangeme..." are not secrets
 DEFAULT_SESSION_HOURS = 8.0  # a working day; Streamlit's own cookie would last 30 days
 MAX_SESSION_HOURS = 30 * 24.0
+CLOCK_SKEW_SECONDS = 300
 HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
 OIDC_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 MAKE_A_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
@@ -110,11 +111,12 @@ class SignInConfig:
 
     def session_over(self, claims: Mapping[str, object], now: float) -> bool:
         """Whether an OpenID Connect session has run its course: `session_hours` after the ID token was
-        issued (`iat`, when the person signed in to PeerPulse). Without a usable `iat` it is over."""
+        issued (`iat`, when the person signed in to PeerPulse). Without a usable `iat` it is over, and so is
+        one issued in the future (beyond a few minutes of clock skew), which would never end."""
         issued = claims.get("iat")
         if isinstance(issued, bool) or not isinstance(issued, (int, float)):
             return True
-        return now >= issued + self.session_hours * 3600
+        return not issued - CLOCK_SKEW_SECONDS <= now < issued + self.session_hours * 3600
 
     # -- checked before the server starts ------------------------------------------------------------
     def problems(self, host: str, port: int) -> list[str]:

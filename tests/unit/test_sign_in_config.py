@@ -106,6 +106,8 @@ def test_a_session_ends_session_hours_after_sign_in():
     assert config.session_over({"iat": 1000}, now=1000 + 2 * 3600)
     assert config.session_over({}, now=0)  # no issue time: no session
     assert config.session_over({"iat": "1000"}, now=0)
+    assert not config.session_over({"iat": 1000}, now=1000 - 60)  # a minute of clock skew
+    assert config.session_over({"iat": 10**10}, now=1000)  # from the future: it would never end
     assert read(oidc(), {}, demo=False).session_hours == 8
     for hours in (0, -1, "8", True, 24 * 365):
         with pytest.raises(ConfigurationError, match="session_hours"):
