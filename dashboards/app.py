@@ -51,6 +51,8 @@ def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]
             page("my_commitments.py", "My commitments", "✅"),
             page("my_attendance.py", "My attendance and airtime", "🙋"),
         ]
+    if not sections and viewer.is_admin:  # the admin pages are yet to come (issue 10)
+        return {"": [page("administrator.py", "Administrator", "🛠️")]}
     return sections or {"": [page("not_registered.py", "Not registered", "👋")]}
 
 

@@ -72,8 +72,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Seed a demo programme if the store is empty, then build and show what there is to see."""
     from entrypoints.materializing import materialize_and_report
-    from entrypoints.serving import serve
+    from entrypoints.serving import checked_sign_in, serve
 
+    checked_sign_in("127.0.0.1", args.port, demo=True)  # a sign-in that cannot start says so before seeding
     settings = Settings.from_env()
     with open_application(settings) as app:
         empty = app.event_count() == 0

@@ -111,7 +111,8 @@ def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path):
         assert "cache_memory_bytes" not in metrics(base)  # cache sizes per function are nobody's business
 
     peerpulse(env, "erase-member", "g0001-p001", "--yes")
-    with dashboards_server(env, command="demo", timeout=300) as base:  # the store has events: no seeding
+    demo = hooked_env(home, record)  # the demo sign-in is the one source: no proxy header beside it
+    with dashboards_server(demo, command="demo", timeout=300) as base:  # the store has events: no seeding
         assert foreign_origin_websocket(base)
 
     assert not record.exists(), record.read_text()

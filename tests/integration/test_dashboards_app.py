@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ def programme(tmp_path_factory) -> Iterator[Programme]:
 def signed_in(email: str, page: str | None = None, query_params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email, "email_verified": True}
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True, "iat": int(time.time())}
     at.query_params.update(query_params or {})
     at.run()
     if page is not None:
@@ -237,9 +238,89 @@ def test_signed_out_viewer_is_offered_sign_in_only(programme):
 def test_an_unverified_email_is_not_trusted(programme):
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": LEAD, "email_verified": False}
+    at.user = {"is_logged_in": True, "email": LEAD, "email_verified": False, "iat": int(time.time())}
     at.run()
     assert navigation(at) == {"sign_in.py"}
+    assert at.title[0].value == "Email address not verified"
+    assert {b.key for b in at.button} == {"sign_in", "sign_out"}  # another account, or out
+
+
+def test_a_session_ends_after_session_hours(programme):
+    for issued, hours in ((time.time() - 8 * 3600 - 1, None), (time.time() - 3600, 0.5), (None, None)):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.secrets["auth"] = AUTH
+        if hours is not None:
+            at.secrets["peerpulse"] = {"session_hours": hours}
+        at.user = {"is_logged_in": True, "email": LEAD, "email_verified": True} | ({"iat": issued} if issued else {})
+        at.run()
+        assert navigation(at) == {"sign_in.py"}, (issued, hours)
+        assert at.title[0].value == "Your session has ended"
+    at.secrets["peerpulse"] = {"session_hours": 2}
+    at.user = {"is_logged_in": True, "email": LEAD, "email_verified": True, "iat": int(time.time()) - 3600}
+    at.run()
+    assert navigation(at) == {Path(p).name for p in LEAD_PAGES}
+
+
+@pytest.mark.parametrize(
+    ("outcome", "title"),
+    [("failed", "Sign-in did not complete"), ("unavailable", "Sign-in is unavailable"), ("anything", "PeerPulse")],
+)
+def test_a_sign_in_that_did_not_complete_says_so_once(programme, outcome, title):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.query_params["sign_in"] = outcome
+    at.run()
+    assert at.title[0].value == title
+    assert "sign_in" not in at.query_params  # a reload does not show it again
+    assert not at.exception
+
+
+def test_lead_and_admin_roles_come_from_the_providers_claim(programme):
+    member = programme.plain_member()
+
+    def claimed(email: str, groups: object) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.secrets["auth"] = AUTH
+        at.secrets["peerpulse"] = {"roles": {"claim": "groups", "lead": ["pp-leads"], "admin": ["pp-admins"]}}
+        at.user = {"is_logged_in": True, "email": email, "email_verified": True, "iat": int(time.time())}
+        if groups is not None:
+            at.user = dict(at.user) | {"groups": groups}
+        at.run()
+        assert not at.exception and not at.error
+        return at
+
+    stranger = "someone.new@example.org"
+    assert navigation(claimed(stranger, ["staff", "pp-leads"])) == {Path(p).name for p in LEAD_PAGES}
+    assert navigation(claimed(member.email, ["pp-leads"])) == {Path(p).name for p in LEAD_PAGES + MEMBER_PAGES}
+    assert navigation(claimed(stranger, ["pp-other"])) == {"not_registered.py"}
+    assert navigation(claimed(stranger, None)) == {"not_registered.py"}
+    assert navigation(claimed(LEAD, None)) == {Path(p).name for p in LEAD_PAGES}  # PEERPULSE_LEADS, the fallback
+
+    admin = claimed(stranger, ["pp-admins"])  # an admin and nothing else: a neutral page, no figures
+    assert navigation(admin) == {"administrator.py"}
+    assert "administrator" in at_text(admin) and "nothing to show" in at_text(admin)
+    assert navigation(claimed(stranger, ["pp-admins", "pp-leads"])) == {Path(p).name for p in LEAD_PAGES}
+
+
+def test_admins_are_named_in_configuration(programme, monkeypatch):
+    monkeypatch.setenv("PEERPULSE_ADMINS", "Root@Example.org")
+    assert navigation(signed_in("root@example.org")) == {"administrator.py"}
+    assert navigation(signed_in(LEAD)) == {Path(p).name for p in LEAD_PAGES}
+
+
+def test_more_than_one_sign_in_source_signs_nobody_in(programme, monkeypatch):
+    monkeypatch.setenv("PEERPULSE_TRUSTED_HEADER", "X-Forwarded-Email")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": LEAD, "email_verified": True, "iat": int(time.time())}
+    at.run()
+    assert navigation(at) == {"signed_out.py"}
+    assert "more than one way of signing in" in at.warning[0].value
+
+
+def at_text(at: AppTest) -> str:
+    return " ".join(str(e.value) for e in list(at.title) + list(at.info))
 
 
 def test_without_any_sign_in_configured_nobody_sees_anything(programme):
@@ -255,7 +336,7 @@ def test_a_member_typing_a_lead_or_facilitator_url_lands_on_their_own_page(progr
     member = programme.plain_member()
     for owner, page in [(LEAD, LEAD_PAGES[0]), (programme.people[facilitator].email, FACILITATOR_PAGES[0])]:
         at = signed_in(owner, page)
-        at.user = {"is_logged_in": True, "email": member.email}  # same URL, now a member's session
+        at.user = {"is_logged_in": True, "email": member.email, "iat": int(time.time())}  # now a member's session
         at.run()
         assert not at.exception
         assert at.title[0].value == "My commitments"

@@ -252,3 +252,34 @@ def test_the_demo_sign_in_runs_only_on_loopback(monkeypatch):
     monkeypatch.setenv("PEERPULSE_DEMO", "1")
     assert "PEERPULSE_DEMO" not in cli.environment(demo=False)  # never inherited: only `--demo` turns it on
     assert cli.environment(demo=True)["PEERPULSE_DEMO"] == "1"
+
+
+def test_serve_reads_exactly_the_secrets_file_it_checked(tmp_path):
+    from entrypoints import serving as cli
+
+    secrets = tmp_path / "secrets.toml"
+    assert f"--secrets.files={secrets}" in cli.command("127.0.0.1", 8600, secrets)
+    assert f"--secrets.files={cli.SECRETS}" in cli.command("127.0.0.1", 8600)
+    assert cli.read_secrets(tmp_path / "none.toml") == {}
+    secrets.write_text('[auth]\ncookie_secret = "s3cret-value\n')
+    with pytest.raises(ConfigurationError, match="not valid TOML") as e:
+        cli.read_secrets(secrets)
+    assert "s3cret" not in str(e.value)
+
+
+def test_serve_refuses_a_sign_in_that_cannot_work_before_it_starts(tmp_path, monkeypatch):
+    from entrypoints import serving as cli
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\ncookie_secret = "short"\n'
+        'client_id = "c"\nclient_secret = "s"\nserver_metadata_url = "https://login.example.org/.well-known/x"\n'
+    )
+    monkeypatch.setattr(cli.subprocess, "Popen", lambda *a, **k: pytest.fail("Streamlit was started"))
+    monkeypatch.setenv("PEERPULSE_TRUSTED_HEADER", "X-Forwarded-Email")
+    with pytest.raises(ConfigurationError) as e:
+        cli.serve(port=8600, secrets=secrets)
+    for problem in ("more than one sign-in source", "PEERPULSE_TRUSTED_HEADER", "OpenID Connect"):
+        assert problem in str(e.value)
+    assert "cookie_secret is too weak" in str(e.value) and "redirect_uri" in str(e.value)
+    assert "short" not in str(e.value)
