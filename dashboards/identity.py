@@ -27,6 +27,7 @@ from dashboards.data import viewers
 from dashboards.viewer import NotEntitled, Viewer
 
 DEMO_LEAD_EMAIL = "programme.lead@peerpulse.demo"
+DEMO_ADMIN_EMAIL = "programme.admin@peerpulse.demo"
 DEMO_PERSONA_KEY = "peerpulse_demo_persona"
 LOOPBACK = "127.0.0.1"
 
@@ -100,16 +101,35 @@ def lead_emails() -> frozenset[str]:
     return frozenset(emails)
 
 
+def admin_emails() -> frozenset[str]:
+    """Programme admins: PEERPULSE_ADMINS (comma-separated) and `[peerpulse] admins = [...]` in secrets.toml."""
+    emails = {e for e in (_normalised(e) for e in os.environ.get("PEERPULSE_ADMINS", "").split(",")) if e}
+    try:
+        configured = st.secrets.get("peerpulse", {}).get("admins", [])
+    except Exception:
+        configured = []
+    emails |= {e for e in (_normalised(e) for e in configured) if e}
+    if sign_in_method() is SignIn.DEMO:
+        emails.add(DEMO_ADMIN_EMAIL)
+    return frozenset(emails)
+
+
 def viewer_for(email: str) -> Viewer:
     """The roles of whoever signed in with this email."""
     person = people.person_by_email(email)
-    is_lead = email in lead_emails()
+    is_lead, is_admin = email in lead_emails(), email in admin_emails()
     if person is None:
-        return Viewer(email=email, is_lead=is_lead)
+        return Viewer(email=email, is_lead=is_lead, is_admin=is_admin)
     member_id, name = person
     facilitates, member_of = viewers.roles(member_id)
     return Viewer(
-        email=email, member_id=member_id, name=name, is_lead=is_lead, facilitates=facilitates, member_of=member_of
+        email=email,
+        member_id=member_id,
+        name=name,
+        is_lead=is_lead,
+        is_admin=is_admin,
+        facilitates=facilitates,
+        member_of=member_of,
     )
 
 
@@ -128,7 +148,10 @@ class Persona:
 
 
 PERSONA_ROLES = {
-    "facilitator": ("Facilitator", "Prepares tomorrow's meeting: follow-ups, who is drifting away, airtime."),
+    "facilitator": (
+        "Facilitator",
+        "Records meetings and prepares the next: follow-ups, who is drifting away, airtime.",
+    ),
     "facilitator_and_member": ("Facilitator and member", "Chairs a group and is a member of one."),
     "member": ("Member", "Their own commitments, attendance and airtime; nothing about anyone else."),
 }
@@ -139,7 +162,12 @@ def demo_personas() -> list[Persona]:
     if sign_in_method() is not SignIn.DEMO:
         return []
     personas = [
-        Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL)
+        Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL),
+        Persona(
+            "Programme admin",
+            "Forms groups, registers members, uploads rosters; never a commitment or a figure.",
+            DEMO_ADMIN_EMAIL,
+        ),
     ]
     for role, member_id in viewers.demo_people().items():
         found = people.demo_persona(member_id)

@@ -98,6 +98,53 @@ def choose_group(viewer: Viewer) -> tuple[dict, str]:
     return overviews.row(group_ids.index(chosen), named=True), names[chosen]
 
 
+RECORDED = {  # what a history calls each kind of event
+    "MeetingHeld": "meeting recorded",
+    "AttendanceCorrected": "attendance corrected",
+    "AirtimeCorrected": "seconds corrected",
+    "MeetingRated": "meeting rated",
+    "CommitmentMade": "commitment made",
+    "CommitmentClosed": "commitment followed up",
+    "CommitmentCarriedForward": "commitment carried forward",
+    "CommitmentCheckedIn": "check-in",
+    "MemberRegistered": "registered",
+    "MemberErased": "personal data erased",
+}
+VIA = {
+    "browser": "in the browser",
+    "jsonl": "a JSONL import",
+    "meeting_export": "a Zoom or Teams export",
+    "seed": "the synthetic programme",
+    "cli": "the command line",
+    "api": "—",
+}
+
+
+def history_frame(history, names: Mapping[str, str], viewer: Viewer) -> pl.DataFrame:
+    """A history (domain.application.Recorded, oldest first) as people read it, newest first: when, what, who
+    (you, a member of the group by name, or what kind of person), through what, and the details."""
+
+    def who(actor: str | None) -> str:
+        if not actor or actor == "unknown":
+            return fmt.NO_DATA
+        kind, _, ref = actor.partition(":")
+        if kind == "member":
+            return "you" if ref == viewer.member_id else names.get(ref, "another member of the programme")
+        return {"person": "a programme lead or admin", "user": "someone at the command line"}.get(kind, fmt.NO_DATA)
+
+    rows = list(reversed(history))
+    return pl.DataFrame(
+        {
+            "When": [f"{r.at:%Y-%m-%d %H:%M}" for r in rows],
+            "What": [RECORDED.get(r.what, r.what) for r in rows],
+            "Who": [who(r.who) for r in rows],
+            "How": [VIA.get(r.via or "api", r.via or "") for r in rows],
+            "Details": [", ".join(f"{k} {v}" for k, v in r.details.items()) for r in rows],
+        },
+        schema={"When": pl.String, "What": pl.String, "Who": pl.String, "How": pl.String, "Details": pl.String},
+    )
+
+
 def shown(column: str, formatter, alias: str) -> pl.Expr:
     """A column as people read it (`fmt.percent`, `fmt.day`, ...); a NULL figure reads as a dash."""
     return pl.col(column).map_elements(formatter, return_dtype=pl.String, skip_nulls=False).alias(alias)

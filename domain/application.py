@@ -161,6 +161,7 @@ class PeerPulse(Application):
     email_key: bytes
     binding_key: bytes
     actor_key: bytes
+    member_id_key: bytes
     key_store_bound: bool
     member_keys: MemberKeys
 
@@ -201,6 +202,7 @@ class PeerPulse(Application):
         app.email_key = keys.derived_key(env["CIPHER_KEY"], "email-index")
         app.binding_key = keys.derived_key(env["CIPHER_KEY"], "member-key-store")
         app.actor_key = keys.derived_key(env["CIPHER_KEY"], "actor")
+        app.member_id_key = keys.derived_key(env["CIPHER_KEY"], "member-id")
         app.key_store_bound = False
         app._bind_key_store()
         return app
@@ -531,6 +533,16 @@ class PeerPulse(Application):
         claim = self.find(ids.email_claim_id(keys.keyed_digest(self.email_key, email.strip().lower())))
         person = self.member(claim.member) if claim is not None else None
         return None if person is None or person.erased else person  # an erased member is nobody now
+
+    def member_id_for(self, email: str) -> str:
+        """The member id registered for this email, or the id a new registration of it gets (`m-` and a keyed
+        digest of the address: stable, so registering the same person twice is recognised, and no email
+        shows in an id)."""
+        address = email.strip().lower()
+        claim = self.find(ids.email_claim_id(keys.keyed_digest(self.email_key, address)))
+        if claim is not None:
+            return claim.member
+        return "m-" + keys.keyed_digest(self.member_id_key, address)[:12]
 
     def roster(self, group: str, held_on: str) -> list[RosterEntry]:
         """Who was on the group's roster that day, with the names and emails a meeting export uses."""
