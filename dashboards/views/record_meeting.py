@@ -138,18 +138,34 @@ forms.refused_at(FORM, "attendance", "presenters", "speaking_seconds", "alias")
 
 # -- 4 · commitments made at this meeting --------------------------------------------------------------
 st.subheader("4 · Commitments made")
-st.caption("One row per commitment: who committed, to what, by when. Add as many rows as you need.")
-made = st.data_editor(
-    pl.DataFrame(schema={"Member": pl.String, "Commitment": pl.String, "Due": pl.Date}),
-    num_rows="dynamic",
-    hide_index=True,
-    key=f"{key}-commitments",
-    column_config={
-        "Member": st.column_config.SelectboxColumn(options=[label[m] for m in attendees], required=True),
-        "Commitment": st.column_config.TextColumn(max_chars=5000, required=True),
-        "Due": st.column_config.DateColumn(min_value=held_on + timedelta(days=1), required=True, format="YYYY-MM-DD"),
-    },
-)
+made: list[tuple[str, str, str]] = st.session_state.setdefault(f"{key}-made", [])
+for n, (member, text, due_on) in enumerate(list(made)):
+    row, remove = st.columns([12, 1])
+    row.markdown(
+        ui.md(
+            "- **{who}**: {text} (due {due})",
+            who=label.get(member, member),
+            text=text,
+            due=fmt.day(date.fromisoformat(due_on)),
+        )
+    )
+    if remove.button("✕", key=f"{key}-remove-{n}", help="Remove this commitment"):
+        made.pop(n)
+        st.rerun()
+with st.form(f"{key}-add", clear_on_submit=True, border=True):
+    who_col, what_col, when_col = st.columns([3, 6, 2])
+    member = who_col.selectbox("Who", attendees, format_func=label.get, key=f"{key}-add-member")
+    text = what_col.text_input("Committed to", key=f"{key}-add-text", max_chars=5000)
+    due_on = when_col.date_input(
+        "Due",
+        value=held_on + timedelta(days=28),
+        min_value=held_on + timedelta(days=1),
+        key=f"{key}-add-due",
+        format="YYYY-MM-DD",
+    )
+    if st.form_submit_button("Add the commitment") and member and text.strip():
+        made.append((member, text.strip(), due_on.isoformat()))
+        st.rerun()
 forms.refused_at(FORM, "member", "text", "due_on")
 
 # -- 5 · follow-ups of earlier commitments -------------------------------------------------------------
@@ -199,12 +215,7 @@ forms.refused_at(FORM, "outcome", "new_due_on", "note", "commitment")
 
 # -- save ----------------------------------------------------------------------------------------------
 if st.button("Save the meeting", type="primary", key=f"{key}-save"):
-    by_label = {text: member for member, text in label.items()}
-    commitments = [
-        (by_label.get(r["Member"], ""), r["Commitment"] or "", (r["Due"] or date.min).isoformat())
-        for r in made.iter_rows(named=True)
-        if r["Member"] or r["Commitment"]
-    ]
+    commitments = list(made)
     form = recording.MeetingForm(
         group=group_id,
         held_on=held,
@@ -221,6 +232,9 @@ if st.button("Save the meeting", type="primary", key=f"{key}-save"):
     saved = forms.save(FORM, lambda: recording.record_meeting(viewer, form))
     if saved is None and "already recorded with other details" in forms.errors(FORM).get("meeting", ""):
         st.session_state[f"peerpulse_taken_{FORM}"] = form.meeting
+    if saved is not None:  # a fresh form for the next meeting
+        for name_of in [k for k in st.session_state if str(k).startswith(key)]:
+            del st.session_state[name_of]
     st.rerun()
 
 taken = st.session_state.get(f"peerpulse_taken_{FORM}")
