@@ -23,9 +23,13 @@ from dashboards.data.serving import publication
 from dashboards.viewer import Viewer
 
 CHOSEN_GROUP_KEY = "peerpulse_facilitated_group"
-# Every ASCII punctuation character CommonMark lets a backslash escape: with all of them escaped, no
-# emphasis, link, image, HTML, entity, table, directive (`:red[...]`), emoji code or math can start.
-MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+# The characters that can start Markdown anywhere in a line: emphasis, code, links and images, HTML and
+# autolinks, entities, strikethrough, math, tables, and Streamlit's `:red[...]` directives. Escaped, none
+# can. Apostrophes, hyphens and brackets are left alone (names are full of them, and a widget's label is
+# read aloud as written).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&~$|:])")
+# ...and the ones that start Markdown only at the start of a line: headings, lists, quotes.
+LINE_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
 JOINER = "\u2060"  # WORD JOINER: invisible, and no part of any link pattern
 AUTOLINKED = re.compile(r":.|@.|(?i:www)\.")
 INVISIBLE_OR_BREAKING = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -40,7 +44,8 @@ def text(value: object) -> str:
     (U+2060) after each `:` and `@` and inside `www.` keeps those as the text they are."""
     plain = INVISIBLE_OR_BREAKING.sub(" ", str(value))
     plain = AUTOLINKED.sub(lambda found: found.group(0)[:-1] + JOINER + found.group(0)[-1:], plain)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    return LINE_START.sub(lambda found: found.group(1) + found.group(2)[:-1] + "\\" + found.group(2)[-1], escaped)
 
 
 def metric(where, label: str, value: object, delta: object = None, **options) -> None:
