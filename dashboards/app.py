@@ -45,14 +45,20 @@ def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]
         sections["My groups"] = [
             page("group_next_meeting.py", "Before the next meeting", "🗓️"),
             page("group_airtime.py", "Airtime", "🎙️"),
+            page("record_meeting.py", "Record a meeting", "📝"),
+            page("correct_meeting.py", "Correct a meeting", "🛠️"),
         ]
     if viewer.is_member:
         sections["Me"] = [
             page("my_commitments.py", "My commitments", "✅"),
             page("my_attendance.py", "My attendance and airtime", "🙋"),
+            page("my_check_in.py", "Check in and rate", "☑️"),
         ]
-    if not sections and viewer.is_admin:  # the admin pages are yet to come (issue 10)
-        return {"": [page("administrator.py", "Administrator", "🛠️")]}
+    if viewer.is_admin:
+        sections["Programme admin"] = [
+            page("admin_groups.py", "Groups", "🏛️"),
+            page("admin_members.py", "Members", "🪪"),
+        ]
     return sections or {"": [page("not_registered.py", "Not registered", "👋")]}
 
 

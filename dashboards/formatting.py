@@ -107,3 +107,10 @@ def reasons(codes: str | None) -> str:
 
 def commitment_status(code: str | None) -> str:
     return COMMITMENT_STATUSES.get(code or "", NO_DATA)
+
+
+PROGRESS = {"on_track": "🟢 on track", "at_risk": "🟠 at risk", "blocked": "🔴 blocked"}
+
+
+def progress(code: str | None) -> str:
+    return PROGRESS.get(code or "", NO_DATA)

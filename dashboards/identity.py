@@ -34,6 +34,7 @@ from dashboards.sign_in_config import Role, SignIn, SignInConfig, email_address
 from dashboards.viewer import NotEntitled, Viewer
 
 DEMO_LEAD_EMAIL = "programme.lead@peerpulse.demo"
+DEMO_ADMIN_EMAIL = "programme.admin@peerpulse.demo"
 DEMO_PERSONA_KEY = "peerpulse_demo_persona"
 LOOPBACK = "127.0.0.1"
 log = logging.getLogger("peerpulse.dashboards")
@@ -116,6 +117,8 @@ def roles(email: str) -> frozenset[Role]:
     found = settings.roles(email, claims)
     if settings.source is SignIn.DEMO and email == DEMO_LEAD_EMAIL:
         found |= {Role.LEAD}
+    if settings.source is SignIn.DEMO and email == DEMO_ADMIN_EMAIL:
+        found |= {Role.ADMIN}
     return found
 
 
@@ -161,7 +164,10 @@ class Persona:
 
 
 PERSONA_ROLES = {
-    "facilitator": ("Facilitator", "Prepares tomorrow's meeting: follow-ups, who is drifting away, airtime."),
+    "facilitator": (
+        "Facilitator",
+        "Records meetings and prepares the next: follow-ups, who is drifting away, airtime.",
+    ),
     "facilitator_and_member": ("Facilitator and member", "Chairs a group and is a member of one."),
     "member": ("Member", "Their own commitments, attendance and airtime; nothing about anyone else."),
 }
@@ -172,7 +178,12 @@ def demo_personas() -> list[Persona]:
     if sign_in_method() is not SignIn.DEMO:
         return []
     personas = [
-        Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL)
+        Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL),
+        Persona(
+            "Programme admin",
+            "Forms groups, registers members, uploads rosters; never a commitment or a figure.",
+            DEMO_ADMIN_EMAIL,
+        ),
     ]
     for role, member_id in viewers.demo_people().items():
         found = people.demo_persona(member_id)

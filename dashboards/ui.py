@@ -23,9 +23,13 @@ from dashboards.data.serving import publication
 from dashboards.viewer import Viewer
 
 CHOSEN_GROUP_KEY = "peerpulse_facilitated_group"
-# Every ASCII punctuation character CommonMark lets a backslash escape: with all of them escaped, no
-# emphasis, link, image, HTML, entity, table, directive (`:red[...]`), emoji code or math can start.
-MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+# The characters that can start Markdown anywhere in a line: emphasis, code, links and images, HTML and
+# autolinks, entities, strikethrough, math, tables, and Streamlit's `:red[...]` directives. Escaped, none
+# can. Apostrophes, hyphens and brackets are left alone (names are full of them, and a widget's label is
+# read aloud as written).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&~$|:])")
+# ...and the ones that start Markdown only at the start of a line: headings, lists, quotes.
+LINE_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
 JOINER = "\u2060"  # WORD JOINER: invisible, and no part of any link pattern
 AUTOLINKED = re.compile(r":.|@.|(?i:www)\.")
 INVISIBLE_OR_BREAKING = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -40,7 +44,8 @@ def text(value: object) -> str:
     (U+2060) after each `:` and `@` and inside `www.` keeps those as the text they are."""
     plain = INVISIBLE_OR_BREAKING.sub(" ", str(value))
     plain = AUTOLINKED.sub(lambda found: found.group(0)[:-1] + JOINER + found.group(0)[-1:], plain)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    return LINE_START.sub(lambda found: found.group(1) + found.group(2)[:-1] + "\\" + found.group(2)[-1], escaped)
 
 
 def metric(where, label: str, value: object, delta: object = None, **options) -> None:
@@ -96,6 +101,53 @@ def choose_group(viewer: Viewer) -> tuple[dict, str]:
         st.session_state[CHOSEN_GROUP_KEY] = chosen
     viewer.require_facilitator_of(chosen)
     return overviews.row(group_ids.index(chosen), named=True), names[chosen]
+
+
+RECORDED = {  # what a history calls each kind of event
+    "MeetingHeld": "meeting recorded",
+    "AttendanceCorrected": "attendance corrected",
+    "AirtimeCorrected": "seconds corrected",
+    "MeetingRated": "meeting rated",
+    "CommitmentMade": "commitment made",
+    "CommitmentClosed": "commitment followed up",
+    "CommitmentCarriedForward": "commitment carried forward",
+    "CommitmentCheckedIn": "check-in",
+    "MemberRegistered": "registered",
+    "MemberErased": "personal data erased",
+}
+VIA = {
+    "browser": "in the browser",
+    "jsonl": "a JSONL import",
+    "meeting_export": "a Zoom or Teams export",
+    "seed": "the synthetic programme",
+    "cli": "the command line",
+    "api": "—",
+}
+
+
+def history_frame(history, names: Mapping[str, str], viewer: Viewer) -> pl.DataFrame:
+    """A history (domain.application.Recorded, oldest first) as people read it, newest first: when, what, who
+    (you, a member of the group by name, or what kind of person), through what, and the details."""
+
+    def who(actor: str | None) -> str:
+        if not actor or actor == "unknown":
+            return fmt.NO_DATA
+        kind, _, ref = actor.partition(":")
+        if kind == "member":
+            return "you" if ref == viewer.member_id else names.get(ref, "another member of the programme")
+        return {"person": "a programme lead or admin", "user": "someone at the command line"}.get(kind, fmt.NO_DATA)
+
+    rows = list(reversed(history))
+    return pl.DataFrame(
+        {
+            "When": [f"{r.at:%Y-%m-%d %H:%M}" for r in rows],
+            "What": [RECORDED.get(r.what, r.what) for r in rows],
+            "Who": [who(r.who) for r in rows],
+            "How": [VIA.get(r.via or "api", r.via or "") for r in rows],
+            "Details": [", ".join(f"{k} {v}" for k, v in r.details.items()) for r in rows],
+        },
+        schema={"When": pl.String, "What": pl.String, "Who": pl.String, "How": pl.String, "Details": pl.String},
+    )
 
 
 def shown(column: str, formatter, alias: str) -> pl.Expr:

@@ -324,6 +324,25 @@ class RateMeeting(Command, type="rate_meeting"):
     meeting: str = required(external_id)
     member: str = required(external_id)
     score: int = required(score)
+    rated_on: str | None = optional(iso_date)  # when given, within 14 days of the meeting
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckIn(Command, type="check_in"):
+    check_in: str = required(external_id)
+    commitment: str = required(external_id)
+    member: str = required(external_id)
+    checked_in_on: str = required(iso_date)
+    progress: str = required(one_of(model.PROGRESS))
+    confidence: int = required(score)
+    note: str | None = optional(long_text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RememberAlias(Command, type="remember_alias"):
+    group: str = required(external_id)
+    member: str = required(external_id)
+    alias: str = required(text)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ Dates are ISO strings (`YYYY-MM-DD`): validated at the edge (domain.commands), c
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +35,8 @@ FORMATS = ("in_person", "virtual")
 ATTENDANCE_STATUSES = ("present", "late", "absent", "excused")
 ATTENDED = frozenset({"present", "late"})
 OUTCOMES = ("done", "partial", "not_done", "carried_forward", "dropped")
+PROGRESS = ("on_track", "at_risk", "blocked")  # a member's check-in on an open commitment
+RATING_WINDOW_DAYS = 14  # a meeting is rated within two weeks of it, while it is fresh
 CLOSING_OUTCOMES = frozenset({"done", "partial", "not_done", "dropped"})
 
 # Fields of events that hold a member's personal data or what they committed to. Each is sealed with
@@ -43,6 +46,8 @@ PERSONAL_FIELDS = {
     "CommitmentMade": ("text",),
     "CommitmentCarriedForward": ("note",),
     "CommitmentClosed": ("note",),
+    "CommitmentCheckedIn": ("note",),
+    "AliasRemembered": ("alias",),  # a device or display name ("Eric's iPad") that stands for the member
 }
 ERASED_MEMBER = "erased member"
 
@@ -65,6 +70,7 @@ class Group(Aggregate):
         self.spells: dict[str, list[list[str | None]]] = {}
         self.facilitators: list[tuple[str, str]] = []  # (member, assigned_on), in order of assignment
         self.signatures: set[tuple[str, str]] = set()  # (member, signed_on)
+        self.aliases: dict[str, str] = {}  # a name in meeting exports -> the member it stands for
 
     # -- questions -------------------------------------------------------------------------------
     def same_details(self, name: str, cadence: str, formed_on: str, purpose: str | None) -> bool:
@@ -139,7 +145,20 @@ class Group(Aggregate):
         self._confidentiality_signed(member=member, signed_on=signed_on)
         return True
 
+    def remember_alias(self, alias: str, member: str) -> bool:
+        """A name a meeting tool showed for a member (a device, a nickname), for the group's next exports."""
+        if self.aliases.get(alias) == member:
+            return False
+        if member not in self.spells:
+            raise DomainError(f"member '{member}' has never been a member of group '{self.ref}'", "member")
+        self._alias_remembered(alias=alias, member=member)
+        return True
+
     # -- events ----------------------------------------------------------------------------------
+    @event("AliasRemembered")
+    def _alias_remembered(self, alias: str, member: str) -> None:
+        self.aliases[alias] = member
+
     @event("MemberJoined")
     def _member_joined(self, member: str, joined_on: str) -> None:
         self.spells.setdefault(member, []).append([joined_on, None, None])
@@ -320,13 +339,21 @@ class Meeting(Aggregate):
         self._airtime_corrected(member=member, seconds=seconds)
         return True
 
-    def rate(self, member: str, score: int) -> bool:
+    def rate(self, member: str, score: int, rated_on: str | None = None) -> bool:
         if member in self.ratings:
             if self.ratings[member] == score:
                 return False
             raise DomainError(f"member '{member}' has already rated meeting '{self.ref}'", "member")
         if not self.attended(member):
             raise DomainError(f"member '{member}' did not attend meeting '{self.ref}'", "member")
+        if rated_on is not None:
+            last_day = (date.fromisoformat(self.held_on) + timedelta(days=RATING_WINDOW_DAYS)).isoformat()
+            if not self.held_on <= rated_on <= last_day:
+                raise DomainError(
+                    f"a meeting is rated within {RATING_WINDOW_DAYS} days of it: meeting '{self.ref}' "
+                    f"({self.held_on}) could be rated until {last_day}",
+                    "rated_on",
+                )
         self._meeting_rated(member=member, score=score)
         return True
 
@@ -362,6 +389,7 @@ class Commitment(Aggregate):
         self.outcome: str | None = None
         self.times_carried_forward = 0
         self.follow_ups: list[tuple[str, str, str | None]] = []  # (meeting, outcome, new_due_on)
+        self.check_ins: dict[str, tuple[str, str, int]] = {}  # check-in id -> (checked_in_on, progress, confidence)
 
     @classmethod
     def make(cls, *, commitment: str, member: str, meeting: Meeting, due_on: str, text: str) -> Commitment:
@@ -416,6 +444,38 @@ class Commitment(Aggregate):
                 raise DomainError("new_due_on is only for outcome carried_forward", "new_due_on")
             self._closed(member=self.member, meeting=meeting.ref, held_on=meeting.held_on, outcome=outcome, note=note)
         return True
+
+    def check_in(
+        self, check_in: str, member: str, checked_in_on: str, progress: str, confidence: int, note: str | None
+    ) -> bool:
+        """The member says, between meetings, how their commitment is going."""
+        if check_in in self.check_ins:
+            if self.check_ins[check_in] == (checked_in_on, progress, confidence):
+                return False
+            raise DomainError(f"check-in '{check_in}' is already recorded with other details", "check_in")
+        if member != self.member:
+            raise DomainError(f"commitment '{self.ref}' is not member '{member}''s to check in on", "member")
+        if not self.is_open:
+            raise DomainError(f"commitment '{self.ref}' is already closed ({self.outcome})", "commitment")
+        if checked_in_on < self.made_on:
+            raise DomainError(
+                f"checked_in_on {checked_in_on} is before the commitment was made ({self.made_on})", "checked_in_on"
+            )
+        self._checked_in(
+            check_in=check_in,
+            member=member,
+            checked_in_on=checked_in_on,
+            progress=progress,
+            confidence=confidence,
+            note=note,
+        )
+        return True
+
+    @event("CommitmentCheckedIn")
+    def _checked_in(
+        self, check_in: str, member: str, checked_in_on: str, progress: str, confidence: int, note: str | None
+    ) -> None:
+        self.check_ins[check_in] = (checked_in_on, progress, confidence)
 
     @event("CommitmentCarriedForward")
     def _carried_forward(self, member: str, meeting: str, held_on: str, new_due_on: str, note: str | None) -> None:

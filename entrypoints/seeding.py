@@ -8,6 +8,7 @@ programmes (thousands of groups, ten million events) seed without running out of
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from datetime import date
@@ -44,9 +45,10 @@ def seed_programme(
             return total
         with open_application() as app:
             before = app.event_count()
+            by = app.actor("seed", account=getpass.getuser())
             for number, batch in enumerate(batches, start=1):
                 source = f"seed batch {number}"
-                total.add(app.apply_commands(jsonl.commands_from(batch, source), source))
+                total.add(app.apply_commands(jsonl.commands_from(batch, source), source, by=by))
                 bar.update(_groups_in(batch))
                 bar.set_postfix(events=f"{total.events:,}", refresh=False)
             elapsed = time.perf_counter() - started

@@ -38,6 +38,7 @@ STREAMLIT_OPTIONS = {
     "client.showErrorDetails": "none",
     "client.showErrorLinks": "false",
     "client.toolbarMode": "viewer",
+    "server.maxUploadSize": "20",  # MB: the recording pages' exports and rosters (dashboards/forms.py)
 }
 
 

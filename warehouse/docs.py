@@ -25,6 +25,7 @@ MARKERS = re.compile(
 )
 READERS = {
     "lead": lambda scope: "programme leads, every row" if scope == "all" else f"programme leads, by `{scope}`",
+    "admin": lambda scope: "programme admins, every row",
     "facilitator": lambda scope: (
         "facilitators, every row"
         if scope == "all"

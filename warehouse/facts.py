@@ -186,8 +186,8 @@ DECLARED = (
     ),
 )
 # Events the warehouse counts (in event_log) but measures nothing of: who claimed an email (a keyed
-# digest), which file was imported, and who asked for an erasure.
-NOT_MEASURED = frozenset({"EmailClaimed", "FileImported", "MemberErased"})
+# digest), which file was imported, who asked for an erasure, and the names a group's exports use.
+NOT_MEASURED = frozenset({"EmailClaimed", "FileImported", "MemberErased", "AliasRemembered"})
 
 
 # -- an undeclared event type: a table made from the event -----------------------------------------

@@ -42,10 +42,10 @@ from domain.errors import PeerPulseError
 
 HERE = Path(__file__).resolve().parent
 LAYERS = ("staging", "intermediate", "marts")  # in the order they are built
-ROLES = ("lead", "facilitator", "member")
+ROLES = ("lead", "admin", "facilitator", "member")
 # What each role's rows are scoped by: every row, or the rows whose column holds the viewer's ids
 # (the groups a facilitator facilitates; a member's own member id).
-SCOPES = {"lead": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
+SCOPES = {"lead": ("all",), "admin": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
 PLAIN_TYPES = ("VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
 NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
 TABLE_KEYS = {"description", "grain", "published", "readers", "contract", "key", "columns", "notes"}

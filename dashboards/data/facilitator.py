@@ -120,3 +120,24 @@ def airtime(publication: str, group_id: str, meetings: int = RECENT_MEETINGS) ->
         meetings,
         group_id,
     )
+
+
+@figures(facilitator_of_group)
+def commitments_made_at(publication: str, group_id: str, meeting_id: str) -> pl.DataFrame:
+    """The commitments made at one of the group's meetings."""
+    return query(
+        "SELECT commitment_id, member_id, due_on, status FROM member_commitments "
+        "WHERE group_id = ? AND meeting_id = ? ORDER BY commitment_id",
+        group_id,
+        meeting_id,
+    )
+
+
+@figures(facilitator_of_group)
+def check_ins(publication: str, group_id: str) -> pl.DataFrame:
+    """The latest check-in of each commitment of the group that has one."""
+    return query(
+        "SELECT commitment_id, member_id, checked_in_on, progress, confidence, check_ins "
+        "FROM commitment_check_ins WHERE group_id = ?",
+        group_id,
+    )

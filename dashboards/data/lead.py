@@ -80,3 +80,9 @@ def dropout_weights(publication: str) -> pl.DataFrame:
 @figures(programme_lead)
 def all_groups(publication: str) -> pl.DataFrame:
     return query("SELECT group_id FROM groups ORDER BY group_id")
+
+
+@figures(programme_lead)
+def check_in_counts(publication: str) -> pl.DataFrame:
+    """Each group's open commitments and how their members' latest check-ins stand: counts only."""
+    return query("SELECT * FROM group_check_ins ORDER BY group_id")

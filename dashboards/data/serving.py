@@ -80,12 +80,27 @@ def query(sql: str, *params: object) -> pl.DataFrame:
         ) from e
 
 
+def published_position() -> int | None:
+    """The event-log position the published figures include (`publication_state`), or None when the
+    serving file does not say: a page compares it with the position its save reached."""
+    try:
+        frame = query("SELECT last_position FROM publication_state")
+    except (NothingPublished, WarehouseIncomplete):
+        return None
+    return int(frame["last_position"][0]) if frame.height else None
+
+
 # -- entitlements: (viewer, *arguments) -> the arguments the query runs with --------------------------
 Entitlement = Callable[..., tuple]
 
 
 def programme_lead(viewer: Viewer, *args: Any) -> tuple:
     viewer.require_lead()
+    return args
+
+
+def programme_admin(viewer: Viewer, *args: Any) -> tuple:
+    viewer.require_admin()
     return args
 
 

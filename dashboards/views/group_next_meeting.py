@@ -95,8 +95,15 @@ if due.is_empty():
     ui.empty(ui.md("No open commitment falls due by {day}.", day=fmt.day(next_meeting)))
 else:
     texts = people.commitment_texts(viewer, due["commitment_id"])
+    latest = {r["commitment_id"]: r for r in facilitator.check_ins(viewer, group_id).iter_rows(named=True)}
     for row in ui.named(due, names).iter_rows(named=True):
         late = "⏰ overdue, " if row["overdue"] else ""
+        checked = latest.get(row["commitment_id"])
+        if checked is not None:  # the member's own word since, between meetings
+            late = (
+                f"checked in {fmt.day(checked['checked_in_on'])}: {fmt.progress(checked['progress'])}, "
+                f"confidence {checked['confidence']}/10 · "
+            ) + late
         moved = (
             f", carried forward {fmt.count(row['times_carried_forward'], 'time')}"
             if row["times_carried_forward"]

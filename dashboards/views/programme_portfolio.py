@@ -35,6 +35,19 @@ tiles = st.columns(len(tiers) + 1)
 for tile, tier in zip(tiles, tiers["tier"].to_list(), strict=False):
     ui.metric(tile, ui.md("{tier}", tier=fmt.tier(tier)), running.filter(pl.col("tier") == tier).height, border=True)
 ui.metric(tiles[-1], "High dropout risk", int(running["high_risk_members"].sum()), border=True)
+check_ins = lead.check_in_counts(viewer)
+if not check_ins.is_empty():
+    open_now, checked = int(check_ins["open_commitments"].sum()), int(check_ins["checked_in"].sum())
+    stuck = int(check_ins["at_risk"].sum() + check_ins["blocked"].sum())
+    st.caption(
+        ui.md(
+            "Between meetings: {checked} of {open} open commitments checked in on in the last 30 days; "
+            "{stuck} of those at risk or blocked (counts only).",
+            checked=checked,
+            open=open_now,
+            stuck=stuck,
+        )
+    )
 
 st.subheader("Groups, those needing attention first")
 cuts = ", ".join(  # highest tier first: "healthy ≥ 80, fit ≥ 65, at risk ≥ 50"

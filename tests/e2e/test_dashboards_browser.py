@@ -55,9 +55,19 @@ PAGES = {
         ("programme_trends", "Attendance and follow-through"),
         ("programme_retention", "Retention and dropout risk"),
     ],
-    "facilitator": [("group_next_meeting", "Before "), ("group_airtime", "Airtime in ")],
-    "member": [("my_commitments", "My commitments"), ("my_attendance", "My attendance and airtime")],
+    "facilitator": [
+        ("group_next_meeting", "Before "),
+        ("group_airtime", "Airtime in "),
+        ("record_meeting", "Record a meeting of "),
+        ("correct_meeting", "Correct a meeting of "),
+    ],
+    "member": [
+        ("my_commitments", "My commitments"),
+        ("my_attendance", "My attendance and airtime"),
+        ("my_check_in", "Check in and rate"),
+    ],
 }
+ADMIN_PAGES = [("admin_groups", "Groups"), ("admin_members", "Members")]
 
 
 # -- helpers, shared with tests/benchmarks/dashboards_bench.py -----------------------------------

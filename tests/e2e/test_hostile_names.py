@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.e2e.test_dashboards_browser import (
+    ADMIN_PAGES,
     HEADER,
     LEAD,
     PAGES,
@@ -176,7 +177,13 @@ def nothing_fetched_or_linked(me) -> None:
 
 def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
     p = payloads(outside)
-    env = base_env(home, PEERPULSE_TODAY=TODAY, PEERPULSE_TRUSTED_HEADER=HEADER, PEERPULSE_LEADS=LEAD)
+    env = base_env(
+        home,
+        PEERPULSE_TODAY=TODAY,
+        PEERPULSE_TRUSTED_HEADER=HEADER,
+        PEERPULSE_LEADS=LEAD,
+        PEERPULSE_ADMINS="admin@example.org",
+    )
     with dashboards_server(env) as base, chromium() as browser:
         with visitor(browser, LEAD) as me:
             for path, _ in PAGES["lead"]:
@@ -196,6 +203,10 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
             me.open(url(base, "facilitator", "group_airtime"))
             nothing_fetched_or_linked(me)
             assert me.title().replace(JOINER, "") == f"Airtime in {p['group']}"
+            for path in ("record_meeting", "correct_meeting"):  # the forms name people too
+                me.open(url(base, "facilitator", path))
+                nothing_fetched_or_linked(me)
+            assert p["m1"] in main_text(me) or p["m1"][:20] in main_text(me)
 
         with visitor(browser, "m1@example.org") as me:
             for path, _ in PAGES["member"]:
@@ -203,6 +214,11 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
                 nothing_fetched_or_linked(me)
             assert p["group"] in main_text(me)  # "member since" caption of the attendance page
             assert p["m1"] in sidebar_text(me)
+
+        with visitor(browser, "admin@example.org") as me:  # names and emails, for the programme's admin
+            for path, _ in ADMIN_PAGES:
+                me.open(f"{base}/{path}")
+                nothing_fetched_or_linked(me)
 
         stranger = f"x![s]({outside.url('email.png')})@example.org"
         with visitor(browser, stranger) as me:

@@ -42,8 +42,14 @@ AUTH = {
 }
 
 LEAD_PAGES = ("views/programme_portfolio.py", "views/programme_trends.py", "views/programme_retention.py")
-FACILITATOR_PAGES = ("views/group_next_meeting.py", "views/group_airtime.py")
-MEMBER_PAGES = ("views/my_commitments.py", "views/my_attendance.py")
+FACILITATOR_PAGES = (
+    "views/group_next_meeting.py",
+    "views/group_airtime.py",
+    "views/record_meeting.py",
+    "views/correct_meeting.py",
+)
+MEMBER_PAGES = ("views/my_commitments.py", "views/my_attendance.py", "views/my_check_in.py")
+ADMIN_PAGES = ("views/admin_groups.py", "views/admin_members.py")
 
 
 @dataclass
@@ -297,15 +303,15 @@ def test_lead_and_admin_roles_come_from_the_providers_claim(programme):
     assert navigation(claimed(stranger, None)) == {"not_registered.py"}
     assert navigation(claimed(LEAD, None)) == {Path(p).name for p in LEAD_PAGES}  # PEERPULSE_LEADS, the fallback
 
-    admin = claimed(stranger, ["pp-admins"])  # an admin and nothing else: a neutral page, no figures
-    assert navigation(admin) == {"administrator.py"}
-    assert "administrator" in at_text(admin) and "nothing to show" in at_text(admin)
-    assert navigation(claimed(stranger, ["pp-admins", "pp-leads"])) == {Path(p).name for p in LEAD_PAGES}
+    admin = claimed(stranger, ["pp-admins"])  # an admin and nothing else: the rosters, no figures
+    assert navigation(admin) == {Path(p).name for p in ADMIN_PAGES}
+    both = {Path(p).name for p in LEAD_PAGES + ADMIN_PAGES}
+    assert navigation(claimed(stranger, ["pp-admins", "pp-leads"])) == both
 
 
 def test_admins_are_named_in_configuration(programme, monkeypatch):
     monkeypatch.setenv("PEERPULSE_ADMINS", "Root@Example.org")
-    assert navigation(signed_in("root@example.org")) == {"administrator.py"}
+    assert navigation(signed_in("root@example.org")) == {Path(p).name for p in ADMIN_PAGES}
     assert navigation(signed_in(LEAD)) == {Path(p).name for p in LEAD_PAGES}
 
 
