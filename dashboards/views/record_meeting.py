@@ -94,7 +94,7 @@ if report_file is not None:
                 "Status": [fmt.ATTENDANCE_STATUSES[s] for s in draft.attendance.values()],
                 "Matched by": [draft.matched_by.get(m, "") for m in draft.attendance],
                 "Seconds spoken": [
-                    round(seconds[m], 1) if seconds and m in seconds else None for m in draft.attendance
+                    f"{seconds[m]:.1f}" if seconds and m in seconds else fmt.NO_DATA for m in draft.attendance
                 ],
             }
         )
