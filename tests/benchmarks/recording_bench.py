@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.e2e.test_dashboards_browser import (  # noqa: E402
+from tests.e2e.test_dashboards_browser import (
     HEADER,
     PEERPULSE,
     base_env,
