@@ -162,7 +162,7 @@ def test_a_good_set_of_models_loads(tmp_path):
         ),
         ("marts", model_file("formed", published=True, readers="readers: {coach: all}\n"), "unknown role 'coach'"),
         ("marts", model_file("nowhere"), "reads nowhere, which is neither a fact table nor a model"),
-        ("marts", model_file("fact_meeting_held"), "only staging models read fact tables"),
+        ("marts", model_file("fact_meeting_held"), "only staging models read the declared fact tables"),
         ("staging", model_file("formed"), "a staging model reads only fact tables"),
         ("staging", model_file(published=True, readers="readers: {lead: all}\n"), "only marts are published"),
         ("marts", "SELECT 1 AS group_id\n", "starts with its header"),
