@@ -16,7 +16,6 @@ from tests.e2e.test_dashboards_browser import (
     PAGES,
     PEERPULSE,
     base_env,
-    chromium,
     dashboards_server,
     serving,
     url,
@@ -36,7 +35,7 @@ def main_text(me) -> str:
     return me.page.locator('[data-testid="stMain"]').text_content()  # with the cells tables keep for screen readers
 
 
-def test_a_whole_session_keeps_personal_data_out_of_logs_and_off_unentitled_screens(tmp_path):
+def test_a_whole_session_keeps_personal_data_out_of_logs_and_off_unentitled_screens(tmp_path, browser):
     home = tmp_path / "home"
     env = base_env(home, PEERPULSE_LOG_LEVEL="DEBUG")  # Dagster's whole run log, metadata included
     jsonl = tmp_path / "programme.jsonl"
@@ -68,7 +67,7 @@ def test_a_whole_session_keeps_personal_data_out_of_logs_and_off_unentitled_scre
     server_log = tmp_path / "server.log"
     serve_env = base_env(home, PEERPULSE_TRUSTED_HEADER=HEADER, PEERPULSE_LEADS=LEAD)
     urls: list[str] = []
-    with dashboards_server(serve_env, log_to=server_log) as base, chromium() as browser:
+    with dashboards_server(serve_env, log_to=server_log) as base:
         with visitor(browser, people[facilitator]["email"]) as held:  # a facilitator keeps this page open
             held.open(url(base, "facilitator", "group_next_meeting"))
             shown = main_text(held)

@@ -22,7 +22,6 @@ from tests.e2e.test_dashboards_browser import (
     PAGES,
     PEERPULSE,
     base_env,
-    chromium,
     dashboards_server,
     url,
     visitor,
@@ -175,7 +174,7 @@ def nothing_fetched_or_linked(me) -> None:
     assert outside == []
 
 
-def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
+def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside, browser):
     p = payloads(outside)
     env = base_env(
         home,
@@ -184,7 +183,7 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
         PEERPULSE_LEADS=LEAD,
         PEERPULSE_ADMINS="admin@example.org",
     )
-    with dashboards_server(env) as base, chromium() as browser:
+    with dashboards_server(env) as base:
         with visitor(browser, LEAD) as me:
             for path, _ in PAGES["lead"]:
                 me.open(url(base, "lead", path))
@@ -226,7 +225,7 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
             nothing_fetched_or_linked(me)
             assert stranger in main_text(me)  # the "not registered" page names the address it was given
 
-    with dashboards_server(base_env(home, PEERPULSE_TODAY=TODAY), command="demo") as base, chromium() as browser:
+    with dashboards_server(base_env(home, PEERPULSE_TODAY=TODAY), command="demo") as base:
         with visitor(browser, None) as me:  # the demo sign-in page lists personas by name
             me.open(base)
             nothing_fetched_or_linked(me)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PEERPULSE, REPO
-from tests.e2e.test_dashboards_browser import PAGES, base_env, chromium, dashboards_server, url, visitor
+from tests.e2e.test_dashboards_browser import PAGES, base_env, dashboards_server, url, visitor
 from tests.integration.test_meeting_export_cli import MEETING, PROGRAMME
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ def test_the_hook_records_a_look_up_beyond_the_machine(tmp_path):
     assert "socket.getaddrinfo 'example.com'" in record.read_text()
 
 
-def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path):
+def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path, browser):
     home, record = tmp_path / "home", tmp_path / "record.txt"
     env = hooked_env(home, record, PEERPULSE_TRUSTED_HEADER="X-Forwarded-Email", PEERPULSE_LEADS=LEAD)
     programme = tmp_path / "north.jsonl"
@@ -101,7 +101,7 @@ def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path):
     )
     peerpulse(env, "materialize")
 
-    with dashboards_server(env) as base, chromium() as browser:
+    with dashboards_server(env) as base:
         with visitor(browser, LEAD) as me:
             for path, _ in PAGES["lead"]:
                 me.open(url(base, "lead", path))

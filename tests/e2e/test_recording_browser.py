@@ -18,7 +18,6 @@ from tests.e2e.test_dashboards_browser import (
     PEERPULSE,
     SCREENSHOTS,
     base_env,
-    chromium,
     dashboards_server,
     screenshot,
     visitor,
@@ -100,12 +99,6 @@ def server(home):
     )
     with dashboards_server(env) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
 
 
 def choose(page, label: str, option: str) -> None:

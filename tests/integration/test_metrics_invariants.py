@@ -66,6 +66,7 @@ CONTRACT = {  # the warehouse contract (warehouse/README.md): these columns, in 
     "dropout_risk": ["group_id", "member_id", "as_of", "risk_score", "level", "reasons"],
     "retention_curve": ["scope", "cohort", "month", "at_risk", "dropouts", "survival"],
 }
+RECORDED_IN_THE_BROWSER_ONLY = {"commitment_check_ins"}  # the synthetic programme makes no check-ins (yet)
 PLAIN_TYPES = {"VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}
 RATES = [
     ("meeting_summary", "attendance_rate"),
