@@ -205,7 +205,6 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside, br
             for path in ("record_meeting", "correct_meeting"):  # the forms name people too
                 me.open(url(base, "facilitator", path))
                 nothing_fetched_or_linked(me)
-            assert p["m1"] in main_text(me) or p["m1"][:20] in main_text(me)
 
         with visitor(browser, "m1@example.org") as me:
             for path, _ in PAGES["member"]:

@@ -121,7 +121,8 @@ def test_the_contract_tables_lead_with_their_columns_in_plain_types(con):
         assert not {"name", "email", "text", "note", "company", "title"} & set(types), table  # pseudonymous
         if table in CONTRACT:
             assert list(types)[: len(CONTRACT[table])] == CONTRACT[table]
-        assert rows(con, f"SELECT count(*) AS n FROM {table}")[0]["n"] > 0, f"{table} is empty"
+        if table not in RECORDED_IN_THE_BROWSER_ONLY:
+            assert rows(con, f"SELECT count(*) AS n FROM {table}")[0]["n"] > 0, f"{table} is empty"
 
 
 def test_every_model_reads_only_what_is_built_before_it():
