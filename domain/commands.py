@@ -132,6 +132,12 @@ def score(value: Any) -> int:
     return value
 
 
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false")
+    return value
+
+
 MAX_SECONDS = 24 * 3600  # nobody speaks for longer than a day at one meeting
 
 
@@ -357,6 +363,22 @@ class CorrectAirtime(Command, type="correct_airtime"):
     meeting: str = required(external_id)
     member: str = required(external_id)
     seconds: float = required(seconds)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetMessagePreference(Command, type="set_message_preference"):
+    """Turn one kind of message on or off for one person: a registered `member`, or by `email` someone who
+    is not registered (a programme lead). The email only finds the person; it is never stored."""
+
+    kind: str = required(one_of(model.MESSAGE_KINDS))
+    wanted: bool = required(boolean)
+    member: str | None = optional(external_id)
+    email: str | None = optional(email)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.member is None) == (self.email is None):
+            raise InvalidField("member", "give either member or email (exactly one) to say whose preference it is")
 
 
 # -- from decoded JSON -----------------------------------------------------------------------------
