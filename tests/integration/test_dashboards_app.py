@@ -23,12 +23,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboards import formatting as fmt
 from dashboards import ui
 from domain.application import open_application
 from domain.config import Settings
 from tests.conftest import REPO, build_warehouse
 from warehouse import db
+from warehouse import formatting as fmt
 
 APP = REPO / "dashboards" / "app.py"
 AS_OF = date(2026, 6, 30)
