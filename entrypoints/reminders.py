@@ -21,9 +21,6 @@ from domain.config import Settings
 from domain.errors import PeerPulseError
 from entrypoints.serving import SECRETS, read_secrets
 from notifications import config as mail_config
-from notifications.outbox import FolderOutbox, SmtpOutbox
-from notifications.sending import send_reminders
-from warehouse.db import ServingReader
 
 
 def moment(value: str) -> datetime:
@@ -36,6 +33,11 @@ def moment(value: str) -> datetime:
 
 
 def cmd_send_reminders(args: argparse.Namespace) -> int:
+    # Here, not at the top: every other subcommand would pay for loading the templates and the warehouse.
+    from notifications.outbox import FolderOutbox, SmtpOutbox
+    from notifications.sending import send_reminders
+    from warehouse.db import ServingReader
+
     settings = Settings.from_env()
     secrets = read_secrets(args.secrets.expanduser().absolute())
     config = mail_config.read(secrets, os.environ)

@@ -3,14 +3,20 @@ browser, and without the network: the data are inline)."""
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import polars as pl
+
+if TYPE_CHECKING:
+    import altair as alt
 
 WIDTH, HEIGHT = 520, 170
 
 
 def retention_chart(curve: pl.DataFrame) -> alt.Chart:
     """The share of members still in their group, month by month (`month`, `survival` 0–1)."""
+    import altair as alt  # when a digest is drawn, not whenever the command line starts
+
     values = [{"month": int(m), "survival": float(s)} for m, s in zip(curve["month"], curve["survival"], strict=True)]
     return (
         alt.Chart(alt.Data(values=values))

@@ -68,14 +68,19 @@ def kind_of(content: Content) -> str:
 
 def subject(content: Content) -> str:
     if isinstance(content, Briefing):
-        found = f"Before {content.group}'s meeting on {fmt.weekday(content.meeting_on)}"
+        found = f"Before {_one_line(content.group)}'s meeting on {fmt.weekday(content.meeting_on)}"
     elif isinstance(content, Nudge):
         found = f"Your commitments: {fmt.count(len(content.commitments), 'commitment')} due by " + fmt.day(
             content.commitments[-1].due_on
         )
     else:
         found = f"PeerPulse weekly digest, week of {fmt.day(content.week_of)}"
-    return re.sub(r"\s+", " ", found).strip()  # one line, whatever a name holds
+    return _one_line(found)
+
+
+def _one_line(value: str) -> str:
+    """A header is one line, whatever a name holds."""
+    return re.sub(r"\s+", " ", value).strip()
 
 
 @dataclass(frozen=True)
