@@ -71,7 +71,7 @@ class Actor:
 
     `who` is `member:<id>` for a registered person signed in, `person:<digest>` for anyone else signed in
     (a keyed digest of their email, never the email), `user:<digest>` for the account running a command;
-    `via` is `browser`, `jsonl`, `meeting_export`, `seed` or `cli`.
+    `via` is `browser`, `jsonl`, `meeting_export`, `seed`, `cli` or `mail` (a run that sends messages).
     """
 
     who: str
