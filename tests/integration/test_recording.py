@@ -6,6 +6,7 @@ two facilitators saving the same meeting at once."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -70,7 +71,8 @@ def publish(settings) -> None:
 def signed_in(email: str, page: str | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email, "email_verified": True}
+    # `iat`: a session lasts session_hours from the ID token's issue; without one it has ended (sign_in_config)
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True, "iat": int(time.time())}
     at.run()
     if page:
         at.switch_page(page).run()
