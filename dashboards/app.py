@@ -54,6 +54,8 @@ def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]
             page("my_attendance.py", "My attendance and airtime", "🙋"),
             page("my_check_in.py", "Check in and rate", "☑️"),
         ]
+    if viewer.is_lead or viewer.is_facilitator or viewer.is_member:
+        sections["Settings"] = [page("my_emails.py", "Emails", "✉️")]
     if viewer.is_admin:
         sections["Programme admin"] = [
             page("admin_groups.py", "Groups", "🏛️"),

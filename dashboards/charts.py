@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboards.formatting import ATTENDANCE_STATUSES, COMMITMENT_STATUSES, TIERS
+from warehouse.formatting import ATTENDANCE_STATUSES, COMMITMENT_STATUSES, TIERS
 
 TIER_COLOURS = {"high_risk": "#d7301f", "at_risk": "#fc8d59", "fit": "#91cf60", "healthy": "#1a9850"}
 ATTENDANCE_COLOURS = {"present": "#1a9850", "late": "#91cf60", "excused": "#bdbdbd", "absent": "#d7301f"}

@@ -22,6 +22,7 @@ from domain.application import Actor, PeerPulse
 from domain.clock import today
 from domain.commands import Command, InvalidField
 from domain.errors import CommandError, DomainError
+from domain.model import MESSAGE_KINDS
 from domain.roster_csv import RosterRow, RowProblem, roster_commands
 
 
@@ -214,6 +215,39 @@ def rate(viewer: Viewer, meeting: str, score: int, on: date | None = None) -> Sa
         viewer,
         "the rating form",
         lambda app: [c.RateMeeting(meeting=meeting, member=member, score=score, rated_on=rated_on)],
+    )
+
+
+# -- anyone who gets emails ---------------------------------------------------------------------------
+def emails_for(viewer: Viewer) -> tuple[str, ...]:
+    """The kinds of email PeerPulse sends this viewer, by their roles: a briefing to a facilitator, a nudge
+    to a member, the weekly digest to a programme lead."""
+    roles = {"briefing": viewer.is_facilitator, "nudge": viewer.is_member, "digest": viewer.is_lead}
+    return tuple(kind for kind in MESSAGE_KINDS if roles[kind])
+
+
+def _whose(viewer: Viewer) -> dict[str, str]:
+    """The person a preference is for: the viewer themselves, registered by member id, else by their
+    signed-in email (a programme lead named in the configuration), which is never stored."""
+    return {"member": viewer.member_id} if viewer.member_id else {"email": viewer.email}
+
+
+def turned_off(viewer: Viewer) -> frozenset[str]:
+    """The kinds of email the viewer has turned off."""
+    whose = _whose(viewer)
+    return people.domain().read(lambda app: app.turned_off(app.recipient_for(**whose)))
+
+
+def set_emails(viewer: Viewer, wanted: dict[str, bool]) -> Saved:
+    """Turn the viewer's own emails on or off, kind by kind; only kinds their roles get."""
+    mine = emails_for(viewer)
+    if not set(wanted) <= set(mine):
+        raise NotEntitled("a person chooses only the emails their own roles get")
+    whose = _whose(viewer)
+    return _apply(
+        viewer,
+        "the emails form",
+        lambda app: [c.SetMessagePreference(kind=kind, wanted=on, **whose) for kind, on in wanted.items()],
     )
 
 

@@ -16,11 +16,11 @@ from collections.abc import Mapping
 import polars as pl
 import streamlit as st
 
-from dashboards import formatting as fmt
 from dashboards import people
 from dashboards.data import facilitator
 from dashboards.data.serving import publication
 from dashboards.viewer import Viewer
+from warehouse import formatting as fmt
 
 CHOSEN_GROUP_KEY = "peerpulse_facilitated_group"
 # The characters that can start Markdown anywhere in a line: emphasis, code, links and images, HTML and

@@ -40,11 +40,22 @@ from domain.commands import (
     RateMeeting,
     RegisterMember,
     RememberAlias,
+    SetMessagePreference,
     SignConfidentiality,
 )
 from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError, DomainError, PeerPulseError
-from domain.model import PERSONAL_FIELDS, Commitment, EmailClaim, FileImport, Group, Meeting, Member
+from domain.model import (
+    PERSONAL_FIELDS,
+    Commitment,
+    EmailClaim,
+    FileImport,
+    Group,
+    Meeting,
+    Member,
+    Message,
+    MessagePreferences,
+)
 from domain.store import keys, library_environment
 from domain.store.log import existing_streams
 from domain.store.mapper import RECORDED_BY, TOPIC_BY_CLASS
@@ -60,7 +71,7 @@ class Actor:
 
     `who` is `member:<id>` for a registered person signed in, `person:<digest>` for anyone else signed in
     (a keyed digest of their email, never the email), `user:<digest>` for the account running a command;
-    `via` is `browser`, `jsonl`, `meeting_export`, `seed` or `cli`.
+    `via` is `browser`, `jsonl`, `meeting_export`, `seed`, `cli` or `mail` (a run that sends messages).
     """
 
     who: str
@@ -493,6 +504,80 @@ class PeerPulse(Application):
     @_handle.register
     def _correct_airtime(self, c: CorrectAirtime, uow: UnitOfWork) -> bool:
         return self._meeting(uow, c.meeting).correct_airtime(c.member, c.seconds)
+
+    @_handle.register
+    def _set_message_preference(self, c: SetMessagePreference, uow: UnitOfWork) -> bool:
+        if c.member is not None:
+            self._not_erased(self._member(uow, c.member))
+        recipient = self.recipient_for(member=c.member, email=c.email)
+        preferences = uow.get(ids.message_preferences_id(recipient), MessagePreferences)
+        if preferences is None:
+            if c.wanted:
+                return False  # every kind is on until turned off
+            preferences = MessagePreferences(recipient=recipient)
+            uow.add(preferences)
+        return preferences.turn_on(c.kind) if c.wanted else preferences.turn_off(c.kind)
+
+    # -- messages: who gets them, what they turned off, and sending each exactly once ----------------
+    def recipient_for(self, *, member: str | None = None, email: str | None = None) -> str:
+        """The pseudonymous id messages to a person are recorded under: `member:<id>` for a registered
+        person (found by their email too), else `person:<keyed digest of the email>`, as `actor` says."""
+        if member is None and email is not None:
+            person = self.member_by_email(email)
+            member = person.ref if person is not None else None
+        return self.actor("mail", member=member, email=email).who
+
+    def turned_off(self, recipient: str) -> frozenset[str]:
+        """The kinds of message this recipient turned off."""
+        preferences = self.find(ids.message_preferences_id(recipient))
+        return frozenset(preferences.turned_off) if preferences is not None else frozenset()
+
+    def message(self, recipient: str, kind: str, occasion: str) -> Message | None:
+        return self.find(ids.message_id(recipient, kind, occasion))
+
+    def claim_message(
+        self, recipient: str, kind: str, occasion: str, *, run: str, now: str, until: str, by: Actor = UNKNOWN
+    ) -> bool:
+        """Whether this run may send the message now: it is not sent, and no other run holds a live claim
+        on it. Exactly one of several runs asking at once gets True (the store refuses the others' write)."""
+        found = self.message(recipient, kind, occasion)
+        try:
+            if found is None:
+                self.save_as(
+                    by, Message(recipient=recipient, kind=kind, occasion=occasion, run=run, claimed_until=until)
+                )
+                return True
+            if not found.claim_again(run, until, now):
+                return False
+            self.save_as(by, found)
+            return True
+        except IntegrityError:
+            return False  # another run claimed it first
+
+    def message_sent(self, recipient: str, kind: str, occasion: str, *, run: str, at: str, by: Actor = UNKNOWN) -> None:
+        """Record that the mail server accepted the message. Retried on a concurrent change (a claim that
+        lapsed while this run was sending): the message was sent, so that is what is recorded."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            found = self.message(recipient, kind, occasion)
+            if found is None or not found.record_sent(run, at):
+                return
+            try:
+                self.save_as(by, found)
+                return
+            except IntegrityError:
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise ConcurrencyError(f"a sent {kind} message could not be recorded: other runs kept changing it")
+
+    def message_not_sent(
+        self, recipient: str, kind: str, occasion: str, *, run: str, reason: str, by: Actor = UNKNOWN
+    ) -> None:
+        """Let go of this run's claim: the mail server refused the message, so the next run may try again."""
+        found = self.message(recipient, kind, occasion)
+        if found is not None and found.let_go(run, reason):
+            try:
+                self.save_as(by, found)
+            except IntegrityError:
+                pass  # another run has claimed it since: it is theirs now
 
     # -- erasure ---------------------------------------------------------------------------------
     def erase_member(self, ref: str, requested_by: str, by: Actor = UNKNOWN) -> bool:

@@ -132,6 +132,12 @@ def score(value: Any) -> int:
     return value
 
 
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false")
+    return value
+
+
 MAX_SECONDS = 24 * 3600  # nobody speaks for longer than a day at one meeting
 
 
@@ -392,6 +398,31 @@ class CorrectAirtime(Command, type="correct_airtime"):
     meeting: str = required(external_id, "id of an existing meeting that recorded `speaking_seconds`")
     member: str = required(external_id, "id of a member who attended it (after any attendance corrections)")
     seconds: float = required(seconds, "the seconds they really spoke, a number from 0 to 86400")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetMessagePreference(Command, type="set_message_preference"):
+    """Turn one kind of message on or off for one person: a registered `member`, or by `email` someone who
+    is not registered (a programme lead). The email only finds the person; it is never stored."""
+
+    kind: str = required(
+        one_of(model.MESSAGE_KINDS),
+        "`briefing` (the facilitator's briefing before a meeting), `nudge` (a member's reminder of commitments"
+        " falling due) or `digest` (the programme lead's weekly digest)",
+    )
+    wanted: bool = required(boolean, "`true` to receive it, `false` to stop it")
+    member: str | None = optional(external_id, "id of a registered person; give this or `email`")
+    email: str | None = optional(
+        email,
+        "the email of someone who is not registered, such as a programme lead named in `PEERPULSE_LEADS`; give"
+        " this or `member`. It only finds the person: what is stored is a keyed digest of it (as for who"
+        " recorded an event), never the address. An email registered to a member counts as that member",
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.member is None) == (self.email is None):
+            raise InvalidField("member", "give either member or email (exactly one) to say whose preference it is")
 
 
 # -- from decoded JSON -----------------------------------------------------------------------------

@@ -38,6 +38,9 @@ OUTCOMES = ("done", "partial", "not_done", "carried_forward", "dropped")
 PROGRESS = ("on_track", "at_risk", "blocked")  # a member's check-in on an open commitment
 RATING_WINDOW_DAYS = 14  # a meeting is rated within two weeks of it, while it is fresh
 CLOSING_OUTCOMES = frozenset({"done", "partial", "not_done", "dropped"})
+# The messages PeerPulse sends (notifications/): the facilitator's briefing before a meeting, a member's
+# nudge about commitments falling due, the programme lead's weekly digest. Each can be turned off.
+MESSAGE_KINDS = ("briefing", "nudge", "digest")
 
 # Fields of events that hold a member's personal data or what they committed to. Each is sealed with
 # that member's own key (the event's `member` field names them), so destroying the key erases them.
@@ -503,8 +506,110 @@ class FileImport(Aggregate):
         self.skipped = skipped
 
 
+class MessagePreferences(Aggregate):
+    """The kinds of message one person has turned off. Everything is on until they turn it off.
+
+    The person is named by a pseudonymous recipient id, never an email: `member:<id>` for a registered
+    person, `person:<keyed digest of the email>` for someone who is not (a programme lead named in the
+    configuration). See `PeerPulse.recipient_for`.
+    """
+
+    @staticmethod
+    def create_id(recipient: str, **_: Any) -> UUID:
+        return ids.message_preferences_id(recipient)
+
+    @event("MessagePreferencesStarted")
+    def __init__(self, recipient: str):
+        self.recipient = recipient
+        self.turned_off: set[str] = set()
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.turned_off
+
+    def turn_off(self, kind: str) -> bool:
+        if kind in self.turned_off:
+            return False
+        self._turned_off(recipient=self.recipient, kind=kind)
+        return True
+
+    def turn_on(self, kind: str) -> bool:
+        if kind not in self.turned_off:
+            return False
+        self._turned_on(recipient=self.recipient, kind=kind)
+        return True
+
+    @event("MessagesTurnedOff")
+    def _turned_off(self, recipient: str, kind: str) -> None:
+        self.turned_off.add(kind)
+
+    @event("MessagesTurnedOn")
+    def _turned_on(self, recipient: str, kind: str) -> None:
+        self.turned_off.discard(kind)
+
+
+class Message(Aggregate):
+    """One message to one person for one occasion (a group's meeting, a day, a week): sent at most once.
+
+    A sending run first claims it (the store's optimistic concurrency lets exactly one run create or extend
+    a claim), then hands it to the mail server, then records that it was sent. A claim lapses at
+    `claimed_until`, so a message whose run died before recording it can be claimed again; a claim is let
+    go at once when the server refused the message. Times are ISO 8601 in UTC, compared as strings.
+    """
+
+    @staticmethod
+    def create_id(recipient: str, kind: str, occasion: str, **_: Any) -> UUID:
+        return ids.message_id(recipient, kind, occasion)
+
+    @event("MessageClaimed")
+    def __init__(self, recipient: str, kind: str, occasion: str, run: str, claimed_until: str):
+        self.recipient = recipient
+        self.kind = kind
+        self.occasion = occasion
+        self.run: str | None = run
+        self.claimed_until: str | None = claimed_until
+        self.claims = 1
+        self.sent = False
+
+    def held_by_another(self, run: str, now: str) -> bool:
+        return self.run is not None and self.run != run and self.claimed_until is not None and now < self.claimed_until
+
+    def claim_again(self, run: str, claimed_until: str, now: str) -> bool:
+        """Claim a message that is not sent and whose last claim lapsed or was let go."""
+        if self.sent or self.held_by_another(run, now):
+            return False
+        self._claimed_again(run=run, claimed_until=claimed_until)
+        return True
+
+    def record_sent(self, run: str, sent_at: str) -> bool:
+        if self.sent:
+            return False
+        self._sent(recipient=self.recipient, kind=self.kind, occasion=self.occasion, run=run, sent_at=sent_at)
+        return True
+
+    def let_go(self, run: str, reason: str) -> bool:
+        """The mail server refused it (or could not be reached): nothing was sent, the next run tries again."""
+        if self.sent or self.run != run:
+            return False
+        self._not_sent(run=run, reason=reason)
+        return True
+
+    @event("MessageClaimedAgain")
+    def _claimed_again(self, run: str, claimed_until: str) -> None:
+        self.run, self.claimed_until = run, claimed_until
+        self.claims += 1
+
+    @event("MessageSent")
+    def _sent(self, recipient: str, kind: str, occasion: str, run: str, sent_at: str) -> None:
+        self.sent = True
+        self.run, self.claimed_until = run, None
+
+    @event("MessageNotSent")
+    def _not_sent(self, run: str, reason: str) -> None:
+        self.run, self.claimed_until = None, None
+
+
 _BASES = {"Event", "Created", "Snapshot"}
-AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport)
+AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport, MessagePreferences, Message)
 
 
 def event_classes() -> dict[str, type]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards.data.serving import figures, programme_lead, query
+from dashboards.data.serving import PAGES, figures, programme_lead, query
+from warehouse.queries import lead as shared
 
 COMPONENTS = {  # group_health's 0-100 components, as the health score weighs them, with the score itself
     "health_score": "Health score",
@@ -20,7 +21,7 @@ COMPONENTS = {  # group_health's 0-100 components, as the health score weighs th
 def portfolio(publication: str) -> pl.DataFrame:
     """Each group's latest month of health, its 12-month health trend, and how many of its members are at
     medium or high dropout risk (counts only); the groups needing attention first."""
-    return query("SELECT * FROM group_portfolio ORDER BY attention_rank")
+    return shared.portfolio(PAGES)
 
 
 @figures(programme_lead)
@@ -37,7 +38,7 @@ def health_components(publication: str, group_ids: tuple[str, ...]) -> pl.DataFr
 @figures(programme_lead)
 def health_tiers(publication: str) -> pl.DataFrame:
     """The tiers and the score each starts at, lowest first."""
-    return query("SELECT tier, min_score, tier_order FROM health_tiers ORDER BY tier_order")
+    return shared.health_tiers(PAGES)
 
 
 @figures(programme_lead)
@@ -49,20 +50,13 @@ def programme_trends(publication: str) -> pl.DataFrame:
 @figures(programme_lead)
 def tier_mix(publication: str) -> pl.DataFrame:
     """How many groups were in each tier, month by month."""
-    return query(
-        "SELECT p.month, p.tier, p.groups FROM programme_tiers p JOIN health_tiers t USING (tier) "
-        "ORDER BY p.month, t.tier_order"
-    )
+    return shared.tier_mix(PAGES)
 
 
 @figures(programme_lead)
 def retention(publication: str, scope: str = "programme") -> pl.DataFrame:
     """Kaplan–Meier retention by cohort, for the programme or one group."""
-    return query(
-        "SELECT scope, cohort, month, at_risk, dropouts, survival::DOUBLE AS survival FROM retention_curve "
-        "WHERE scope = ? ORDER BY cohort = 'all' DESC, cohort, month",
-        scope,
-    )
+    return shared.retention(PAGES, scope)
 
 
 @figures(programme_lead)
@@ -85,4 +79,4 @@ def all_groups(publication: str) -> pl.DataFrame:
 @figures(programme_lead)
 def check_in_counts(publication: str) -> pl.DataFrame:
     """Each group's open commitments and how their members' latest check-ins stand: counts only."""
-    return query("SELECT * FROM group_check_ins ORDER BY group_id")
+    return shared.check_in_counts(PAGES)

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +78,16 @@ def query(sql: str, *params: object) -> pl.DataFrame:
         raise WarehouseIncomplete(
             "the serving file lacks a table the dashboards read; run `peerpulse materialize` to rebuild it"
         ) from e
+
+
+class _Pages:
+    """`query` as a `warehouse.queries.Reader`: the queries the pages share with the emails run through it."""
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
+        return query(sql, *params)
+
+
+PAGES = _Pages()
 
 
 def published_position() -> int | None:

@@ -4,12 +4,12 @@ who has signed the confidentiality agreement. Names and emails only; never a com
 import polars as pl
 import streamlit as st
 
-from dashboards import formatting as fmt
 from dashboards import forms, people, recording, ui
 from dashboards.data import admin
 from dashboards.identity import require_viewer
 from domain.clock import today
 from domain.model import CADENCES, LEAVE_REASONS
+from warehouse import formatting as fmt
 
 FORM_GROUP, MEMBERSHIP = "form_group", "membership"
 KINDS = {"join": "joins", "leave": "leaves", "facilitate": "facilitates (from)", "sign": "signed confidentiality"}

@@ -4,11 +4,11 @@ recorded or corrected what, and when. Nothing is deleted: a correction is a new 
 import polars as pl
 import streamlit as st
 
-from dashboards import formatting as fmt
 from dashboards import forms, people, recording, ui
 from dashboards.data import facilitator
 from dashboards.identity import require_viewer
 from domain.model import ATTENDANCE_STATUSES
+from warehouse import formatting as fmt
 
 FORM = "correct_meeting"
 

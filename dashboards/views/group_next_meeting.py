@@ -5,10 +5,10 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards import formatting as fmt
 from dashboards.data import facilitator, published
 from dashboards.identity import require_viewer
 from domain.clock import today
+from warehouse import formatting as fmt
 
 viewer = require_viewer()
 group, name = ui.choose_group(viewer)

@@ -6,12 +6,12 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboards import formatting as fmt
 from dashboards import forms, people, recording, ui
 from dashboards.data import member, published
 from dashboards.identity import require_viewer
 from domain.clock import today
 from domain.model import PROGRESS, RATING_WINDOW_DAYS
+from warehouse import formatting as fmt
 
 CHECK_IN, RATE = "check_in", "rate"
 

@@ -7,9 +7,9 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards import formatting as fmt
 from dashboards.data import lead
 from dashboards.identity import require_viewer
+from warehouse import formatting as fmt
 
 ATTENTION = 20  # groups in the component breakdown
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboards import formatting as fmt
 from dashboards import forms, people, recording, ui
 from dashboards.data import facilitator
 from dashboards.identity import require_viewer
@@ -18,6 +17,7 @@ from domain.meeting_exports.hold_meeting import draft_hold_meeting
 from domain.meeting_exports.matching import Aliases
 from domain.meeting_exports.vtt import read_transcript
 from domain.model import ATTENDANCE_STATUSES, FORMATS, OUTCOMES, TOPICS
+from warehouse import formatting as fmt
 
 FORM = "record_meeting"
 GUEST = "a guest (not counted)"

@@ -2,7 +2,8 @@
 (and refuses) any name look-up of, or connection to, an address outside the loopback range, in the
 command's own process and in every Python process it starts (the dashboards' Streamlit server, Dagster's
 steps). The record must stay empty, through page visits in Chromium, a WebSocket from a foreign Origin
-(which made Streamlit look up the machine's external address on the internet) and `demo`.
+(which made Streamlit look up the machine's external address on the internet), `demo`, and
+`send-reminders` (to a mail server on loopback).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 from tests.conftest import PEERPULSE, REPO
 from tests.e2e.test_dashboards_browser import PAGES, base_env, dashboards_server, url, visitor
 from tests.integration.test_meeting_export_cli import MEETING, PROGRAMME
+from tests.mailbox import mailbox
 
 pytestmark = pytest.mark.slow
 
@@ -100,6 +102,17 @@ def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path, browser):
         str(FIXTURES / "teams" / "meetingAttendanceReport.csv"),
     )
     peerpulse(env, "materialize")
+    with mailbox() as box:  # the briefings and reminders go to a mail server on this machine, and nowhere else
+        mail = {
+            "PEERPULSE_SMTP_HOST": box.host,
+            "PEERPULSE_SMTP_PORT": str(box.port),
+            "PEERPULSE_SMTP_STARTTLS": "false",
+            "PEERPULSE_MAIL_FROM": "peerpulse@example.org",
+            "PEERPULSE_DASHBOARDS_URL": "https://peerpulse.example.org",
+        }
+        # a Monday (the lead's digest and its chart) in the week seeded commitments fall due
+        peerpulse(env | mail, "send-reminders", "--now", "2026-07-06T09:00", "--secrets", str(home / "none.toml"))
+        assert box.of("digest") and box.of("nudge"), [r.kind for r in box.received]
 
     with dashboards_server(env) as base:
         with visitor(browser, LEAD) as me:

@@ -23,12 +23,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboards import formatting as fmt
 from dashboards import ui
+from domain import ids
 from domain.application import open_application
 from domain.config import Settings
 from tests.conftest import REPO, build_warehouse
 from warehouse import db
+from warehouse import formatting as fmt
 
 APP = REPO / "dashboards" / "app.py"
 AS_OF = date(2026, 6, 30)
@@ -50,6 +51,7 @@ FACILITATOR_PAGES = (
 )
 MEMBER_PAGES = ("views/my_commitments.py", "views/my_attendance.py", "views/my_check_in.py")
 ADMIN_PAGES = ("views/admin_groups.py", "views/admin_members.py")
+EMAILS_PAGE = ("views/my_emails.py",)  # for anyone PeerPulse emails: leads, facilitators, members
 
 
 @dataclass
@@ -218,9 +220,9 @@ def recorded_queries(monkeypatch, fresh: bool = True) -> Iterator[list[pl.DataFr
 def test_each_role_is_offered_its_own_pages_only(programme):
     facilitator, groups = next(iter(programme.facilitators().items()))
     member = programme.plain_member()
-    assert navigation(signed_in(LEAD.lower())) == {Path(p).name for p in LEAD_PAGES}
+    assert navigation(signed_in(LEAD.lower())) == {Path(p).name for p in LEAD_PAGES + EMAILS_PAGE}
     assert navigation(signed_in(programme.people[facilitator].email)) >= {Path(p).name for p in FACILITATOR_PAGES}
-    assert navigation(signed_in(member.email)) == {Path(p).name for p in MEMBER_PAGES}
+    assert navigation(signed_in(member.email)) == {Path(p).name for p in MEMBER_PAGES + EMAILS_PAGE}
 
 
 def test_an_unknown_email_sees_a_polite_page_and_nothing_else(programme):
@@ -264,7 +266,7 @@ def test_a_session_ends_after_session_hours(programme):
     at.secrets["peerpulse"] = {"session_hours": 2}
     at.user = {"is_logged_in": True, "email": LEAD, "email_verified": True, "iat": int(time.time()) - 3600}
     at.run()
-    assert navigation(at) == {Path(p).name for p in LEAD_PAGES}
+    assert navigation(at) == {Path(p).name for p in LEAD_PAGES + EMAILS_PAGE}
 
 
 @pytest.mark.parametrize(
@@ -297,22 +299,24 @@ def test_lead_and_admin_roles_come_from_the_providers_claim(programme):
         return at
 
     stranger = "someone.new@example.org"
-    assert navigation(claimed(stranger, ["staff", "pp-leads"])) == {Path(p).name for p in LEAD_PAGES}
-    assert navigation(claimed(member.email, ["pp-leads"])) == {Path(p).name for p in LEAD_PAGES + MEMBER_PAGES}
+    assert navigation(claimed(stranger, ["staff", "pp-leads"])) == {Path(p).name for p in LEAD_PAGES + EMAILS_PAGE}
+    lead_and_member = LEAD_PAGES + MEMBER_PAGES + EMAILS_PAGE
+    assert navigation(claimed(member.email, ["pp-leads"])) == {Path(p).name for p in lead_and_member}
     assert navigation(claimed(stranger, ["pp-other"])) == {"not_registered.py"}
     assert navigation(claimed(stranger, None)) == {"not_registered.py"}
-    assert navigation(claimed(LEAD, None)) == {Path(p).name for p in LEAD_PAGES}  # PEERPULSE_LEADS, the fallback
+    # PEERPULSE_LEADS, the fallback
+    assert navigation(claimed(LEAD, None)) == {Path(p).name for p in LEAD_PAGES + EMAILS_PAGE}
 
     admin = claimed(stranger, ["pp-admins"])  # an admin and nothing else: the rosters, no figures
     assert navigation(admin) == {Path(p).name for p in ADMIN_PAGES}
-    both = {Path(p).name for p in LEAD_PAGES + ADMIN_PAGES}
+    both = {Path(p).name for p in LEAD_PAGES + ADMIN_PAGES + EMAILS_PAGE}
     assert navigation(claimed(stranger, ["pp-admins", "pp-leads"])) == both
 
 
 def test_admins_are_named_in_configuration(programme, monkeypatch):
     monkeypatch.setenv("PEERPULSE_ADMINS", "Root@Example.org")
     assert navigation(signed_in("root@example.org")) == {Path(p).name for p in ADMIN_PAGES}
-    assert navigation(signed_in(LEAD)) == {Path(p).name for p in LEAD_PAGES}
+    assert navigation(signed_in(LEAD)) == {Path(p).name for p in LEAD_PAGES + EMAILS_PAGE}
 
 
 def test_more_than_one_sign_in_source_signs_nobody_in(programme, monkeypatch):
@@ -618,11 +622,11 @@ def test_demo_sign_in_lets_a_visitor_try_each_role_on_loopback(programme):
         roles = {b.key.removeprefix("persona-"): b for b in at.button}
         assert {"Programme lead", "Facilitator", "Member"} <= set(roles)
         roles["Member"].click().run()
-        assert navigation(at) == {Path(p).name for p in MEMBER_PAGES}
+        assert navigation(at) == {Path(p).name for p in MEMBER_PAGES + EMAILS_PAGE}
         at.button(key="sign_out").click().run()
         assert navigation(at) == {"demo_sign_in.py"}
         next(b for b in at.button if b.key == "persona-Programme lead").click().run()
-        assert navigation(at) == {Path(p).name for p in LEAD_PAGES}
+        assert navigation(at) == {Path(p).name for p in LEAD_PAGES + EMAILS_PAGE}
 
         # only a persona the demo offers, never any address put into the session
         persona = programme.plain_member().member_id  # chosen by the same rule as the demo's member persona
@@ -644,3 +648,30 @@ def test_demo_sign_in_does_not_exist_off_loopback(programme):
             at.run()
             assert navigation(at) == {"signed_out.py"}, address
             assert "127.0.0.1" in at.caption[0].value
+
+
+def test_each_person_turns_their_own_emails_off_and_the_link_alone_changes_nothing(programme):
+    member = programme.plain_member()
+    at = signed_in(member.email, "views/my_emails.py", query_params={"kind": "nudge"})
+    assert [t.label for t in at.toggle] == ["Commitment reminders"]  # a plain member gets nudges only
+    assert all(t.value for t in at.toggle)
+    assert "You came from a Commitment reminders email" in at.info[0].value
+    with open_application(programme.settings) as app:
+        assert app.turned_off(f"member:{member.member_id}") == frozenset()  # opening the link turned nothing off
+
+    at.toggle[0].set_value(False)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    with open_application(programme.settings) as app:
+        assert app.turned_off(f"member:{member.member_id}") == {"nudge"}
+        recorded = app.history([ids.message_preferences_id(f"member:{member.member_id}")])
+        assert {(r.who, r.via) for r in recorded} == {(f"member:{member.member_id}", "browser")}
+
+    lead = signed_in(LEAD, "views/my_emails.py")  # a lead named in PEERPULSE_LEADS, not a registered member
+    assert [t.label for t in lead.toggle] == ["Weekly programme digest"]
+    lead.toggle[0].set_value(False)
+    lead.button[0].click().run()
+    with open_application(programme.settings) as app:
+        assert app.turned_off(app.recipient_for(email=LEAD)) == {"digest"}
+        assert app.recipient_for(email=LEAD).startswith("person:")  # a keyed digest, never the address
+    assert signed_in(LEAD, "views/my_emails.py").toggle[0].value is False

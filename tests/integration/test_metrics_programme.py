@@ -88,6 +88,18 @@ def test_the_portfolio_is_each_groups_latest_month_its_trend_and_its_members_at_
     }
 
 
+def test_the_portfolio_names_the_tier_of_each_groups_month_before_so_a_change_of_tier_shows(con):
+    portfolio = by(con, "SELECT * FROM group_portfolio", "group_id")
+    assert {g: (r["previous_month"], r["previous_tier"]) for g, r in portfolio.items()} == {
+        "alpha": (D("2025-01-01"), "healthy"),  # healthy in January, at risk in February: it slipped
+        "bravo": (None, None),  # one month only
+        "charlie": (None, None),
+        "delta": (None, None),
+        "echo": (None, None),
+        "foxtrot": (D("2024-02-01"), "healthy"),  # healthy both months: no change
+    }
+
+
 def test_attention_rank_puts_no_tier_first_then_the_tiers_worst_first_then_the_lowest_scores(con):
     ranked = [r["group_id"] for r in rows(con, "SELECT group_id FROM group_portfolio ORDER BY attention_rank")]
     # charlie has no tier; bravo is high_risk; alpha and echo tie at_risk on 60 (group_id decides);

@@ -71,6 +71,7 @@ def publish(settings) -> None:
 def signed_in(email: str, page: str | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.secrets["auth"] = AUTH
+    # `iat`: a session lasts session_hours from the ID token's issue; without one it has ended (sign_in_config)
     at.user = {"is_logged_in": True, "email": email, "email_verified": True, "iat": int(time.time())}
     at.run()
     if page:

@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from dashboards import charts, people
-from dashboards import formatting as fmt
 from dashboards.data import facilitator, lead, member, published, serving
 from dashboards.viewer import NotEntitled, Viewer
 from domain.errors import ConfigurationError
+from warehouse import formatting as fmt
 
 LEAD = Viewer(email="lead@example.org", is_lead=True)
 FACILITATOR = Viewer(email="f@example.org", member_id="f1", facilitates=("g1",), member_of=("g2",))

@@ -222,3 +222,35 @@ def test_a_group_remembers_what_its_exports_call_a_member():
     assert group.aliases == {"Ana's iPad": "ana"}
     with pytest.raises(DomainError, match="never been a member"):
         group.remember_alias("Zed's phone", "zed")
+
+
+# -- messages: preferences, and each message sent at most once ------------------------------------
+def test_a_kind_of_message_is_turned_off_and_on_again_once_each():
+    from domain.model import MessagePreferences
+
+    preferences = MessagePreferences(recipient="member:ana")
+    assert preferences.wants("nudge")
+    assert preferences.turn_off("nudge") and not preferences.turn_off("nudge")
+    assert not preferences.wants("nudge") and preferences.wants("briefing")
+    assert preferences.turn_on("nudge") and not preferences.turn_on("nudge")
+    assert event_names(preferences) == ["MessagePreferencesStarted", "MessagesTurnedOff", "MessagesTurnedOn"]
+
+
+def test_a_claimed_message_is_another_runs_until_the_claim_lapses_or_is_let_go():
+    from domain.model import Message
+
+    message = Message(recipient="member:ana", kind="nudge", occasion="2025-07-01", run="a", claimed_until="T10")
+    assert not message.claim_again("b", "T20", now="T05")  # run a still holds it
+    assert message.claim_again("b", "T20", now="T10")  # a's claim lapsed (a died)
+    assert not message.let_go("a", "SMTPRecipientsRefused")  # a no longer holds it
+    assert message.let_go("b", "SMTPRecipientsRefused")
+    assert message.claim_again("c", "T30", now="T11")  # let go: claimable at once
+    assert message.record_sent("c", "T12") and not message.record_sent("c", "T12")
+    assert not message.claim_again("d", "T99", now="T98")  # sent is sent, whatever the clock says
+    assert event_names(message) == [
+        "MessageClaimed",
+        "MessageClaimedAgain",
+        "MessageNotSent",
+        "MessageClaimedAgain",
+        "MessageSent",
+    ]

@@ -1,6 +1,8 @@
 """Numbers and dates the way people read them: "85%", "3 Mar 2026", "2.4× a fair share".
 
 A figure with no data is NULL in the warehouse (docs/metrics.md); here it reads as a dash, never as 0.
+The figures' words live beside the warehouse that defines them, so the dashboards' pages and the emails
+(notifications/) say each figure the same way.
 """
 
 from __future__ import annotations
