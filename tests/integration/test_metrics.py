@@ -149,40 +149,72 @@ def test_an_airtime_correction_replaces_the_seconds_in_every_airtime_figure(ware
     assert rows(con, "SELECT count(*) AS n FROM meeting_airtime WHERE meeting_id = 'w2'") == [{"n": 0}]
 
 
-def test_dominance_alert_needs_two_of_three_consecutive_airtime_meetings(warehouse):
+def test_dominance_alert_needs_two_of_the_members_last_three_airtime_meetings_they_did_not_present_at(warehouse):
     p = Programme().group("east", "2025-02-01", cadence="weekly")
     for member in ("a", "b", "c"):
         p.join("east", member, "2025-02-01")
     everyone = {"a": "present", "b": "present", "c": "present"}
     fair = {"a": 100, "b": 100, "c": 100}
-    # a's ratio = a·3 / S: 400 of 600 -> 2.0 exactly (>= 2.0 counts); 500 of 600 -> 2.5; 398 of 600 -> 1.99
+    # ratio = seconds·n / S: a's 400 of 600 -> 2.0 exactly (>= 2.0 counts); 500 -> 2.5; 440 -> 2.2; 398 -> 1.99.
+    # a's airtime meetings without presenting, and their ratios, as the weeks go by: the rule looks at the
+    # last three of them and alerts at one of 2.0 or more when two of those three are.
     weeks = [
-        ("k01", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0, nothing before it: no alert
-        ("k02", everyone, fair),
-        ("k03", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0, and 2.0 at k01 (two airtime meetings back): alert
-        ("k04", everyone, None),  # no airtime recorded: not one of "the previous two"
-        ("k05", everyone, fair),
-        ("k06", everyone, {"a": 500, "b": 50, "c": 50}),  # 2.5; previous two airtime meetings k05, k03 (2.0): alert
-        ("k07", everyone, fair),
-        ("k08", everyone, fair),
-        ("k09", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0 but k08, k07 were fair: no alert
-        ("k10", {"a": "absent", "b": "present", "c": "present"}, {"b": 100, "c": 100}),  # a absent: still counts
-        ("k11", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0; previous two k10 (absent), k09 (2.0): alert
-        ("k12", everyone, {"a": 398, "b": 101, "c": 101}),  # 1.99: below the bar
+        ("k01", everyone, {"a": 400, "b": 100, "c": 100}, []),  # a 2.0; alone so far: no alert
+        ("k02", everyone, fair, []),
+        ("k03", everyone, {"a": 400, "b": 100, "c": 100}, []),  # a 2.0; k01 2.0, k02 1.0: alert (2 of 3)
+        ("k04", everyone, None, []),  # no airtime recorded: skipped
+        ("k05", everyone, fair, []),
+        ("k06", everyone, {"a": 500, "b": 50, "c": 50}, []),  # a 2.5; k03 2.0, k05 1.0: alert
+        ("k07", everyone, {"a": 500, "b": 50, "c": 50}, ["a"]),  # a presents: passed over, no alert
+        ("k08", everyone, {"a": 440, "b": 80, "c": 80}, []),  # a 2.2; k05 1.0, k06 2.5 (k07 passed): alert
+        ("k09", everyone, {"a": 100, "b": 400, "c": 100}, ["b"]),  # b 2.0 while presenting: no alert; a 0.5
+        ("k10", {"a": "absent", "b": "present", "c": "present"}, {"b": 300, "c": 0}, ["b"]),  # b 2.0, presenting
+        ("k11", everyone, {"a": 400, "b": 100, "c": 100}, []),  # a 2.0; k08 2.2, k09 0.5 (k10 missed): alert
+        ("k12", everyone, {"a": 398, "b": 101, "c": 101}, []),  # a 1.99: below the bar
     ]
-    for week, (meeting, attendance, seconds) in enumerate(weeks):
-        p.meeting("east", meeting, (date(2025, 3, 3) + timedelta(days=7 * week)).isoformat(), attendance, seconds)
+    for week, (meeting, attendance, seconds, presenters) in enumerate(weeks):
+        held_on = (date(2025, 3, 3) + timedelta(days=7 * week)).isoformat()
+        p.meeting("east", meeting, held_on, attendance, seconds, presenters=presenters)
     con = warehouse(p, "2025-06-30")
 
     alerts = rows(con, "SELECT * FROM dominance_alerts ORDER BY held_on")
-    assert [(r["member_id"], r["meeting_id"], r["dominance_ratio"]) for r in alerts] == [
-        ("a", "k03", 2.0),
-        ("a", "k06", 2.5),
-        ("a", "k11", 2.0),
+    assert [(r["member_id"], r["meeting_id"], r["dominance_ratio"], r["dominant_of_last_3"]) for r in alerts] == [
+        ("a", "k03", 2.0, 2),
+        ("a", "k06", 2.5, 2),
+        ("a", "k08", approx(2.2), 2),
+        ("a", "k11", 2.0, 2),
     ]
+    # before issue 12, k07 (a presenting, after 2.5 at k06) and b at k10 (presenting twice) alerted too
     # the group's last three airtime meetings are k10, k11, k12 (k04 recorded none): only k11's alert is recent
-    assert [(r["meeting_id"], r["recent"]) for r in alerts] == [("k03", False), ("k06", False), ("k11", True)]
+    assert [(r["meeting_id"], r["recent"]) for r in alerts] == [
+        ("k03", False),
+        ("k06", False),
+        ("k08", False),
+        ("k11", True),
+    ]
     assert alerts[0]["group_id"] == "east" and alerts[0]["held_on"] == D("2025-03-17")
+
+
+def test_three_of_three_and_a_presenter_corrected_out_of_attendance(warehouse):
+    p = Programme().group("west", "2025-02-01", cadence="weekly")
+    for member in ("a", "b", "c"):
+        p.join("west", member, "2025-02-01")
+    everyone = {"a": "present", "b": "present", "c": "present"}
+    loud = {"a": 400, "b": 100, "c": 100}
+    p.meeting("west", "w1", "2025-03-03", everyone, loud)
+    p.meeting("west", "w2", "2025-03-10", everyone, loud)
+    # listed as presenting, but corrected to absent: not a presenter, and not a participant either
+    p.meeting("west", "w3", "2025-03-17", everyone, {"a": 0, "b": 300, "c": 0}, presenters=["b"])
+    p.correct("w3", "b", "absent")
+    p.meeting("west", "w4", "2025-03-24", everyone, loud)
+    con = warehouse(p, "2025-06-30")
+
+    alerts = rows(con, "SELECT member_id, meeting_id, dominant_of_last_3 FROM dominance_alerts ORDER BY meeting_id")
+    # a: w1 2.0 (alone), w2 2.0 (2 of 2), w3 0 (S = 0 with b out: no ratio, skipped), w4 2.0 (3 of 3)
+    assert alerts == [
+        {"member_id": "a", "meeting_id": "w2", "dominant_of_last_3": 2},
+        {"member_id": "a", "meeting_id": "w4", "dominant_of_last_3": 3},
+    ]
 
 
 # -- commitments -----------------------------------------------------------------------------------------
