@@ -125,7 +125,9 @@ else:
                 "- **{member}** — {level} risk ({score}): {reasons}",
                 member=row["member"],
                 level=fmt.risk_level(row["level"]),
-                score=f"{row['risk_score']:.2f}",
+                score=f"{fmt.percent(row['probability'])} chance of dropping out within 90 days"
+                if row["probability"] is not None
+                else f"missed {fmt.percent(row['risk_score'])} of their last 6 meetings",
                 reasons=fmt.reasons(row["reasons"]),
             )
         )

@@ -33,7 +33,8 @@ def test_what_each_model_reads_is_derived_from_its_sql():
     found = models()
     assert found["meeting_summary"].depends_on == ("meeting_airtime", "meeting_attendance", "meetings")
     assert found["meetings"].facts == ("fact_meeting_held",) and found["meetings"].depends_on == ()
-    assert found["dropout_weights"].depends_on == () and found["dropout_weights"].facts == ()
+    assert found["health_tiers"].depends_on == () and found["health_tiers"].facts == ()  # constants
+    assert found["dropout_model"].kind == "python" and "dropout_evaluation" in found["dropout_model"].depends_on
     order = list(found)
     for name, model in found.items():
         assert all(order.index(read) < order.index(name) for read in model.depends_on), name
