@@ -125,7 +125,7 @@ else:
         ui.md(
             "This programme's history is still too short to measure a dropout warning on: {dropouts} dropouts in "
             "the last year, where 30 are needed (and 50 before it, to fit a score on). Until there are, a member is "
-            "on the check-in list when they missed a third or more of their last 6 meetings, and nothing is "
+            "on the check-in list when they missed half or more of their last 6 meetings, and nothing is "
             "claimed here of how well that foresees dropouts in this programme.",
             dropouts=in_use["dropouts"],
         ),

@@ -113,6 +113,41 @@ def spell_maximum(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
+def calibration(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The held-out fit's probabilities against what happened: at the held-out evaluation landmarks, by
+    level, the mean probability of dropping out within 90 days and the share that did (`outcome_90d`,
+    `removed` and other leaves left out, as in the fit)."""
+    from warehouse import dropout
+
+    levels = dict(con.execute("SELECT level, min_probability FROM dropout_levels").fetchall())
+    points = con.sql(
+        f"SELECT group_id, member_id, meeting_id, held_on, meeting_no, spell_no, {', '.join(dropout.POINT_COLUMNS)} "
+        "FROM member_risk_signals WHERE on_roster"
+    ).pl()
+    data = dropout.split(con.sql("SELECT * FROM dropout_landmarks").pl(), points)
+    fitted = dropout.fit(data.training, tuple(dropout.FEATURES))
+    held_out = dropout.with_figures(
+        con.sql(
+            f"SELECT * FROM dropout_landmarks WHERE evaluation_landmark AND landmark >= '{data.held_out_from}'"
+        ).pl(),
+        points,
+        "meeting_id",
+    ).filter(pl.col("outcome_90d").is_in(["dropped_out", "stayed"]))
+    p = dropout.probability(fitted, held_out, tuple(dropout.FEATURES))
+    level = np.where(p >= levels["high"], "high", np.where(p >= levels["medium"], "medium", "low"))
+    dropped = (held_out["outcome_90d"] == "dropped_out").to_numpy()
+    return [
+        {
+            "level": name,
+            "points": int((level == name).sum()),
+            "mean_probability": float(p[level == name].mean()) if (level == name).any() else None,
+            "dropped_out_within_90_days": float(dropped[level == name].mean()) if (level == name).any() else None,
+            "share_of_dropouts": float(dropped[level == name].sum() / dropped.sum()),
+        }
+        for name in ("high", "medium", "low")
+    ]
+
+
 MEANS = ["auc", "auc_low", "auc_high", "auc_gain", "auc_gain_low", "auc_gain_high", "recall_30d"]
 
 
@@ -252,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     constants: dict[str, list[str]] = {"synthetic_dropout_evaluation": [], "synthetic_health_validation": []}
 
     for precursor in args.precursors:
-        tables, dominated, healthy, maxima = [], [], [], []
+        tables, dominated, healthy, maxima, calibrated = [], [], [], [], []
         for seed in args.seeds:
             home = programme(args.groups, args.months, seed, precursor)
             with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
@@ -261,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                 dominated += [{"seed": seed, **row} for row in dominance(con, planted)]
                 healthy += [{"seed": seed, **row} for row in health(con)]
                 maxima.append({"seed": seed, **spell_maximum(con)})
+                calibrated += [{"seed": seed, **row} for row in calibration(con)]
         print(
             f"\n==== precursor {precursor}: {len(args.seeds)} programmes of {args.groups} groups x {args.months} months"
         )
@@ -277,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             .sort(pl.col("cadence") != "all", "cadence", "auc", descending=[False, False, True])
         )
+        print("\n-- calibration of the fitted score on the held-out landmarks (its held-out fit)")
+        show(pl.DataFrame(calibrated).sort("seed"))
         print("\n-- the design not taken: each spell's highest score in the held-out year (no fit needed)")
         show(pl.DataFrame(maxima))
         print("\n-- dominance alerts against the planted speakers")

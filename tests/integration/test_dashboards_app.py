@@ -320,7 +320,7 @@ def test_trends_and_retention_show_the_warehouse_figures(programme):
         "SELECT model, auc FROM dropout_evaluation WHERE source = 'synthetic_strong' AND model = 'dropout_model'"
     ).row(0, named=True)
     assert fmt.auc(synthetic["auc"]) in text
-    assert "medium from 33" in text and "high from 50" in text  # the levels, from dropout_levels
+    assert "medium from 50" in text and "high from 80" in text  # the levels, from dropout_levels
 
 
 def test_a_lead_never_sees_a_member_name_or_a_commitment_text(programme):

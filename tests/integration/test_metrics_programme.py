@@ -5,7 +5,7 @@ the groups' monthly figures, and the tier mix.
 Only attendance is known in most of these groups (no airtime, commitments or ratings, and retention weighs
 nothing), so a group's health score is 100 · its attendance rate and is worked out by hand; the tiers
 start at 73, 79 and 86 (health_tiers). Each group's history is too short to fit a dropout model, so a
-member's risk is the share of their last 6 meetings missed: medium from 0.33, high from 0.5.
+member's risk is the share of their last 6 meetings missed: medium from 0.5, high from 0.8.
 """
 
 from __future__ import annotations
@@ -75,18 +75,18 @@ def test_the_portfolio_is_each_groups_latest_month_its_trend_and_its_members_at_
         "echo": [60.0],
         "foxtrot": [100.0],
     }
-    # at risk as of each group's latest meeting, by the share of their meetings missed: bravo's b3-b5 and
-    # alpha's a5 missed both (1.0), a4 one of two (0.5), delta's d5 both, echo's e4 and e5 their only one,
-    # foxtrot's f5 one of two: all high; nobody has a share between 0.33 and 0.5
+    # at risk as of each group's latest meeting, by the share of their meetings missed: bravo's b3-b5,
+    # alpha's a5, delta's d5, echo's e4 and e5 missed all theirs (1.0: high); alpha's a4 and foxtrot's f5
+    # one of two (0.5: medium)
     assert {
         g: (r["high_risk_members"], r["medium_risk_members"], r["active_members"]) for g, r in portfolio.items()
     } == {
-        "alpha": (2, 0, 5),
+        "alpha": (1, 1, 5),
         "bravo": (3, 0, 5),
         "charlie": (0, 0, 0),
         "delta": (1, 0, 5),
         "echo": (2, 0, 5),
-        "foxtrot": (1, 0, 5),
+        "foxtrot": (0, 1, 5),
     }
 
 

@@ -34,7 +34,7 @@ notes: |
 SELECT level, min_probability::DOUBLE AS min_probability, min_absence_rate::DOUBLE AS min_absence_rate,
        level_order::BIGINT AS level_order
 FROM (VALUES
-    ('high',   0.20, 0.50, 1),
-    ('medium', 0.08, 0.33, 2),
+    ('high',   0.20, 0.80, 1),
+    ('medium', 0.08, 0.50, 2),
     ('low',    0.00, 0.00, 3)
 ) AS level(level, min_probability, min_absence_rate, level_order)
