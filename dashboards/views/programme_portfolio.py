@@ -131,7 +131,11 @@ st.subheader("What makes up their health")
 attention = running.head(ATTENTION)
 if running.height > ATTENTION:
     st.caption(
-        ui.md("The {n} groups needing attention most, each component 0–100 as the health score weighs it.", n=ATTENTION)
+        ui.md(
+            "The {n} groups needing attention most, each component 0–100 (the weight the score gives each is in "
+            '"What the health score is worth" above).',
+            n=ATTENTION,
+        )
     )
 components = lead.health_components(viewer, tuple(attention["group_id"]))
 latest = components.join(attention.select("group_id", "month", "group"), on=["group_id", "month"])

@@ -101,21 +101,21 @@ if in_use["enough_history"]:
         st.markdown(
             ui.md(
                 "The check-in list uses **the fitted score**: on this history it ranked leavers above stayers "
-                "{verdict} the best simple baseline, {baseline} (AUC {gain:+.2f}, 95% interval {interval}).",
+                "{verdict} the best simple baseline, {baseline} (AUC {gain}, 95% interval {interval}).",
                 verdict="clearly better than" if better else "about as well as (not clearly better than)",
                 baseline=fmt.model(baseline["model"]).lower(),
-                gain=score["auc_gain"],
+                gain=f"{score['auc_gain']:+.2f}",
                 interval=fmt.interval(score["auc_gain_low"], score["auc_gain_high"], signed=True),
             )
         )
     else:
         st.markdown(
             ui.md(
-                "The fitted score did no better than **{baseline}** on this history (AUC {gain:+.2f}, 95% "
+                "The fitted score did no better than **{baseline}** on this history (AUC {gain}, 95% "
                 "interval {interval}), so the check-in list uses that baseline instead, made a probability on "
                 "the same history.",
                 baseline=fmt.model(in_use["model"]).lower(),
-                gain=score["auc_gain"] or 0.0,
+                gain=fmt.NO_DATA if score["auc_gain"] is None else f"{score['auc_gain']:+.2f}",
                 interval=fmt.interval(score["auc_gain_low"], score["auc_gain_high"], signed=True),
             )
         )
@@ -138,7 +138,10 @@ else:
     )
     shown = evaluation.filter(pl.col("source").str.starts_with("synthetic_"))
 
-for source in shown["source"].unique(maintain_order=True).to_list():
+sources = [source for source in fmt.SOURCES if source in set(shown["source"])]  # strongest signal first
+if sources:
+    shown = pl.concat([shown.filter(pl.col("source") == source) for source in sources], how="vertical")
+for source in sources:
     pooled = shown.filter((pl.col("source") == source) & (pl.col("cadence") == "all") & pl.col("auc").is_not_null())
     if pooled.is_empty():
         continue
