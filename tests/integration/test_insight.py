@@ -2,15 +2,18 @@
 dropout (`--precursor none`), no score finds anything; where most leavers fade first (`strong`), the
 fitted score beats every baseline; and what dropout_risk publishes is scikit-learn's own fit.
 
-Sizes, chosen so the assertions hold for sound statistical reasons, not by the luck of a seed, at a
-bounded cost (about 70 s for both programmes on this project's 2-core machines):
+Sizes, chosen so the assertions rest on the standard errors the evaluation itself reports, at a bounded
+cost (about 60 s for both programmes on this project's shared 2-core machines):
 
-- `none`, 300 groups × 24 months: about 250 dropouts fall in the held-out year, so each pooled AUC has a
-  standard error near 0.019 (the bootstrap interval is ±0.037 wide each way), and 0.5 ± 0.05 is 2.6
-  standard errors: a score drifting outside it would be a finding, not noise.
+- `none`, 300 groups × 24 months: about 270 dropouts fall in the held-out year, so each pooled AUC has a
+  standard error near 0.018 (its bootstrap interval is about ±0.036), and 0.5 ± 0.05 is 2.8 standard
+  errors. The fitted score, refitted on noise, is the most variable: over the five `none` programmes run
+  while building this (tuning seed 901, held-out seeds 9101-9103 and this one, 4101) its AUC was 0.532,
+  0.516, 0.513, 0.549 and 0.455. This seed's 0.455 is the lowest, inside the bound by 0.005: the seed was
+  chosen before its result was known and is kept.
 - `strong`, 160 groups × 24 months: the fitted score's gain over the best baseline (the mean of the last
-  3 ratings) averaged +0.04 on the held-out programmes of the evaluation script, with a paired-bootstrap
-  standard error near 0.015 at this size (2.7 of them); the other baselines trail by 0.08 or more.
+  3 ratings) averaged +0.041 on the held-out programmes, whose paired-bootstrap standard error (0.014 at
+  200 groups) scales to about 0.015 at this size: 2.7 of them; the other baselines trail by 0.08 or more.
 
 24 months leave eight months of landmarks to fit on before the held-out year, enough for the 50
 training dropouts that `enough_history` asks of a programme.
