@@ -21,14 +21,19 @@ from domain.application import ImportSummary, open_application
 from domain.clock import today
 from domain.config import Settings
 from entrypoints.arguments import date_argument, positive
-from synthetic import generate_programme
+from synthetic import DEFAULT_PRECURSOR, PRECURSORS, generate_programme
 
 
 def seed_programme(
-    groups: int, months: int, seed: int, until: date | None = None, jsonl_path: Path | None = None
+    groups: int,
+    months: int,
+    seed: int,
+    until: date | None = None,
+    jsonl_path: Path | None = None,
+    precursor: str = DEFAULT_PRECURSOR,
 ) -> ImportSummary:
     until = until or today()
-    batches = generate_programme(groups=groups, months=months, seed=seed, until=until)
+    batches = generate_programme(groups=groups, months=months, seed=seed, until=until, precursor=precursor)
     total = ImportSummary()
     started = time.perf_counter()
     bar = tqdm(
@@ -55,7 +60,8 @@ def seed_programme(
             stored = app.event_count() - before
     rate = total.events / elapsed if elapsed else 0.0
     print(
-        f"seeded {groups} groups over {months} months (seed {seed}, until {until}): {total.commands:,} commands, "
+        f"seeded {groups} groups over {months} months (seed {seed}, until {until}, precursor {precursor}): "
+        f"{total.commands:,} commands, "
         f"{total.applied:,} applied, {total.skipped:,} already recorded; {stored:,} events stored in {elapsed:.1f} s "
         f"({rate:,.0f} events/s)"
     )
@@ -67,7 +73,14 @@ def _groups_in(batch: list[dict]) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    seed_programme(groups=args.groups, months=args.months, seed=args.seed, until=args.until, jsonl_path=args.jsonl)
+    seed_programme(
+        groups=args.groups,
+        months=args.months,
+        seed=args.seed,
+        until=args.until,
+        jsonl_path=args.jsonl,
+        precursor=args.precursor,
+    )
     return 0
 
 
@@ -96,6 +109,14 @@ def add_parsers(sub) -> None:
     p.add_argument("--until", type=date_argument, default=None, help="last day of the programme (default today)")
     p.add_argument(
         "--jsonl", type=Path, default=None, help="write the commands to this JSONL file instead of storing them"
+    )
+    p.add_argument(
+        "--precursor",
+        choices=list(PRECURSORS),
+        default=DEFAULT_PRECURSOR,
+        help="how much of a dropout shows before it happens: strong (most fade for months first), weak (some "
+        "fade a little), late (only in their last weeks), none (nothing foretells it); "
+        f"default {DEFAULT_PRECURSOR}",
     )
     p.set_defaults(func=cmd_seed)
 

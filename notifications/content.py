@@ -22,6 +22,7 @@ import polars as pl
 from domain.application import PeerPulse
 from domain.model import Commitment, Group, Member
 from notifications import occasions
+from warehouse import formatting as fmt
 from warehouse.queries import Reader
 from warehouse.queries import facilitator as facilitator_figures
 from warehouse.queries import lead as lead_figures
@@ -103,7 +104,7 @@ class FollowUp:
 class AtRisk:
     member: str
     level: str
-    risk_score: float
+    figure: str  # what the score says, in words (warehouse.formatting.risk_figure)
     reasons: str
 
 
@@ -204,7 +205,7 @@ def briefing(reader: Reader, people: People, overview: dict, base: str) -> Brief
             )
         )
     at_risk = [
-        AtRisk(name, row["level"], row["risk_score"], row["reasons"])
+        AtRisk(name, row["level"], fmt.risk_figure(row["probability"], row["risk_score"]), row["reasons"])
         for name, row in named(facilitator_figures.drifting_members(reader, group_id))
     ]
     presenters = [

@@ -61,6 +61,8 @@ def table_section(model: Model) -> str:
         f"key: {', '.join(f'`{k}`' for k in model.key)}",
         f"reads: {_reads(model)}",
     ]
+    if model.kind == "python":
+        facts.insert(0, "**Python model**")
     if model.contract:
         facts.insert(0, "**contract table**")
     if model.published:

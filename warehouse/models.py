@@ -1,4 +1,5 @@
-"""The warehouse's models, each declared once, beside its SQL, in warehouse/<layer>/<name>.sql.
+"""The warehouse's models, each declared once, beside its SQL, in warehouse/<layer>/<name>.sql (or, for the
+few that fit a statistical model, beside its Python, in warehouse/<layer>/<name>.py).
 
 A model file is a header, a YAML block inside a leading `/* ... */` comment, then one SELECT, which is
 built as a table of that name:
@@ -24,11 +25,19 @@ model per kind of fact, as of the as-of date), `intermediate` and `marts` read m
 tables derived from an event (warehouse/facts.py: already typed, ids renamed, so a figure from a new
 kind of event needs no staging model of its own); only marts are published. A header that is wrong in
 any way is a `ModelError` that names the file.
+
+A Python model (intermediate or marts only) is for what SQL should not do, such as fitting a model with
+scikit-learn. Its header is the module's docstring, the same YAML plus `reads:`, the tables it reads
+(declared, since there is no one SELECT to derive them from, and enforced: `Inputs.query` refuses a
+query that reads anything else). The module defines `build(inputs: Inputs) -> polars.DataFrame`, whose
+columns are the declared ones in order; each is cast to its declared type, then checked like any table.
 """
 
 from __future__ import annotations
 
+import ast
 import heapq
+import importlib.util
 import json
 import re
 from collections.abc import Mapping
@@ -50,7 +59,7 @@ ROLES = ("lead", "admin", "facilitator", "member")
 SCOPES = {"lead": ("all",), "admin": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
 PLAIN_TYPES = ("VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
 NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
-TABLE_KEYS = {"description", "grain", "published", "readers", "contract", "key", "columns", "notes"}
+TABLE_KEYS = {"description", "grain", "published", "readers", "contract", "key", "columns", "notes", "reads"}
 REQUIRED_TABLE_KEYS = {"description", "grain", "published", "key", "columns"}
 COLUMN_KEYS = {"type", "description", "checks", "extra", "remedy"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -140,6 +149,19 @@ class Model:
     contract: bool = False  # one of the warehouse contract's tables (warehouse/README.md)
     depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
     facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
+    kind: str = "sql"  # or "python": built by the module's build(inputs), reading what `reads:` declares
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.depends_on + self.facts
+
+    def build_function(self):
+        """A Python model's `build(inputs) -> polars.DataFrame`, its module loaded from its file."""
+        name = f"warehouse.{self.layer}.{self.name}"
+        spec = importlib.util.spec_from_file_location(name, self.path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.build
 
     @property
     def file(self) -> str:
@@ -225,8 +247,9 @@ def load(directory: Path, facts: Mapping[str, tuple[str, ...]] | None = None) ->
     try:
         found: dict[str, tuple[Model, set[str], set[str]]] = {}
         for layer in LAYERS:
-            for path in sorted((directory / layer).glob("*.sql")):
-                model, reads, ctes = _read(path, layer, parser)
+            paths = [*(directory / layer).glob("*.sql"), *(directory / layer).glob("[!_]*.py")]
+            for path in sorted(paths, key=lambda p: p.name):
+                model, reads, ctes = (_read_python if path.suffix == ".py" else _read)(path, layer, parser)
                 if model.name in found:
                     raise ModelError(f"{model.file}: a model named {model.name} is also {found[model.name][0].file}")
                 found[model.name] = (model, reads, ctes)
@@ -263,6 +286,39 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
     if not text.startswith("/*") or "*/" not in text:
         raise ModelError(f"{file}: starts with its header, a YAML block inside /* ... */ (see warehouse/models.py)")
     header, sql = text[2:].split("*/", 1)
+    declared = _header(file, header)
+    if "reads" in declared:
+        raise ModelError(f"{file}: what a SQL model reads follows from its SELECT; reads: is for Python models")
+    reads, ctes = _tables_read(file, sql, parser)
+    return _declared(file, name, layer, path, declared, sql.strip() + "\n"), reads, ctes
+
+
+def _read_python(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Model, set[str], set[str]]:
+    file = f"{path.parent.parent.name}/{layer}/{path.name}"
+    name = path.stem
+    if not NAME.match(name):
+        raise ModelError(f"{file}: a model's name is lower_snake_case (it names the table)")
+    if layer == "staging":
+        raise ModelError(
+            f"{file}: staging models are SQL (one per kind of fact); a Python model is intermediate or marts"
+        )
+    try:
+        tree = ast.parse(path.read_text(), filename=str(path))
+    except SyntaxError as e:
+        raise ModelError(f"{file}: is not valid Python: {e}") from None
+    header = ast.get_docstring(tree, clean=False)
+    if header is None:
+        raise ModelError(f"{file}: starts with its header, a YAML docstring (see warehouse/models.py)")
+    if not any(isinstance(node, ast.FunctionDef) and node.name == "build" for node in tree.body):
+        raise ModelError(f"{file}: defines build(inputs), which returns the table's rows as a polars DataFrame")
+    declared = _header(file, header)
+    reads = declared.get("reads")
+    if not (isinstance(reads, list) and reads and all(isinstance(r, str) and NAME.match(r) for r in reads)):
+        raise ModelError(f"{file}: a Python model declares what it reads: reads: [table, ...]")
+    return _declared(file, name, layer, path, declared, ""), set(reads), set()
+
+
+def _header(file: str, header: str) -> dict:
     try:
         declared = yaml.load(header, Loader=_StrictLoader)
     except yaml.YAMLError as e:
@@ -270,7 +326,10 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
     if not isinstance(declared, dict):
         raise ModelError(f"{file}: the header is a YAML mapping of {', '.join(sorted(TABLE_KEYS))}")
     _require_keys(file, "the header", declared, TABLE_KEYS, REQUIRED_TABLE_KEYS)
+    return declared
 
+
+def _declared(file: str, name: str, layer: str, path: Path, declared: dict, sql: str) -> Model:
     published = _flag(file, declared, "published")
     contract = _flag(file, declared, "contract", default=False)
     columns = _columns(file, declared["columns"], contract)
@@ -286,13 +345,11 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
     for field in ("description", "grain", "notes"):
         if field in declared and not (isinstance(declared[field], str) and declared[field].strip()):
             raise ModelError(f"{file}: {field} is text")
-
-    reads, ctes = _tables_read(file, sql, parser)
-    model = Model(
+    return Model(
         name=name,
         layer=layer,
         path=path,
-        sql=sql.strip() + "\n",
+        sql=sql,
         description=" ".join(declared["description"].split()),
         grain=" ".join(declared["grain"].split()),
         published=published,
@@ -301,8 +358,8 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
         columns=tuple(columns),
         notes=(declared.get("notes") or "").strip(),
         contract=contract,
+        kind="python" if path.suffix == ".py" else "sql",
     )
-    return model, reads, ctes
 
 
 def _require_keys(file: str, where: str, found: dict, allowed: set[str], required: set[str]) -> None:
@@ -419,6 +476,15 @@ def _readers(file: str, declared: dict, published: bool, columns: list[str]) -> 
         if scope != "all" and scope not in columns:
             raise ModelError(f"{file}: readers: {role} is scoped by {scope}, which the table does not have")
     return MappingProxyType(dict(readers))
+
+
+def tables_read(sql: str, file: str = "a query") -> set[str]:
+    """The tables a SELECT reads (its CTEs left out), by DuckDB's own parser."""
+    parser = duckdb.connect(":memory:")
+    try:
+        return _tables_read(file, sql, parser)[0]
+    finally:
+        parser.close()
 
 
 def _tables_read(file: str, sql: str, parser: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:

@@ -7,7 +7,7 @@ import polars as pl
 from dashboards.data.serving import PAGES, figures, programme_lead, query
 from warehouse.queries import lead as shared
 
-COMPONENTS = {  # group_health's 0-100 components, as the health score weighs them, with the score itself
+COMPONENTS = {  # group_health's 0-100 components (health_weights weighs them), with the score itself
     "health_score": "Health score",
     "attendance_component": "Attendance",
     "follow_through_component": "Follow-through",
@@ -60,15 +60,33 @@ def retention(publication: str, scope: str = "programme") -> pl.DataFrame:
 
 
 @figures(programme_lead)
-def dropout_backtest(publication: str) -> pl.DataFrame:
-    """The risk score's backtest: its ROC AUC on the programme's own past."""
-    return query("SELECT * FROM dropout_backtest")
+def dropout_evaluation(publication: str) -> pl.DataFrame:
+    """How well the dropout warning and its baselines foresaw dropouts on history they were not fitted
+    on: this programme's own (`programme`), and synthetic programmes' (`synthetic_<precursor>`), best first."""
+    return query(
+        "SELECT * FROM dropout_evaluation ORDER BY source, cadence <> 'all', cadence, auc DESC NULLS LAST, model"
+    )
 
 
 @figures(programme_lead)
-def dropout_weights(publication: str) -> pl.DataFrame:
-    """The weights in use, one per signal."""
-    return query("SELECT * FROM dropout_weights ORDER BY table_order")
+def dropout_model(publication: str) -> pl.DataFrame:
+    """The score in use, term by term, the figures that weigh most first (the intercept last)."""
+    return query("SELECT * FROM dropout_model ORDER BY term = 'intercept', abs(coefficient) DESC, term")
+
+
+@figures(programme_lead)
+def dropout_levels(publication: str) -> pl.DataFrame:
+    """Where each dropout-risk level starts, high first."""
+    return query("SELECT * FROM dropout_levels ORDER BY level_order")
+
+
+@figures(programme_lead)
+def health_validation(publication: str) -> pl.DataFrame:
+    """How well the health score and its components foretold later losses, and each tier's loss rate."""
+    return query(
+        "SELECT v.* FROM health_validation v LEFT JOIN health_tiers t ON v.kind = 'tier' AND t.tier = v.figure "
+        "ORDER BY v.source, v.kind = 'tier', v.kind = 'component', t.tier_order, v.auc DESC NULLS LAST"
+    )
 
 
 @figures(programme_lead)

@@ -77,7 +77,8 @@ ui.metric(
     "Airtime alerts",
     recent_alerts["member_id"].n_unique(),
     border=True,
-    help="Members who took twice a fair share or more, lately (last 3 meetings with airtime).",
+    help="Members who took twice a fair share or more at 2 of their last 3 meetings at which they did not present, "
+    "lately (the group's last 3 meetings with airtime).",
 )
 ui.metric(
     tiles[3],
@@ -131,7 +132,7 @@ else:
                 "- **{member}** — {level} risk ({score}): {reasons}",
                 member=row["member"],
                 level=fmt.risk_level(row["level"]),
-                score=f"{row['risk_score']:.2f}",
+                score=fmt.risk_figure(row["probability"], row["risk_score"]),
                 reasons=fmt.reasons(row["reasons"]),
             )
         )
@@ -160,7 +161,10 @@ else:
 
 st.subheader("4 · Balance the airtime")
 if recent_alerts.is_empty():
-    ui.empty("No one took twice a fair share of the airtime at two of the last three meetings that recorded it.")
+    ui.empty(
+        "No one took twice a fair share of the airtime, lately, at two of their last three meetings at which they "
+        "did not present."
+    )
 else:
     for row in ui.named(recent_alerts, names).iter_rows(named=True):
         st.markdown(

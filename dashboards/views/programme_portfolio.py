@@ -93,11 +93,62 @@ st.dataframe(
     },
 )
 
+with st.expander("What the health score is worth: how well it foretold later losses"):
+    validation = lead.health_validation(viewer)
+    own = validation.filter(pl.col("source") == "programme")
+    enough = own["enough_history"].any()
+    evidence = own if enough else validation.filter(pl.col("source") == "synthetic_weak")
+    if enough:
+        st.caption(
+            "On this programme's own history: for each group and month whose next six months have passed, did "
+            "the group lose 2 or more members (dropped out or removed) in those six months?"
+        )
+    else:
+        st.caption(
+            ui.md(
+                "This programme's history is too short to check the health score against later losses ({n} "
+                "group-months followed by 2 or more; 30 are needed). Below, synthetic programmes where some "
+                "leavers fade a little first (docs/metrics.md): a test of the method, not of your groups.",
+                n=own.filter(pl.col("kind") == "score")["with_losses"].sum(),
+            )
+        )
+    figures = evidence.filter(pl.col("kind") != "tier")
+    st.dataframe(
+        figures.select(
+            pl.col("figure").replace_strict(fmt.HEALTH_FIGURES, default=None).alias("Figure"),
+            ui.shown("weight", fmt.percent, "Weight in the score"),
+            ui.shown("auc", fmt.auc, "ROC AUC (0.5 is guessing)"),
+            pl.struct("auc_low", "auc_high")
+            .map_elements(lambda r: fmt.interval(r["auc_low"], r["auc_high"]), return_dtype=pl.String)
+            .alias("95% interval"),
+        ),
+        hide_index=True,
+    )
+    by_tier = evidence.filter(pl.col("kind") == "tier")
+    st.dataframe(
+        by_tier.select(
+            ui.shown("figure", fmt.tier, "Tier"),
+            ui.shown("loss_rate", fmt.percent, "Lost 2 or more in the next six months"),
+            pl.struct("loss_rate_low", "loss_rate_high")
+            .map_elements(
+                lambda r: f"{fmt.percent(r['loss_rate_low'])}–{fmt.percent(r['loss_rate_high'])}",
+                return_dtype=pl.String,
+            )
+            .alias("95% interval"),
+            pl.col("group_months").alias("Group-months"),
+        ),
+        hide_index=True,
+    )
+
 st.subheader("What makes up their health")
 attention = running.head(ATTENTION)
 if running.height > ATTENTION:
     st.caption(
-        ui.md("The {n} groups needing attention most, each component 0–100 as the health score weighs it.", n=ATTENTION)
+        ui.md(
+            "The {n} groups needing attention most, each component 0–100 (the weight the score gives each is in "
+            '"What the health score is worth" above).',
+            n=ATTENTION,
+        )
     )
 components = lead.health_components(viewer, tuple(attention["group_id"]))
 latest = components.join(attention.select("group_id", "month", "group"), on=["group_id", "month"])

@@ -44,6 +44,14 @@ def test_dropout_reasons_are_said_in_words_in_the_warehouse_order():
     assert fmt.reasons("a_new_signal") == "a new signal"  # a code the dashboards do not know yet still reads
 
 
+def test_every_code_the_dropout_warning_publishes_has_words():
+    from warehouse import dropout
+
+    assert set(dropout.FEATURES.values()) | set(dropout.BASELINE_REASONS.values()) <= set(fmt.REASONS)
+    assert {s.name for s in dropout.SCORERS} == set(fmt.MODELS)
+    assert set(dropout.FEATURES) | set(dropout.BASELINES) <= set(fmt.TERMS)
+
+
 # -- chart builders ------------------------------------------------------------------------------
 def test_every_chart_builder_makes_a_valid_chart_from_warehouse_shaped_frames():
     months = [date(2026, m, 1) for m in (1, 2, 3)]
@@ -91,7 +99,18 @@ def test_every_chart_builder_makes_a_valid_chart_from_warehouse_shaped_frames():
                 }
             )
         ),
-        charts.dropout_weights(pl.DataFrame({"signal": ["going quiet"], "weight": [0.1]})),
+        charts.evaluation_intervals(
+            pl.DataFrame(
+                {
+                    "model": ["The fitted score", "Mean of the last 3 ratings"],
+                    "auc": [0.74, 0.70],
+                    "auc_low": [0.70, None],
+                    "auc_high": [0.78, None],
+                    "in_use": [True, False],
+                }
+            )
+        ),
+        charts.model_terms(pl.DataFrame({"figure": ["Mean of the last 3 ratings"], "coefficient": [-0.5]})),
         charts.attendance_heatmap(
             pl.DataFrame({"member": ["Ann", "Bob"], "held_on": meetings, "status": ["present", "absent"]})
         ),
@@ -176,7 +195,8 @@ def test_data_functions_refuse_before_they_read(monkeypatch):
     for refused in (
         lambda: lead.portfolio(MEMBER),
         lambda: lead.retention(FACILITATOR),
-        lambda: lead.dropout_backtest(MEMBER),
+        lambda: lead.dropout_evaluation(MEMBER),
+        lambda: lead.health_validation(FACILITATOR),
         lambda: facilitator.commitments_due(MEMBER, "g1", date(2026, 1, 1)),
         lambda: facilitator.airtime(FACILITATOR, "g2"),
         lambda: facilitator.drifting_members(LEAD, "g1"),

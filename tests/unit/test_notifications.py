@@ -39,7 +39,11 @@ def briefing(**changes) -> content.Briefing:
                 content.CheckedIn(date(2026, 7, 1), "at_risk", 4),
             )
         ],
-        check_in_with=[content.AtRisk("Bob Lee", "high", 0.55, "consecutive_absences,early_no_show")],
+        check_in_with=[
+            content.AtRisk(
+                "Bob Lee", "high", "55% chance of dropping out within 90 days", "consecutive_absences,new_member"
+            )
+        ],
         present_next=[content.Presenter("Ana Ruiz", 4, None)],
         took_the_floor=[content.TookTheFloor("Ana Ruiz", 2.449, date(2026, 6, 30))],
         page_url="https://pp.example.org/group_next_meeting",
@@ -139,7 +143,10 @@ def test_html_is_autoescaped_and_the_text_part_is_plain():
     assert f"- {EVIL}: Hire a COO <now>" in rendered.text  # text is text: nothing to escape
     assert "checked in 1 Jul 2026: 🟠 at risk, confidence 4/10 · overdue, due 6 Jul 2026" in rendered.text
     assert "carried forward 1 time" in rendered.text
-    at_risk = "- Bob Lee: 🔴 High risk (0.55): missed the last 2 or more meetings in a row; new, and missed"
+    at_risk = (
+        "- Bob Lee: 🔴 High risk (55% chance of dropping out within 90 days): missed their last meetings in a row;"
+        " joined in the last six months"
+    )
     assert at_risk in rendered.text
     assert "- Ana Ruiz: 4 meetings since joining, never presented" in rendered.text
     assert "- Ana Ruiz took 2.4× a fair share on 30 Jun 2026" in rendered.text

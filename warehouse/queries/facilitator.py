@@ -44,7 +44,8 @@ def commitments_due(reader: Reader, group_id: str, by: date) -> pl.DataFrame:
 def drifting_members(reader: Reader, group_id: str) -> pl.DataFrame:
     """Members at medium or high dropout risk, with the reasons, highest risk first."""
     return reader.query(
-        "SELECT member_id, group_id, as_of, risk_score::DOUBLE AS risk_score, level, reasons FROM dropout_risk "
+        "SELECT member_id, group_id, as_of, risk_score::DOUBLE AS risk_score, level, reasons, "
+        "probability::DOUBLE AS probability FROM dropout_risk "
         "WHERE group_id = ? AND level IN ('high', 'medium') ORDER BY risk_score DESC, member_id",
         [group_id],
     )

@@ -1,8 +1,8 @@
 """One asset per warehouse model: the table built by warehouse/<layer>/<name>.sql, as of the run's day.
 
 The assets are made from the models' own declarations (`warehouse.models`): the group is the layer,
-the description and column schema come from the header, and the deps are what the SQL reads. Adding a
-model is adding its .sql file.
+the description and column schema come from the header, and the deps are what the SQL reads (or what a
+Python model's header declares it reads). Adding a model is adding its .sql (or .py) file.
 """
 
 import dagster as dg
@@ -22,7 +22,7 @@ def model_asset(model: Model) -> dg.AssetsDefinition:
     @dg.asset(
         name=model.name,
         group_name=model.layer,
-        kinds={"duckdb"},
+        kinds={"duckdb", "python"} if model.kind == "python" else {"duckdb"},
         deps=deps,
         description=model.description,
         metadata={
