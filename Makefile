@@ -49,8 +49,12 @@ docs: venv
 	$(VENV)/bin/python -m warehouse.docs
 	$(VENV)/bin/python -m domain.command_docs
 
+## The tests run in one worker per core (pytest-xdist), a file's tests together in one worker: most of
+## their time is spent waiting on servers, browsers and subprocesses, not computing.
+PYTEST_PARALLEL ?= --numprocesses=auto --dist=loadfile
+
 test: venv lint pg-start browser
-	PEERPULSE_TEST_DATABASE_URL=$$(bash .ci/postgres) $(VENV)/bin/python -m pytest
+	PEERPULSE_TEST_DATABASE_URL=$$(bash .ci/postgres) $(VENV)/bin/python -m pytest $(PYTEST_PARALLEL) --durations=25
 
 ## Unit tests only: no servers, a few seconds.
 test-fast: venv
