@@ -8,6 +8,7 @@ built as a table of that name:
     grain: one row per ...
     published: true            # copied into the serving file
     readers: {lead: all, facilitator: group_id, member: member_id}
+    partition: group_id        # its rows for a group come from that group's rows alone: refreshed by group
     key: [meeting_id, member_id]
     columns:
       meeting_id:
@@ -22,10 +23,21 @@ the build order, the published set, the Dagster assets and their blocking checks
 table sections (`python -m warehouse.docs`). The layers: `staging` reads only the fact tables (one
 model per kind of fact, as of the as-of date), `intermediate` and `marts` read only models; only marts
 are published. A header that is wrong in any way is a `ModelError` that names the file.
+
+`partition` is a promise about the SQL, which lets a refresh rebuild only what new events touched
+(warehouse/incremental.py): the model's rows for one value of that column (a group, a member) are what
+its SELECT makes from its inputs' rows for that value alone. A staging model may be partitioned by
+`group_id` (the group of the events' streams); any other model by a column that every input it reads
+has, or the input is not partitioned itself (read whole). A model without `partition` is rebuilt whole
+whenever anything it reads changed. The promise is tested, model by model, against clean rebuilds
+(tests/integration/test_incremental.py). `refresh: daily` marks a costly whole-programme model whose
+figures need not move with each event: it is rebuilt by whole refreshes only (each new as-of day, and
+`peerpulse materialize`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 import re
@@ -46,9 +58,12 @@ ROLES = ("lead", "facilitator", "member")
 # What each role's rows are scoped by: every row, or the rows whose column holds the viewer's ids
 # (the groups a facilitator facilitates; a member's own member id).
 SCOPES = {"lead": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
-PLAIN_TYPES = ("VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
+PLAIN_TYPES = ("VARCHAR", "DATE", "TIMESTAMP", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
 NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
-TABLE_KEYS = {"description", "grain", "published", "readers", "contract", "key", "columns", "notes"}
+TABLE_KEYS = {
+    "description", "grain", "published", "readers", "contract", "partition", "refresh", "key", "columns", "notes"
+}  # fmt: skip
+STREAM_PARTITION = "group_id"  # what events are partitioned by: the group their stream belongs to (facts.STREAM_GROUPS)
 REQUIRED_TABLE_KEYS = {"description", "grain", "published", "key", "columns"}
 COLUMN_KEYS = {"type", "description", "checks", "extra", "remedy"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -136,6 +151,8 @@ class Model:
     columns: tuple[Column, ...]
     notes: str = ""
     contract: bool = False  # one of the warehouse contract's tables (warehouse/README.md)
+    partition: str | None = None  # the column it is refreshed by (a group, a member), or None: rebuilt whole
+    daily: bool = False  # `refresh: daily`: rebuilt by whole refreshes only (the day changed, or asked)
     depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
     facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
 
@@ -226,10 +243,11 @@ def load(directory: Path, facts: Mapping[str, tuple[str, ...]] | None = None) ->
     ordered = _build_order(resolved)
     for model in ordered.values():
         _check_references(model, ordered, facts)
+        _check_partition(model, ordered)
     return ordered
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present: 10x faster
     """yaml.safe_load, except that a key given twice is an error instead of the last one silently winning."""
 
 
@@ -269,6 +287,18 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
     if not (isinstance(key, list) and key and all(k in names for k in key) and len(set(key)) == len(key)):
         raise ModelError(f"{file}: key is a list of the table's columns that identify a row (declared: {key!r})")
     readers = _readers(file, declared, published, names)
+    partition = declared.get("partition")
+    if partition is not None and partition not in names:
+        raise ModelError(
+            f"{file}: partition names the column its rows are refreshed by; it has no column {partition!r}"
+        )
+    if declared.get("refresh", "on change") not in ("on change", "daily"):
+        raise ModelError(f"{file}: refresh is `daily` (rebuilt once a day, and by materialize) or left out")
+    if partition is not None and layer == "staging" and partition != STREAM_PARTITION:
+        raise ModelError(
+            f"{file}: a staging model is partitioned by {STREAM_PARTITION} (the group of the events' streams), "
+            f"not {partition}"
+        )
     if published and layer != "marts":
         raise ModelError(f"{file}: only marts are published; move it to marts/ or make it published: false")
     if contract and not published:
@@ -291,6 +321,8 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
         columns=tuple(columns),
         notes=(declared.get("notes") or "").strip(),
         contract=contract,
+        partition=partition,
+        daily=declared.get("refresh") == "daily",
     )
     return model, reads, ctes
 
@@ -513,6 +545,33 @@ def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[st
                 f"{model.file}: column {check.column} references {check.table}.{check.table_column}, "
                 "which has no such column"
             )
+
+
+def _check_partition(model: Model, ordered: dict[str, Model]) -> None:
+    """A partitioned model's inputs can be narrowed to its partitions: each is partitioned by the same
+    column, or has that column (its changed rows say which of ours changed), or is read whole."""
+    for name in model.depends_on:
+        if ordered[name].daily and not model.daily:
+            raise ModelError(f"{model.file}: reads {name}, which is refreshed daily; declare refresh: daily too")
+    if model.partition is None:
+        return
+    for name in model.depends_on:
+        read = ordered[name]
+        if read.partition not in (None, model.partition) and model.partition not in read.column_names:
+            raise ModelError(
+                f"{model.file}: partition: {model.partition}, but it reads {name}, which is partitioned by "
+                f"{read.partition} and has no {model.partition} column; drop the partition or read another table"
+            )
+
+
+def fingerprint(found: Mapping[str, Model]) -> str:
+    """What every model is, in one digest: a refresh after any model changed rebuilds them all."""
+    digest = hashlib.sha256()
+    for model in found.values():
+        digest.update(
+            json.dumps([model.name, model.sql, model.partition, [(c.name, c.type) for c in model.columns]]).encode()
+        )
+    return digest.hexdigest()[:16]
 
 
 def _upstream(model: Model, ordered: dict[str, Model]) -> set[str]:

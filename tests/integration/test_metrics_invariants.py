@@ -66,7 +66,7 @@ CONTRACT = {  # the warehouse contract (warehouse/README.md): these columns, in 
     "dropout_risk": ["group_id", "member_id", "as_of", "risk_score", "level", "reasons"],
     "retention_curve": ["scope", "cohort", "month", "at_risk", "dropouts", "survival"],
 }
-PLAIN_TYPES = {"VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}
+PLAIN_TYPES = {"VARCHAR", "DATE", "TIMESTAMP", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}  # warehouse.models
 RATES = [
     ("meeting_summary", "attendance_rate"),
     ("meeting_summary", "airtime_gini"),

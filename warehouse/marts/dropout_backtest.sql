@@ -5,6 +5,7 @@ description: >
 grain: one row
 published: true
 readers: {lead: all}
+refresh: daily
 key: [as_of]
 columns:
   auc:
@@ -48,6 +49,10 @@ notes: |
   Meetings less than 90 days before the as-of date are not scored, because their label is not known yet.
   Attendance corrections and ratings recorded after a meeting go with it, so the backtest sees them as
   known at that meeting.
+
+  Refreshed daily (`refresh: daily`): it scores the whole programme's history, and events of the last 90
+  days (most new ones) cannot move it, so it is rebuilt with each new as-of day and by `peerpulse
+  materialize`, not with every recorded meeting.
 */
 WITH scored_point AS (
     SELECT

@@ -6,6 +6,7 @@ grain: one row per active member of each group
 published: true
 contract: true
 readers: {facilitator: group_id}
+partition: group_id
 key: [group_id, member_id]
 columns:
   group_id:
