@@ -3,6 +3,8 @@
 - Results are cached by the arguments a query runs with *and* by the serving file's identity
   (`warehouse.db.file_identity`), so a new publication by `peerpulse materialize` is read on the next page
   load, without a restart.
+- `published_position()` says which events the figures include (the log position of the last one), so a
+  page that has just saved events can tell its viewer when they are in the figures.
 - `figures(entitlement)` is that shape: the entitlement refuses what the viewer may not see and turns the
   viewer into the ids they may see; only those ids reach the query and its cache key, never the viewer,
   so no viewer can be served rows cached for another.
@@ -61,6 +63,23 @@ def current() -> str:
     if found is None:
         raise NothingPublished("nothing has been published yet: run `peerpulse materialize`")
     return found.key
+
+
+def published_position() -> int | None:
+    """The position in the event log of the last event the published figures include
+    (`publication_state.last_position`), or None before the first publication. Cheap: one stat of the
+    serving file, and one query per publication (cached by it)."""
+    found = publication()
+    return None if found is None else _position(found.key)
+
+
+@st.cache_data(**CACHE)
+def _position(publication_key: str) -> int | None:
+    try:
+        frame = query("SELECT last_position FROM publication_state")
+    except (NothingPublished, WarehouseIncomplete):  # gone since, or published by an older version
+        return None
+    return int(frame["last_position"][0]) if frame.height else None
 
 
 @st.cache_resource(show_spinner=False, on_release=ServingReader.close)
