@@ -1,8 +1,13 @@
-"""`peerpulse serve`: start the Streamlit dashboards (also what `peerpulse demo` ends with).
+"""`peerpulse serve`: start the Streamlit dashboards (also what `peerpulse demo` ends with), and keep
+their figures fresh.
 
 The app runs in a child process of its own session, so Ctrl-C or a terminating supervisor stops the
 whole server. Its privacy settings are passed on the command line, so they hold wherever PeerPulse is
 started from; .streamlit/ (config.toml, secrets.toml) is read from the project folder.
+
+This process, meanwhile, follows the event log (pipelines/follower.py): events saved by an import or a
+form reach the serving file, and so every page, within a second or two, with no other process running.
+`--no-refresh` leaves that to someone else (Dagster, a scheduled `peerpulse materialize`).
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ def environment(demo: bool) -> dict[str, str]:
     return env
 
 
-def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False) -> int:
+def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False, refresh: bool = True) -> int:
     if demo and host != LOOPBACK:
         raise ConfigurationError(f"the demo sign-in lets anyone be anyone: it only runs on {LOOPBACK}, not on {host}")
     sign_in = "demo sign-in" if demo else _sign_in_summary()
@@ -70,6 +75,12 @@ def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False) -> int:
         )
     print(f"PeerPulse dashboards on http://{host}:{port} ({sign_in}); Ctrl-C stops them", flush=True)
     server = subprocess.Popen(command(host, port), cwd=PROJECT, env=environment(demo), start_new_session=True)
+    follower = None
+    if refresh:
+        from pipelines.follower import Follower
+
+        follower = Follower(Settings.from_env(), say=lambda line: print(line, flush=True))
+        follower.start()
     # The server is in its own session, so a terminal's Ctrl-C or a supervisor's SIGTERM reaches only
     # this process: pass either on to the whole server.
     previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -82,6 +93,8 @@ def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False) -> int:
         signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
             _stop(server)
+        if follower is not None:
+            follower.stop(timeout=10)  # a refresh cut short here is safe: the next one starts again
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -108,7 +121,7 @@ def _sign_in_summary() -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return serve(host=args.host, port=args.port, demo=args.demo)
+    return serve(host=args.host, port=args.port, demo=args.demo, refresh=not args.no_refresh)
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -116,4 +129,9 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default=LOOPBACK, help=f"address to listen on (default {LOOPBACK})")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--demo", action="store_true", help=f"demo sign-in with demo personas (only on {LOOPBACK})")
+    p.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="do not refresh the figures as events arrive (Dagster or a scheduled materialize does)",
+    )
     p.set_defaults(func=cmd_serve)
