@@ -10,8 +10,8 @@ generation nobody reads up to date and then points the link at it with one `os.r
   rows of those partitions deleted and copied again, the unpartitioned tables that changed copied whole,
   all in one transaction;
 - otherwise (the first publications of an epoch, every reader still on an older generation) a new
-  generation is built whole, each table ordered by its partition column, so the rows one group's page
-  reads sit together.
+  generation is built whole, each table in the order the warehouse keeps it (a model built whole is
+  ordered by its partition column), so the rows one group's page reads sit together.
 
 A reader never sees a half-built file (the link only ever names a finished one), never blocks the
 pipeline (it holds the generation it opened; the pipeline writes another), and follows the link on its
@@ -87,10 +87,10 @@ def _copy_whole(con: duckdb.DuckDBPyConnection, replace: bool) -> tuple[bool, in
     rows = 0
     con.execute("BEGIN TRANSACTION")
     try:
-        for name, model in published().items():
-            order = f' ORDER BY "{model.partition}"' if model.partition else ""
+        for name in published():
+            # in the warehouse table's order: a model built whole is kept in the order of its partition
             create = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE"
-            con.execute(f"{create} serving_next.{name} AS SELECT * FROM main.{name}{order}")
+            con.execute(f"{create} serving_next.{name} AS SELECT * FROM main.{name}")
             rows += scalar(con, f"SELECT count(*) FROM serving_next.{name}")
         con.execute("COMMIT")
     except BaseException:
