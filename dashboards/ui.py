@@ -11,7 +11,8 @@ way (an f-string, a variable, a concatenation).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
@@ -98,6 +99,28 @@ def choose_group(viewer: Viewer) -> tuple[dict, str]:
     return overviews.row(group_ids.index(chosen), named=True), names[chosen]
 
 
-def shown(column: str, formatter, alias: str) -> pl.Expr:
-    """A column as people read it (`fmt.percent`, `fmt.day`, ...); a NULL figure reads as a dash."""
-    return pl.col(column).map_elements(formatter, return_dtype=pl.String, skip_nulls=False).alias(alias)
+@dataclass(frozen=True)
+class Shown:
+    """A column as people read it, for `table`: `formatter` (`fmt.percent`, `fmt.day`, ...) applied to each
+    value; a NULL figure reads as a dash."""
+
+    column: str
+    formatter: Callable[[object], str]
+    alias: str
+
+
+def shown(column: str, formatter: Callable[[object], str], alias: str) -> Shown:
+    return Shown(column, formatter, alias)
+
+
+def table(frame: pl.DataFrame, *columns: pl.Expr | Shown) -> pl.DataFrame:
+    """`frame.select(*columns)`, the `shown` columns formatted here, in the page's own thread. A Python
+    formatter run by polars (map_elements) runs in polars' thread pool and needs the GIL there; with many
+    sessions drawing pages at once that deadlocked the pool, and with it the server."""
+    made = [
+        pl.Series(c.alias, [c.formatter(v) for v in frame.get_column(c.column).to_list()], dtype=pl.String)
+        if isinstance(c, Shown)
+        else frame.select(c).to_series()
+        for c in columns
+    ]
+    return pl.DataFrame(made)

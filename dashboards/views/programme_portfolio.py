@@ -52,7 +52,8 @@ st.caption(
         else "",
     )
 )
-table = running.select(
+table = ui.table(
+    running,
     pl.col("group").alias("Group"),
     ui.shown("tier", fmt.tier, "Tier"),
     pl.col("health_score").alias("Health"),
