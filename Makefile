@@ -41,8 +41,10 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## The generated parts of the docs: the warehouse's tables, and the JSONL format's field tables.
 docs: venv
 	$(VENV)/bin/python -m warehouse.docs
+	$(VENV)/bin/python -m domain.command_docs
 
 test: venv lint pg-start browser
 	PEERPULSE_TEST_DATABASE_URL=$$(bash .ci/postgres) $(VENV)/bin/python -m pytest

@@ -45,11 +45,21 @@ def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]
         sections["My groups"] = [
             page("group_next_meeting.py", "Before the next meeting", "🗓️"),
             page("group_airtime.py", "Airtime", "🎙️"),
+            page("record_meeting.py", "Record a meeting", "📝"),
+            page("correct_meeting.py", "Correct a meeting", "🛠️"),
         ]
     if viewer.is_member:
         sections["Me"] = [
             page("my_commitments.py", "My commitments", "✅"),
             page("my_attendance.py", "My attendance and airtime", "🙋"),
+            page("my_check_in.py", "Check in and rate", "☑️"),
+        ]
+    if viewer.is_lead or viewer.is_facilitator or viewer.is_member:
+        sections["Settings"] = [page("my_emails.py", "Emails", "✉️")]
+    if viewer.is_admin:
+        sections["Programme admin"] = [
+            page("admin_groups.py", "Groups", "🏛️"),
+            page("admin_members.py", "Members", "🪪"),
         ]
     return sections or {"": [page("not_registered.py", "Not registered", "👋")]}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboards.formatting import ATTENDANCE_STATUSES, COMMITMENT_STATUSES, TIERS
+from warehouse.formatting import ATTENDANCE_STATUSES, COMMITMENT_STATUSES, TIERS
 
 TIER_COLOURS = {"high_risk": "#d7301f", "at_risk": "#fc8d59", "fit": "#91cf60", "healthy": "#1a9850"}
 ATTENDANCE_COLOURS = {"present": "#1a9850", "late": "#91cf60", "excused": "#bdbdbd", "absent": "#d7301f"}
@@ -163,17 +163,46 @@ def retention_curves(curve: pl.DataFrame) -> alt.Chart:
     )
 
 
-def dropout_weights(weights: pl.DataFrame) -> alt.Chart:
-    """The weight each dropout-risk signal adds to a member's score."""
+def evaluation_intervals(evaluation: pl.DataFrame) -> alt.Chart:
+    """Each score's ROC AUC (a point) with its 95% interval (a bar), against 0.5, which is guessing; the
+    score in use drawn darker. Columns: model (words), auc, auc_low, auc_high, in_use."""
+    base = alt.Chart(evaluation).encode(
+        y=alt.Y("model:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        tooltip=[
+            alt.Tooltip("model:N", title="Score"),
+            alt.Tooltip("auc:Q", title="ROC AUC", format=".2f"),
+            alt.Tooltip("auc_low:Q", title="95% interval from", format=".2f"),
+            alt.Tooltip("auc_high:Q", title="to", format=".2f"),
+        ],
+    )
+    scale = alt.Scale(domain=[0.3, 1.0])
+    bars = base.mark_rule(strokeWidth=3).encode(
+        x=alt.X("auc_low:Q", title="ROC AUC (0.5 is guessing)", scale=scale), x2="auc_high:Q"
+    )
+    points = base.mark_point(filled=True, size=90).encode(
+        x=alt.X("auc:Q", scale=scale),
+        color=alt.condition(alt.datum.in_use, alt.value("#1f4e4b"), alt.value("#9e9e9e")),
+    )
+    guessing = alt.Chart(pl.DataFrame({"auc": [0.5]})).mark_rule(strokeDash=[4, 4], color="#d7301f").encode(x="auc:Q")
+    return (bars + points + guessing).properties(height=30 * max(evaluation.height, 1), autosize=ROWS_DECIDE_HEIGHT)
+
+
+def model_terms(terms: pl.DataFrame) -> alt.Chart:
+    """What each figure of the score adds to the log-odds of dropping out, per standard deviation above
+    the programme's average: right raises the risk, left lowers it. Columns: figure (words), coefficient."""
     return (
-        alt.Chart(weights)
+        alt.Chart(terms)
         .mark_bar()
         .encode(
-            x=alt.X("weight:Q", title="Weight"),
-            y=alt.Y("signal:N", title=None, sort="-x", axis=alt.Axis(labelLimit=200)),
-            tooltip=[alt.Tooltip("signal:N", title="Signal"), alt.Tooltip("weight:Q", title="Weight", format=".2f")],
+            x=alt.X("coefficient:Q", title="Log-odds per standard deviation above average"),
+            y=alt.Y("figure:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            color=alt.condition(alt.datum.coefficient > 0, alt.value("#d7301f"), alt.value("#4c78a8")),
+            tooltip=[
+                alt.Tooltip("figure:N", title="Figure"),
+                alt.Tooltip("coefficient:Q", title="Log-odds per SD", format="+.2f"),
+            ],
         )
-        .properties(height=30 * max(weights.height, 1), autosize=ROWS_DECIDE_HEIGHT)
+        .properties(height=30 * max(terms.height, 1), autosize=ROWS_DECIDE_HEIGHT)
     )
 
 

@@ -1,115 +1,151 @@
 """Who the viewer is: an email from exactly one sign-in source, mapped to their roles.
 
-Sources, the first that is configured wins:
+The source and its settings come from `dashboards.sign_in_config` (checked by `peerpulse serve` before
+the server starts):
 
 1. Demo sign-in: only when `peerpulse demo` / `peerpulse serve --demo` started the server
    (PEERPULSE_DEMO=1) *and* Streamlit is bound to 127.0.0.1. A person picks a demo persona.
 2. Trusted header: when PEERPULSE_TRUSTED_HEADER names a request header (e.g. X-Forwarded-Email) set by
    an authenticating reverse proxy. Anyone who can reach the server directly can send that header, so
    bind to 127.0.0.1 behind the proxy (README, "Signing in").
-3. OpenID Connect through `st.login`, when .streamlit/secrets.toml has an [auth] section.
+3. OpenID Connect through `st.login`, when the secrets file has an [auth] section. The ID token's
+   claims arrive in `st.user`; an unverified email, or a session past `session_hours`, is refused.
 
-The email is never taken from a query parameter, a widget or session state a user can set (the demo
-persona is the one exception, and exists only on a loopback demo server). Roles: programme leads are
-named in configuration; facilitator and member roles come from the domain's events, via the warehouse.
+More than one configured is no sign-in at all. The email is never taken from a query parameter, a
+widget or session state a user can set (the demo persona is the one exception, and exists only on a
+loopback demo server). Roles: programme leads and admins are named in configuration or, with OpenID
+Connect, by a claim of the ID token; facilitator and member roles come from the domain's events, via
+the warehouse.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 import os
+import time
 from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboards import people
+from dashboards import people, sign_in_config
 from dashboards.data import viewers
+from dashboards.sign_in_config import Role, SignIn, SignInConfig, email_address
 from dashboards.viewer import NotEntitled, Viewer
 
 DEMO_LEAD_EMAIL = "programme.lead@peerpulse.demo"
+DEMO_ADMIN_EMAIL = "programme.admin@peerpulse.demo"
 DEMO_PERSONA_KEY = "peerpulse_demo_persona"
 LOOPBACK = "127.0.0.1"
+log = logging.getLogger("peerpulse.dashboards")
+_missing_claim_reported: set[str] = set()
 
 
-class SignIn(enum.Enum):
-    DEMO = "demo"
-    TRUSTED_HEADER = "trusted header"
-    OIDC = "OpenID Connect"
-    NOT_CONFIGURED = "not configured"
+class Refusal(enum.Enum):
+    """Why someone the provider signed in is not let in."""
+
+    EMAIL_NOT_VERIFIED = "the provider has not verified the email address"
+    NO_EMAIL = "the provider sent no email address"
+    SESSION_ENDED = "the session has ended"
 
 
 def demo_requested() -> bool:
     return os.environ.get("PEERPULSE_DEMO") == "1"
 
 
-def sign_in_method() -> SignIn:
-    if demo_requested() and st.get_option("server.address") == LOOPBACK:
-        return SignIn.DEMO
-    if trusted_header():
-        return SignIn.TRUSTED_HEADER
-    if oidc_configured():
-        return SignIn.OIDC
-    return SignIn.NOT_CONFIGURED
+def config() -> SignInConfig:
+    """The sign-in configuration, as `peerpulse serve` checked it before starting this server."""
+    demo = demo_requested() and st.get_option("server.address") == LOOPBACK
+    return sign_in_config.read(_secrets(), os.environ, demo=demo)
 
 
-def trusted_header() -> str | None:
-    return (os.environ.get("PEERPULSE_TRUSTED_HEADER") or "").strip() or None
-
-
-def oidc_configured() -> bool:
+def _secrets() -> dict:
     try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets.toml at all, or one that does not parse
-        return False
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file at all, or one that does not parse
+        return {}
 
 
-def _normalised(email: object) -> str | None:
-    if not isinstance(email, str):
+def sign_in_method() -> SignIn:
+    return config().source
+
+
+def refusal() -> Refusal | None:
+    """With OpenID Connect, why the person the provider signed in is not let in (None: they are, or
+    nobody is signed in)."""
+    if sign_in_method() is not SignIn.OIDC or not st.user.get("is_logged_in"):
         return None
-    email = email.strip().lower()
-    return email if "@" in email and len(email) <= 320 else None
+    if st.user.get("email_verified") is False:
+        return Refusal.EMAIL_NOT_VERIFIED
+    if email_address(st.user.get("email")) is None:
+        return Refusal.NO_EMAIL
+    if config().session_over(st.user, now=time.time()):
+        return Refusal.SESSION_ENDED
+    return None
+
+
+def sign_in_outcome() -> str | None:
+    """How a sign-in that did not complete came back (sign_in_config.FAILED / UNAVAILABLE), once: the
+    flag is taken off the address so a reload does not show it again."""
+    outcome = st.query_params.get(sign_in_config.OUTCOME_PARAM)
+    if outcome is not None:
+        del st.query_params[sign_in_config.OUTCOME_PARAM]
+    return outcome if outcome in (sign_in_config.FAILED, sign_in_config.UNAVAILABLE) else None
 
 
 def signed_in_email() -> str | None:
     """The viewer's email from the configured source, or None when nobody is signed in."""
     method = sign_in_method()
     if method is SignIn.TRUSTED_HEADER:
-        return _normalised(st.context.headers.get(trusted_header()))
+        return email_address(st.context.headers.get(config().trusted_header))
     if method is SignIn.OIDC:
-        if not st.user.get("is_logged_in"):
+        if not st.user.get("is_logged_in") or refusal() is not None:
             return None
-        if st.user.get("email_verified") is False:
-            return None
-        return _normalised(st.user.get("email"))
+        return email_address(st.user.get("email"))
     if method is SignIn.DEMO:
-        chosen = _normalised(st.session_state.get(DEMO_PERSONA_KEY))
+        chosen = email_address(st.session_state.get(DEMO_PERSONA_KEY))
         return chosen if chosen in {persona.email for persona in demo_personas()} else None
     return None
 
 
-def lead_emails() -> frozenset[str]:
-    """Programme leads: PEERPULSE_LEADS (comma-separated) and `[peerpulse] leads = [...]` in secrets.toml."""
-    emails = {e for e in (_normalised(e) for e in os.environ.get("PEERPULSE_LEADS", "").split(",")) if e}
-    try:
-        configured = st.secrets.get("peerpulse", {}).get("leads", [])
-    except Exception:
-        configured = []
-    emails |= {e for e in (_normalised(e) for e in configured) if e}
-    if sign_in_method() is SignIn.DEMO:
-        emails.add(DEMO_LEAD_EMAIL)
-    return frozenset(emails)
+def roles(email: str) -> frozenset[Role]:
+    """Lead and admin roles of the signed-in email: named in configuration, or claimed by the ID token."""
+    settings = config()
+    claims = st.user if settings.source is SignIn.OIDC else None
+    if settings.roles_claim and claims is not None and settings.roles_claim.claim not in claims:
+        _report_missing_claim(settings.roles_claim.claim)
+    found = settings.roles(email, claims)
+    if settings.source is SignIn.DEMO and email == DEMO_LEAD_EMAIL:
+        found |= {Role.LEAD}
+    if settings.source is SignIn.DEMO and email == DEMO_ADMIN_EMAIL:
+        found |= {Role.ADMIN}
+    return found
+
+
+def _report_missing_claim(claim: str) -> None:
+    """Once per server: the provider sends no roles claim, so its mapper is likely not set up."""
+    if claim not in _missing_claim_reported:
+        _missing_claim_reported.add(claim)
+        log.warning("the ID token has no %r claim: check the provider's claim mapping ([peerpulse.roles])", claim)
 
 
 def viewer_for(email: str) -> Viewer:
     """The roles of whoever signed in with this email."""
+    held = roles(email)
+    is_lead, is_admin = Role.LEAD in held, Role.ADMIN in held
     person = people.person_by_email(email)
-    is_lead = email in lead_emails()
     if person is None:
-        return Viewer(email=email, is_lead=is_lead)
+        return Viewer(email=email, is_lead=is_lead, is_admin=is_admin)
     member_id, name = person
     facilitates, member_of = viewers.roles(member_id)
     return Viewer(
-        email=email, member_id=member_id, name=name, is_lead=is_lead, facilitates=facilitates, member_of=member_of
+        email=email,
+        member_id=member_id,
+        name=name,
+        is_lead=is_lead,
+        is_admin=is_admin,
+        facilitates=facilitates,
+        member_of=member_of,
     )
 
 
@@ -128,7 +164,10 @@ class Persona:
 
 
 PERSONA_ROLES = {
-    "facilitator": ("Facilitator", "Prepares tomorrow's meeting: follow-ups, who is drifting away, airtime."),
+    "facilitator": (
+        "Facilitator",
+        "Records meetings and prepares the next: follow-ups, who is drifting away, airtime.",
+    ),
     "facilitator_and_member": ("Facilitator and member", "Chairs a group and is a member of one."),
     "member": ("Member", "Their own commitments, attendance and airtime; nothing about anyone else."),
 }
@@ -139,13 +178,18 @@ def demo_personas() -> list[Persona]:
     if sign_in_method() is not SignIn.DEMO:
         return []
     personas = [
-        Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL)
+        Persona("Programme lead", "Every group's health, retention and risk; never a name or a text.", DEMO_LEAD_EMAIL),
+        Persona(
+            "Programme admin",
+            "Forms groups, registers members, uploads rosters; never a commitment or a figure.",
+            DEMO_ADMIN_EMAIL,
+        ),
     ]
     for role, member_id in viewers.demo_people().items():
         found = people.demo_persona(member_id)
         if found is not None:
             name, email = found
-            personas.append(Persona(*PERSONA_ROLES[role], email=_normalised(email) or "", name=name))
+            personas.append(Persona(*PERSONA_ROLES[role], email=email_address(email) or "", name=name))
     return personas
 
 

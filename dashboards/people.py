@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TypeVar
 
 import streamlit as st
@@ -18,7 +19,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from dashboards.viewer import NotEntitled, Viewer
 from domain import ids
-from domain.application import PeerPulse
+from domain.application import PeerPulse, Recorded
 from domain.config import Settings
 
 ERASED = "(erased)"
@@ -188,3 +189,105 @@ def demo_persona(member_id: str) -> tuple[str, str] | None:
     """(name, email) of a person the demo sign-in offers as a persona. Only dashboards.identity calls it,
     and only on a loopback demo server."""
     return _name_and_email(member_id, _store_version())
+
+
+# -- for the recording pages ---------------------------------------------------------------------------
+def domain() -> DomainReader:
+    """The application this server reads and writes through (dashboards.recording writes with it)."""
+    return _domain(Settings.from_env())
+
+
+def roster_on(viewer: Viewer, group_id: str, held_on: str) -> list[tuple[str, str, str]]:
+    """(member id, name, email) of everyone on a facilitated group's roster that day: what a meeting form
+    starts from, and what an export's people are matched against."""
+    viewer.require_facilitator_of(group_id)
+    entries = _read(lambda app: app.roster(group_id, held_on))
+    return [(e.member, e.name or ERASED, e.email or "") for e in entries]
+
+
+def remembered_aliases(viewer: Viewer, group_id: str) -> dict[str, str]:
+    """The names a facilitated group's exports showed for its members, as mapped before."""
+    viewer.require_facilitator_of(group_id)
+    group = _read(lambda app: app.group(group_id))
+    return dict(group.aliases) if group is not None else {}
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    group: str
+    held_on: str
+    attendance: dict[str, str]
+    speaking_seconds: dict[str, float] | None
+    presenters: tuple[str, ...]
+
+
+def meeting_record(viewer: Viewer, meeting: str) -> MeetingRecord | None:
+    """A meeting of a facilitated group as the domain holds it now (corrections applied)."""
+    found = _read(lambda app: app.meeting(meeting))
+    if found is None:
+        return None
+    viewer.require_facilitator_of(found.group)
+    return MeetingRecord(
+        found.group,
+        found.held_on,
+        dict(found.attendance),
+        dict(found.speaking_seconds) if found.speaking_seconds is not None else None,
+        tuple(found.presenters),
+    )
+
+
+def meeting_history(viewer: Viewer, meeting: str, commitment_ids: Iterable[str] = ()) -> list[Recorded]:
+    """Who recorded or corrected what about a meeting of a facilitated group, and when: the meeting's own
+    events and those of the commitments made or followed up at it."""
+    record = meeting_record(viewer, meeting)
+    if record is None:
+        return []
+    wanted = _unique(commitment_ids)
+    owned = _commitments(wanted, _store_version())
+    if any(group_id != record.group for _, group_id, _ in owned.values()):
+        raise NotEntitled("a facilitator sees the history of their own groups only")
+    streams = [ids.meeting_id(meeting), *(ids.commitment_id(c) for c in owned)]
+    return _read(lambda app: app.history(streams))
+
+
+def my_history(viewer: Viewer, commitment_ids: Iterable[str]) -> list[Recorded]:
+    """Who recorded what about the viewer: their registration and their commitments."""
+    member = viewer.require_member()
+    owned = _commitments(_unique(commitment_ids), _store_version())
+    if any(member_id != member for member_id, _, _ in owned.values()):
+        raise NotEntitled("a member sees the history of their own data only")
+    streams = [ids.person_id(member), *(ids.commitment_id(c) for c in owned)]
+    return _read(lambda app: app.history(streams))
+
+
+def member_directory(viewer: Viewer, member_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """member id -> (name, email), for a programme admin (who runs the rosters; never texts or figures)."""
+    viewer.require_admin()
+
+    def look(app: PeerPulse) -> dict[str, tuple[str, str]]:
+        found = ((m, app.member(m)) for m in _unique(member_ids))
+        return {m: ((p.name or ERASED), p.email or "") for m, p in found if p is not None}
+
+    return _read(look)
+
+
+def admin_group_names(viewer: Viewer, group_ids: Iterable[str]) -> dict[str, str]:
+    viewer.require_admin()
+    return _group_names(_unique(group_ids))
+
+
+def rated(viewer: Viewer, meeting_ids: Iterable[str]) -> set[str]:
+    """Which of these meetings the viewer has rated already (a meeting is rated once)."""
+    member = viewer.require_member()
+
+    def look(app: PeerPulse) -> set[str]:
+        found = ((m, app.meeting(m)) for m in _unique(meeting_ids))
+        return {m for m, meeting in found if meeting is not None and member in meeting.ratings}
+
+    return _read(look)
+
+
+def group_member_ids(viewer: Viewer, group_id: str) -> frozenset[str]:
+    """Everyone who is or was in a group the viewer facilitates."""
+    viewer.require_facilitator_of(group_id)
+    return _group_members(group_id, _store_version())

@@ -17,16 +17,20 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboards import formatting as fmt
 from dashboards import people
 from dashboards.data import facilitator
 from dashboards.data.serving import publication
 from dashboards.viewer import Viewer
+from warehouse import formatting as fmt
 
 CHOSEN_GROUP_KEY = "peerpulse_facilitated_group"
-# Every ASCII punctuation character CommonMark lets a backslash escape: with all of them escaped, no
-# emphasis, link, image, HTML, entity, table, directive (`:red[...]`), emoji code or math can start.
-MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+# The characters that can start Markdown anywhere in a line: emphasis, code, links and images, HTML and
+# autolinks, entities, strikethrough, math, tables, and Streamlit's `:red[...]` directives. Escaped, none
+# can. Apostrophes, hyphens and brackets are left alone (names are full of them, and a widget's label is
+# read aloud as written).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&~$|:])")
+# ...and the ones that start Markdown only at the start of a line: headings, lists, quotes.
+LINE_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
 JOINER = "\u2060"  # WORD JOINER: invisible, and no part of any link pattern
 AUTOLINKED = re.compile(r":.|@.|(?i:www)\.")
 INVISIBLE_OR_BREAKING = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -41,7 +45,8 @@ def text(value: object) -> str:
     (U+2060) after each `:` and `@` and inside `www.` keeps those as the text they are."""
     plain = INVISIBLE_OR_BREAKING.sub(" ", str(value))
     plain = AUTOLINKED.sub(lambda found: found.group(0)[:-1] + JOINER + found.group(0)[-1:], plain)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    return LINE_START.sub(lambda found: found.group(1) + found.group(2)[:-1] + "\\" + found.group(2)[-1], escaped)
 
 
 def metric(where, label: str, value: object, delta: object = None, **options) -> None:
@@ -99,18 +104,65 @@ def choose_group(viewer: Viewer) -> tuple[dict, str]:
     return overviews.row(group_ids.index(chosen), named=True), names[chosen]
 
 
+RECORDED = {  # what a history calls each kind of event
+    "MeetingHeld": "meeting recorded",
+    "AttendanceCorrected": "attendance corrected",
+    "AirtimeCorrected": "seconds corrected",
+    "MeetingRated": "meeting rated",
+    "CommitmentMade": "commitment made",
+    "CommitmentClosed": "commitment followed up",
+    "CommitmentCarriedForward": "commitment carried forward",
+    "CommitmentCheckedIn": "check-in",
+    "MemberRegistered": "registered",
+    "MemberErased": "personal data erased",
+}
+VIA = {
+    "browser": "in the browser",
+    "jsonl": "a JSONL import",
+    "meeting_export": "a Zoom or Teams export",
+    "seed": "the synthetic programme",
+    "cli": "the command line",
+    "api": "—",
+}
+
+
+def history_frame(history, names: Mapping[str, str], viewer: Viewer) -> pl.DataFrame:
+    """A history (domain.application.Recorded, oldest first) as people read it, newest first: when, what, who
+    (you, a member of the group by name, or what kind of person), through what, and the details."""
+
+    def who(actor: str | None) -> str:
+        if not actor or actor == "unknown":
+            return fmt.NO_DATA
+        kind, _, ref = actor.partition(":")
+        if kind == "member":
+            return "you" if ref == viewer.member_id else names.get(ref, "another member of the programme")
+        return {"person": "a programme lead or admin", "user": "someone at the command line"}.get(kind, fmt.NO_DATA)
+
+    rows = list(reversed(history))
+    return pl.DataFrame(
+        {
+            "When": [f"{r.at:%Y-%m-%d %H:%M}" for r in rows],
+            "What": [RECORDED.get(r.what, r.what) for r in rows],
+            "Who": [who(r.who) for r in rows],
+            "How": [VIA.get(r.via or "api", r.via or "") for r in rows],
+            "Details": [", ".join(f"{k} {v}" for k, v in r.details.items()) for r in rows],
+        },
+        schema={"When": pl.String, "What": pl.String, "Who": pl.String, "How": pl.String, "Details": pl.String},
+    )
+
+
 @dataclass(frozen=True)
 class Shown:
     """A column as people read it, for `table`: `formatter` (`fmt.percent`, `fmt.day`, ...) applied to each
-    value; a NULL figure reads as a dash."""
+    value (or, given several columns, to each row's values of them); a NULL figure reads as a dash."""
 
-    column: str
-    formatter: Callable[[object], str]
+    columns: tuple[str, ...]
+    formatter: Callable[..., str]
     alias: str
 
 
-def shown(column: str, formatter: Callable[[object], str], alias: str) -> Shown:
-    return Shown(column, formatter, alias)
+def shown(column: str | tuple[str, ...], formatter: Callable[..., str], alias: str) -> Shown:
+    return Shown((column,) if isinstance(column, str) else tuple(column), formatter, alias)
 
 
 def table(frame: pl.DataFrame, *columns: pl.Expr | Shown) -> pl.DataFrame:
@@ -118,9 +170,13 @@ def table(frame: pl.DataFrame, *columns: pl.Expr | Shown) -> pl.DataFrame:
     formatter run by polars (map_elements) runs in polars' thread pool and needs the GIL there; with many
     sessions drawing pages at once that deadlocked the pool, and with it the server."""
     made = [
-        pl.Series(c.alias, [c.formatter(v) for v in frame.get_column(c.column).to_list()], dtype=pl.String)
+        pl.Series(
+            c.alias,
+            [c.formatter(*values) for values in zip(*(frame.get_column(n).to_list() for n in c.columns), strict=True)],
+            dtype=pl.String,
+        )
         if isinstance(c, Shown)
         else frame.select(c).to_series()
         for c in columns
     ]
-    return pl.DataFrame(made)
+    return pl.DataFrame(made) if made else pl.DataFrame()

@@ -19,7 +19,8 @@ class Viewer:
     email: str
     member_id: str | None = None  # the person in the event store, if the email is registered there
     name: str | None = None  # the viewer's own name, for "signed in as"
-    is_lead: bool = False  # named in PEERPULSE_LEADS (or [peerpulse] leads in secrets.toml)
+    is_lead: bool = False  # named in PEERPULSE_LEADS / [peerpulse] leads, or by the provider's roles claim
+    is_admin: bool = False  # programme admin: PEERPULSE_ADMINS / [peerpulse] admins, or the roles claim
     facilitates: tuple[str, ...] = ()  # group ids the person currently facilitates
     member_of: tuple[str, ...] = ()  # group ids the person is or was a member of
 
@@ -33,11 +34,15 @@ class Viewer:
 
     @property
     def has_a_role(self) -> bool:
-        return self.is_lead or self.is_facilitator or self.is_member
+        return self.is_lead or self.is_admin or self.is_facilitator or self.is_member
 
     def require_lead(self) -> None:
         if not self.is_lead:
             raise NotEntitled("programme figures are for programme leads")
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise NotEntitled("programme administration is for programme admins")
 
     def require_facilitator_of(self, group_id: str) -> None:
         if group_id not in self.facilitates:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
@@ -26,6 +27,7 @@ from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 from domain import ids
 from domain.commands import (
     AssignFacilitator,
+    CheckIn,
     Command,
     CorrectAirtime,
     CorrectAttendance,
@@ -37,22 +39,64 @@ from domain.commands import (
     MakeCommitment,
     RateMeeting,
     RegisterMember,
+    RememberAlias,
+    SetMessagePreference,
     SignConfidentiality,
 )
 from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError, DomainError, PeerPulseError
-from domain.model import PERSONAL_FIELDS, Commitment, EmailClaim, FileImport, Group, Meeting, Member
+from domain.model import (
+    PERSONAL_FIELDS,
+    Commitment,
+    EmailClaim,
+    FileImport,
+    Group,
+    Meeting,
+    Member,
+    Message,
+    MessagePreferences,
+)
 from domain.store import keys, library_environment
 from domain.store.log import existing_streams
-from domain.store.mapper import TOPIC_BY_CLASS
+from domain.store.mapper import RECORDED_BY, TOPIC_BY_CLASS
 from domain.store.member_keys import MemberKeys
 
 MAX_ATTEMPTS = 8
 A = TypeVar("A", bound=Aggregate)
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who records something, pseudonymously, and through what: written into every event they cause.
+
+    `who` is `member:<id>` for a registered person signed in, `person:<digest>` for anyone else signed in
+    (a keyed digest of their email, never the email), `user:<digest>` for the account running a command;
+    `via` is `browser`, `jsonl`, `meeting_export`, `seed`, `cli` or `mail` (a run that sends messages).
+    """
+
+    who: str
+    via: str
+
+    def as_state(self) -> dict[str, str]:
+        return {"who": self.who, "via": self.via}
+
+
+UNKNOWN = Actor("unknown", "api")
+
+
 class ConcurrencyError(PeerPulseError):
     """Other writers kept changing the same aggregates; nothing from this batch was stored."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One event as a history shows it."""
+
+    at: datetime
+    what: str  # the event's name, e.g. AttendanceCorrected
+    who: str | None  # the pseudonymous actor (Actor.who); None for events recorded before actors were
+    via: str | None
+    details: dict[str, Any]  # its ids, dates, statuses and figures
 
 
 class RosterEntry(NamedTuple):
@@ -127,6 +171,8 @@ class PeerPulse(Application):
     settings: Settings
     email_key: bytes
     binding_key: bytes
+    actor_key: bytes
+    member_id_key: bytes
     key_store_bound: bool
     member_keys: MemberKeys
 
@@ -166,6 +212,8 @@ class PeerPulse(Application):
             app._check_key()
         app.email_key = keys.derived_key(env["CIPHER_KEY"], "email-index")
         app.binding_key = keys.derived_key(env["CIPHER_KEY"], "member-key-store")
+        app.actor_key = keys.derived_key(env["CIPHER_KEY"], "actor")
+        app.member_id_key = keys.derived_key(env["CIPHER_KEY"], "member-id")
         app.key_store_bound = False
         app._bind_key_store()
         return app
@@ -181,6 +229,24 @@ class PeerPulse(Application):
                 self.close()
                 raise
             self.key_store_bound = True
+
+    def save_as(self, by: Actor, *aggregates: Aggregate) -> None:
+        """Save, writing who recorded it into every event."""
+        token = RECORDED_BY.set(by.as_state())
+        try:
+            self.save(*aggregates)
+        finally:
+            RECORDED_BY.reset(token)
+
+    def actor(
+        self, via: str, *, member: str | None = None, email: str | None = None, account: str | None = None
+    ) -> Actor:
+        """The pseudonymous actor for a signed-in member, a signed-in email, or the account running a command."""
+        if member:
+            return Actor(f"member:{member}", via)
+        if email:
+            return Actor(f"person:{keys.keyed_digest(self.actor_key, email.strip().lower())[:16]}", via)
+        return Actor(f"user:{keys.keyed_digest(self.actor_key, account or '')[:16]}", via)
 
     def close(self) -> None:
         """Safe to call more than once (the library's finaliser calls it again)."""
@@ -232,10 +298,11 @@ class PeerPulse(Application):
         commands: Sequence[Command],
         source: str,
         *,
+        by: Actor = UNKNOWN,
         file_digest: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> ImportSummary:
-        """Apply a batch all-or-nothing; commands already recorded are skipped, not repeated."""
+        """Apply a batch all-or-nothing, as `by`; commands already recorded are skipped, not repeated."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             uow = UnitOfWork(self)
             if file_digest and uow.get(ids.file_import_id(file_digest), FileImport) is not None:
@@ -269,7 +336,7 @@ class PeerPulse(Application):
             )
             try:
                 if changed_aggregates:
-                    self.save(*changed_aggregates)
+                    self.save_as(by, *changed_aggregates)
                     if not self.key_store_bound:
                         self._bind_key_store()
                 return summary
@@ -414,7 +481,21 @@ class PeerPulse(Application):
 
     @_handle.register
     def _rate_meeting(self, c: RateMeeting, uow: UnitOfWork) -> bool:
-        return self._meeting(uow, c.meeting).rate(c.member, c.score)
+        return self._meeting(uow, c.meeting).rate(c.member, c.score, c.rated_on)
+
+    @_handle.register
+    def _check_in(self, c: CheckIn, uow: UnitOfWork) -> bool:
+        commitment = self._commitment(uow, c.commitment)
+        person = uow.get(ids.person_id(c.member), Member)
+        if person is not None and c.check_in not in commitment.check_ins:
+            self._not_erased(person)
+        return commitment.check_in(c.check_in, c.member, c.checked_in_on, c.progress, c.confidence, c.note)
+
+    @_handle.register
+    def _remember_alias(self, c: RememberAlias, uow: UnitOfWork) -> bool:
+        group = self._group(uow, c.group)
+        self._not_erased(self._member(uow, c.member))
+        return group.remember_alias(c.alias, c.member)
 
     @_handle.register
     def _correct_attendance(self, c: CorrectAttendance, uow: UnitOfWork) -> bool:
@@ -424,8 +505,82 @@ class PeerPulse(Application):
     def _correct_airtime(self, c: CorrectAirtime, uow: UnitOfWork) -> bool:
         return self._meeting(uow, c.meeting).correct_airtime(c.member, c.seconds)
 
+    @_handle.register
+    def _set_message_preference(self, c: SetMessagePreference, uow: UnitOfWork) -> bool:
+        if c.member is not None:
+            self._not_erased(self._member(uow, c.member))
+        recipient = self.recipient_for(member=c.member, email=c.email)
+        preferences = uow.get(ids.message_preferences_id(recipient), MessagePreferences)
+        if preferences is None:
+            if c.wanted:
+                return False  # every kind is on until turned off
+            preferences = MessagePreferences(recipient=recipient)
+            uow.add(preferences)
+        return preferences.turn_on(c.kind) if c.wanted else preferences.turn_off(c.kind)
+
+    # -- messages: who gets them, what they turned off, and sending each exactly once ----------------
+    def recipient_for(self, *, member: str | None = None, email: str | None = None) -> str:
+        """The pseudonymous id messages to a person are recorded under: `member:<id>` for a registered
+        person (found by their email too), else `person:<keyed digest of the email>`, as `actor` says."""
+        if member is None and email is not None:
+            person = self.member_by_email(email)
+            member = person.ref if person is not None else None
+        return self.actor("mail", member=member, email=email).who
+
+    def turned_off(self, recipient: str) -> frozenset[str]:
+        """The kinds of message this recipient turned off."""
+        preferences = self.find(ids.message_preferences_id(recipient))
+        return frozenset(preferences.turned_off) if preferences is not None else frozenset()
+
+    def message(self, recipient: str, kind: str, occasion: str) -> Message | None:
+        return self.find(ids.message_id(recipient, kind, occasion))
+
+    def claim_message(
+        self, recipient: str, kind: str, occasion: str, *, run: str, now: str, until: str, by: Actor = UNKNOWN
+    ) -> bool:
+        """Whether this run may send the message now: it is not sent, and no other run holds a live claim
+        on it. Exactly one of several runs asking at once gets True (the store refuses the others' write)."""
+        found = self.message(recipient, kind, occasion)
+        try:
+            if found is None:
+                self.save_as(
+                    by, Message(recipient=recipient, kind=kind, occasion=occasion, run=run, claimed_until=until)
+                )
+                return True
+            if not found.claim_again(run, until, now):
+                return False
+            self.save_as(by, found)
+            return True
+        except IntegrityError:
+            return False  # another run claimed it first
+
+    def message_sent(self, recipient: str, kind: str, occasion: str, *, run: str, at: str, by: Actor = UNKNOWN) -> None:
+        """Record that the mail server accepted the message. Retried on a concurrent change (a claim that
+        lapsed while this run was sending): the message was sent, so that is what is recorded."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            found = self.message(recipient, kind, occasion)
+            if found is None or not found.record_sent(run, at):
+                return
+            try:
+                self.save_as(by, found)
+                return
+            except IntegrityError:
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise ConcurrencyError(f"a sent {kind} message could not be recorded: other runs kept changing it")
+
+    def message_not_sent(
+        self, recipient: str, kind: str, occasion: str, *, run: str, reason: str, by: Actor = UNKNOWN
+    ) -> None:
+        """Let go of this run's claim: the mail server refused the message, so the next run may try again."""
+        found = self.message(recipient, kind, occasion)
+        if found is not None and found.let_go(run, reason):
+            try:
+                self.save_as(by, found)
+            except IntegrityError:
+                pass  # another run has claimed it since: it is theirs now
+
     # -- erasure ---------------------------------------------------------------------------------
-    def erase_member(self, ref: str, requested_by: str) -> bool:
+    def erase_member(self, ref: str, requested_by: str, by: Actor = UNKNOWN) -> bool:
         """Destroy a member's key (their sealed personal data becomes unreadable everywhere), then record
         the erasure as an event. Safe to repeat: a crash between the two steps is finished by a rerun."""
         member = self.member(ref)
@@ -436,7 +591,7 @@ class PeerPulse(Application):
         self.member_keys.destroy(ref)
         recorded = member.erase(requested_by)
         if recorded:
-            self.save(member)
+            self.save_as(by, member)
         return recorded
 
     # -- reading ---------------------------------------------------------------------------------
@@ -464,6 +619,16 @@ class PeerPulse(Application):
         person = self.member(claim.member) if claim is not None else None
         return None if person is None or person.erased else person  # an erased member is nobody now
 
+    def member_id_for(self, email: str) -> str:
+        """The member id registered for this email, or the id a new registration of it gets (`m-` and a keyed
+        digest of the address: stable, so registering the same person twice is recognised, and no email
+        shows in an id)."""
+        address = email.strip().lower()
+        claim = self.find(ids.email_claim_id(keys.keyed_digest(self.email_key, address)))
+        if claim is not None:
+            return claim.member
+        return "m-" + keys.keyed_digest(self.member_id_key, address)[:12]
+
     def roster(self, group: str, held_on: str) -> list[RosterEntry]:
         """Who was on the group's roster that day, with the names and emails a meeting export uses."""
         found = self.group(group)
@@ -477,6 +642,28 @@ class PeerPulse(Application):
 
     def event_count(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def history(self, aggregate_ids: Iterable[UUID]) -> list[Recorded]:
+        """What was recorded about these aggregates, by whom and when, oldest first: read from the events
+        themselves (ids, dates, statuses and figures; personal fields are left out)."""
+        found = []
+        for aggregate_id in aggregate_ids:
+            for e in self.repository.event_store.get(aggregate_id):
+                topic = TOPIC_BY_CLASS[type(e)]
+                state = vars(e)
+                recorded_by = state.get("recorded_by") or {}
+                hidden = {
+                    "originator_id",
+                    "originator_version",
+                    "originator_topic",
+                    "timestamp",
+                    "recorded_by",
+                    "digest",
+                    *PERSONAL_FIELDS.get(topic, ()),
+                }
+                details = {k: v for k, v in state.items() if k not in hidden and isinstance(v, str | int | float)}
+                found.append(Recorded(e.timestamp, topic, recorded_by.get("who"), recorded_by.get("via"), details))
+        return sorted(found, key=lambda r: r.at)
 
 
 @contextmanager

@@ -132,6 +132,12 @@ def score(value: Any) -> int:
     return value
 
 
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false")
+    return value
+
+
 MAX_SECONDS = 24 * 3600  # nobody speaks for longer than a day at one meeting
 
 
@@ -167,12 +173,13 @@ def member_list(value: Any) -> list[str]:
     return members
 
 
-def required(check: Check) -> Any:
-    return field(metadata={"check": check})
+def required(check: Check, doc: str) -> Any:
+    """A field the command must have; `doc` is what docs/import-format.md says of its value."""
+    return field(metadata={"check": check, "doc": doc})
 
 
-def optional(check: Check) -> Any:
-    return field(default=None, metadata={"check": check})
+def optional(check: Check, doc: str) -> Any:
+    return field(default=None, metadata={"check": check, "doc": doc})
 
 
 # -- the commands ----------------------------------------------------------------------------------
@@ -225,17 +232,23 @@ def _checked_fields(cls: type[Command]) -> tuple[tuple[str, Check, bool], ...]:
     return found
 
 
+def documented_fields(cls: type[Command]) -> list[tuple[str, bool, str]]:
+    """(name, required, what its value is) of each field of a command, as declared: the JSONL format's
+    field tables in docs/import-format.md are generated from this (`python -m domain.command_docs`)."""
+    return [(f.name, _is_required(f), f.metadata["doc"]) for f in fields(cls) if "check" in f.metadata]
+
+
 def _is_required(f: Field) -> bool:
     return f.default is MISSING and f.default_factory is MISSING
 
 
 @dataclass(frozen=True, kw_only=True)
 class FormGroup(Command, type="form_group"):
-    group: str = required(external_id)
-    name: str = required(text)
-    cadence: str = required(one_of(model.CADENCES))
-    formed_on: str = required(iso_date)
-    purpose: str | None = optional(text)
+    group: str = required(external_id, "id of the new group")
+    name: str = required(text, "text")
+    cadence: str = required(one_of(model.CADENCES), "`weekly`, `biweekly`, `monthly` or `quarterly`")
+    formed_on: str = required(iso_date, "date")
+    purpose: str | None = optional(text, "text")
 
     def creates(self) -> UUID:
         return ids.group_id(self.group)
@@ -243,11 +256,13 @@ class FormGroup(Command, type="form_group"):
 
 @dataclass(frozen=True, kw_only=True)
 class RegisterMember(Command, type="register_member"):
-    member: str = required(external_id)
-    name: str = required(text)
-    email: str = required(email)
-    company: str | None = optional(text)
-    title: str | None = optional(text)
+    member: str = required(external_id, "id of the new person")
+    name: str = required(text, "text")
+    email: str = required(
+        email, "an address like `name@domain.tld`: no spaces, one `@`, a dot after it, at most 254 characters"
+    )
+    company: str | None = optional(text, "text")
+    title: str | None = optional(text, "text")
 
     def creates(self) -> UUID:
         return ids.person_id(self.member)
@@ -255,44 +270,63 @@ class RegisterMember(Command, type="register_member"):
 
 @dataclass(frozen=True, kw_only=True)
 class JoinGroup(Command, type="join_group"):
-    group: str = required(external_id)
-    member: str = required(external_id)
-    joined_on: str = required(iso_date)
+    group: str = required(external_id, "id of an existing group")
+    member: str = required(external_id, "id of a registered person")
+    joined_on: str = required(iso_date, "date")
 
 
 @dataclass(frozen=True, kw_only=True)
 class LeaveGroup(Command, type="leave_group"):
-    group: str = required(external_id)
-    member: str = required(external_id)
-    left_on: str = required(iso_date)
-    reason: str = required(one_of(model.LEAVE_REASONS))
+    group: str = required(external_id, "id of an existing group")
+    member: str = required(external_id, "id of an active member of the group")
+    left_on: str = required(iso_date, "date")
+    reason: str = required(
+        one_of(model.LEAVE_REASONS), "`dropped_out`, `moved`, `graduated`, `removed`, `group_closed` or `other`"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class AssignFacilitator(Command, type="assign_facilitator"):
-    group: str = required(external_id)
-    member: str = required(external_id)
-    assigned_on: str = required(iso_date)
+    group: str = required(external_id, "id of an existing group")
+    member: str = required(external_id, "id of a registered person")
+    assigned_on: str = required(iso_date, "date")
 
 
 @dataclass(frozen=True, kw_only=True)
 class SignConfidentiality(Command, type="sign_confidentiality"):
-    group: str = required(external_id)
-    member: str = required(external_id)
-    signed_on: str = required(iso_date)
+    group: str = required(external_id, "id of an existing group")
+    member: str = required(external_id, "id of an active member of the group")
+    signed_on: str = required(iso_date, "date")
 
 
 @dataclass(frozen=True, kw_only=True)
 class HoldMeeting(Command, type="hold_meeting"):
-    group: str = required(external_id)
-    meeting: str = required(external_id)
-    held_on: str = required(iso_date)
-    topic: str = required(one_of(model.TOPICS))
-    format: str | None = optional(one_of(model.FORMATS))
-    attendance: dict[str, str] | None = optional(mapping_of(one_of(model.ATTENDANCE_STATUSES), "an attendance status"))
-    speaking_seconds: dict[str, float] | None = optional(mapping_of(seconds, "seconds"))
-    presenters: list[str] | None = optional(member_list)
-    guest_speaker: str | None = optional(text)
+    group: str = required(external_id, "id of an existing group")
+    meeting: str = required(external_id, "id of the new meeting")
+    held_on: str = required(iso_date, "date")
+    topic: str = required(
+        one_of(model.TOPICS),
+        (
+            "`strategic_planning`, `conflict_resolution`, `change_management`, `people_and_talent`, "
+            "`growth`, `finance`, `personal` or `other`"
+        ),
+    )
+    format: str | None = optional(one_of(model.FORMATS), "`in_person` or `virtual`")
+    attendance: dict[str, str] | None = optional(
+        mapping_of(one_of(model.ATTENDANCE_STATUSES), "an attendance status"),
+        "object: member id → `present`, `late`, `absent` or `excused`",
+    )
+    speaking_seconds: dict[str, float] | None = optional(
+        mapping_of(seconds, "seconds"),
+        (
+            "object: member id → seconds spoken, a number from 0 to 86400 (24 hours); decimals allowed, "
+            "kept to the millisecond"
+        ),
+    )
+    presenters: list[str] | None = optional(
+        member_list, "list of member ids, each at most once: the attendees who presented a challenge"
+    )
+    guest_speaker: str | None = optional(text, "text")
 
     def creates(self) -> UUID:
         return ids.meeting_id(self.meeting)
@@ -300,11 +334,11 @@ class HoldMeeting(Command, type="hold_meeting"):
 
 @dataclass(frozen=True, kw_only=True)
 class MakeCommitment(Command, type="make_commitment"):
-    commitment: str = required(external_id)
-    member: str = required(external_id)
-    meeting: str = required(external_id)
-    text: str = required(long_text)
-    due_on: str = required(iso_date)
+    commitment: str = required(external_id, "id of the new commitment")
+    member: str = required(external_id, "id of the member who commits")
+    meeting: str = required(external_id, "id of the meeting where the commitment was made")
+    text: str = required(long_text, "text: what the member committed to")
+    due_on: str = required(iso_date, "date")
 
     def creates(self) -> UUID:
         return ids.commitment_id(self.commitment)
@@ -312,32 +346,83 @@ class MakeCommitment(Command, type="make_commitment"):
 
 @dataclass(frozen=True, kw_only=True)
 class FollowUp(Command, type="follow_up"):
-    commitment: str = required(external_id)
-    meeting: str = required(external_id)
-    outcome: str = required(one_of(model.OUTCOMES))
-    new_due_on: str | None = optional(iso_date)
-    note: str | None = optional(long_text)
+    commitment: str = required(external_id, "id of an existing commitment")
+    meeting: str = required(external_id, "id of the meeting where it was followed up")
+    outcome: str = required(one_of(model.OUTCOMES), "`done`, `partial`, `not_done`, `carried_forward` or `dropped`")
+    new_due_on: str | None = optional(iso_date, "date; required with `carried_forward`, refused with any other outcome")
+    note: str | None = optional(long_text, "text")
 
 
 @dataclass(frozen=True, kw_only=True)
 class RateMeeting(Command, type="rate_meeting"):
-    meeting: str = required(external_id)
-    member: str = required(external_id)
-    score: int = required(score)
+    meeting: str = required(external_id, "id of an existing meeting")
+    member: str = required(external_id, "id of the member who rates it")
+    score: int = required(score, 'a JSON integer from 0 to 10 (`8` is accepted; `8.0`, `"8"` and `true` are not)')
+    rated_on: str | None = optional(
+        iso_date,
+        "date the member rated it; when given, at most 14 days after the meeting (the browser always gives it)",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckIn(Command, type="check_in"):
+    check_in: str = required(
+        external_id, "an id for this check-in (the browser makes one per form, so a double click records once)"
+    )
+    commitment: str = required(external_id, "id of an open commitment")
+    member: str = required(external_id, "id of the member who made it (nobody checks in for someone else)")
+    checked_in_on: str = required(iso_date, "date")
+    progress: str = required(one_of(model.PROGRESS), "`on_track`, `at_risk` or `blocked`")
+    confidence: int = required(score, "a JSON integer from 0 to 10: how sure they are to do it by the due date")
+    note: str | None = optional(
+        long_text, "multi-line text; sealed with the member's key, like commitment texts, and erased with them"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RememberAlias(Command, type="remember_alias"):
+    group: str = required(external_id, "id of an existing group")
+    member: str = required(external_id, "id of a member who is or was in the group")
+    alias: str = required(text, "one-line text, as the export shows it; sealed with the member's key")
 
 
 @dataclass(frozen=True, kw_only=True)
 class CorrectAttendance(Command, type="correct_attendance"):
-    meeting: str = required(external_id)
-    member: str = required(external_id)
-    status: str = required(one_of(model.ATTENDANCE_STATUSES))
+    meeting: str = required(external_id, "id of an existing meeting")
+    member: str = required(external_id, "id of a member on the meeting's roster")
+    status: str = required(one_of(model.ATTENDANCE_STATUSES), "`present`, `late`, `absent` or `excused`")
 
 
 @dataclass(frozen=True, kw_only=True)
 class CorrectAirtime(Command, type="correct_airtime"):
-    meeting: str = required(external_id)
-    member: str = required(external_id)
-    seconds: float = required(seconds)
+    meeting: str = required(external_id, "id of an existing meeting that recorded `speaking_seconds`")
+    member: str = required(external_id, "id of a member who attended it (after any attendance corrections)")
+    seconds: float = required(seconds, "the seconds they really spoke, a number from 0 to 86400")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetMessagePreference(Command, type="set_message_preference"):
+    """Turn one kind of message on or off for one person: a registered `member`, or by `email` someone who
+    is not registered (a programme lead). The email only finds the person; it is never stored."""
+
+    kind: str = required(
+        one_of(model.MESSAGE_KINDS),
+        "`briefing` (the facilitator's briefing before a meeting), `nudge` (a member's reminder of commitments"
+        " falling due) or `digest` (the programme lead's weekly digest)",
+    )
+    wanted: bool = required(boolean, "`true` to receive it, `false` to stop it")
+    member: str | None = optional(external_id, "id of a registered person; give this or `email`")
+    email: str | None = optional(
+        email,
+        "the email of someone who is not registered, such as a programme lead named in `PEERPULSE_LEADS`; give"
+        " this or `member`. It only finds the person: what is stored is a keyed digest of it (as for who"
+        " recorded an event), never the address. An email registered to a member counts as that member",
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.member is None) == (self.email is None):
+            raise InvalidField("member", "give either member or email (exactly one) to say whose preference it is")
 
 
 # -- from decoded JSON -----------------------------------------------------------------------------

@@ -47,3 +47,13 @@ def email_claim_id(email_digest: str) -> UUID:
 
 def file_import_id(file_digest: str) -> UUID:
     return uuid5(NAMESPACE, f"file:{file_digest}")
+
+
+def message_preferences_id(recipient: str) -> UUID:
+    """A person's message preferences, by their pseudonymous recipient id (`member:<id>`, `person:<digest>`)."""
+    return uuid5(NAMESPACE, f"message-preferences:{recipient}")
+
+
+def message_id(recipient: str, kind: str, occasion: str) -> UUID:
+    """One message: to whom, which kind, for what occasion. Its id is the exactly-once key."""
+    return uuid5(NAMESPACE, f"message:{recipient}|{kind}|{occasion}")

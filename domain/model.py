@@ -10,6 +10,7 @@ Dates are ISO strings (`YYYY-MM-DD`): validated at the edge (domain.commands), c
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -34,7 +35,12 @@ FORMATS = ("in_person", "virtual")
 ATTENDANCE_STATUSES = ("present", "late", "absent", "excused")
 ATTENDED = frozenset({"present", "late"})
 OUTCOMES = ("done", "partial", "not_done", "carried_forward", "dropped")
+PROGRESS = ("on_track", "at_risk", "blocked")  # a member's check-in on an open commitment
+RATING_WINDOW_DAYS = 14  # a meeting is rated within two weeks of it, while it is fresh
 CLOSING_OUTCOMES = frozenset({"done", "partial", "not_done", "dropped"})
+# The messages PeerPulse sends (notifications/): the facilitator's briefing before a meeting, a member's
+# nudge about commitments falling due, the programme lead's weekly digest. Each can be turned off.
+MESSAGE_KINDS = ("briefing", "nudge", "digest")
 
 # Fields of events that hold a member's personal data or what they committed to. Each is sealed with
 # that member's own key (the event's `member` field names them), so destroying the key erases them.
@@ -43,6 +49,8 @@ PERSONAL_FIELDS = {
     "CommitmentMade": ("text",),
     "CommitmentCarriedForward": ("note",),
     "CommitmentClosed": ("note",),
+    "CommitmentCheckedIn": ("note",),
+    "AliasRemembered": ("alias",),  # a device or display name ("Eric's iPad") that stands for the member
 }
 ERASED_MEMBER = "erased member"
 
@@ -65,6 +73,7 @@ class Group(Aggregate):
         self.spells: dict[str, list[list[str | None]]] = {}
         self.facilitators: list[tuple[str, str]] = []  # (member, assigned_on), in order of assignment
         self.signatures: set[tuple[str, str]] = set()  # (member, signed_on)
+        self.aliases: dict[str, str] = {}  # a name in meeting exports -> the member it stands for
 
     # -- questions -------------------------------------------------------------------------------
     def same_details(self, name: str, cadence: str, formed_on: str, purpose: str | None) -> bool:
@@ -139,7 +148,20 @@ class Group(Aggregate):
         self._confidentiality_signed(member=member, signed_on=signed_on)
         return True
 
+    def remember_alias(self, alias: str, member: str) -> bool:
+        """A name a meeting tool showed for a member (a device, a nickname), for the group's next exports."""
+        if self.aliases.get(alias) == member:
+            return False
+        if member not in self.spells:
+            raise DomainError(f"member '{member}' has never been a member of group '{self.ref}'", "member")
+        self._alias_remembered(alias=alias, member=member)
+        return True
+
     # -- events ----------------------------------------------------------------------------------
+    @event("AliasRemembered")
+    def _alias_remembered(self, alias: str, member: str) -> None:
+        self.aliases[alias] = member
+
     @event("MemberJoined")
     def _member_joined(self, member: str, joined_on: str) -> None:
         self.spells.setdefault(member, []).append([joined_on, None, None])
@@ -320,13 +342,21 @@ class Meeting(Aggregate):
         self._airtime_corrected(member=member, seconds=seconds)
         return True
 
-    def rate(self, member: str, score: int) -> bool:
+    def rate(self, member: str, score: int, rated_on: str | None = None) -> bool:
         if member in self.ratings:
             if self.ratings[member] == score:
                 return False
             raise DomainError(f"member '{member}' has already rated meeting '{self.ref}'", "member")
         if not self.attended(member):
             raise DomainError(f"member '{member}' did not attend meeting '{self.ref}'", "member")
+        if rated_on is not None:
+            last_day = (date.fromisoformat(self.held_on) + timedelta(days=RATING_WINDOW_DAYS)).isoformat()
+            if not self.held_on <= rated_on <= last_day:
+                raise DomainError(
+                    f"a meeting is rated within {RATING_WINDOW_DAYS} days of it: meeting '{self.ref}' "
+                    f"({self.held_on}) could be rated until {last_day}",
+                    "rated_on",
+                )
         self._meeting_rated(member=member, score=score)
         return True
 
@@ -362,6 +392,7 @@ class Commitment(Aggregate):
         self.outcome: str | None = None
         self.times_carried_forward = 0
         self.follow_ups: list[tuple[str, str, str | None]] = []  # (meeting, outcome, new_due_on)
+        self.check_ins: dict[str, tuple[str, str, int]] = {}  # check-in id -> (checked_in_on, progress, confidence)
 
     @classmethod
     def make(cls, *, commitment: str, member: str, meeting: Meeting, due_on: str, text: str) -> Commitment:
@@ -417,6 +448,38 @@ class Commitment(Aggregate):
             self._closed(member=self.member, meeting=meeting.ref, held_on=meeting.held_on, outcome=outcome, note=note)
         return True
 
+    def check_in(
+        self, check_in: str, member: str, checked_in_on: str, progress: str, confidence: int, note: str | None
+    ) -> bool:
+        """The member says, between meetings, how their commitment is going."""
+        if check_in in self.check_ins:
+            if self.check_ins[check_in] == (checked_in_on, progress, confidence):
+                return False
+            raise DomainError(f"check-in '{check_in}' is already recorded with other details", "check_in")
+        if member != self.member:
+            raise DomainError(f"commitment '{self.ref}' is not member '{member}''s to check in on", "member")
+        if not self.is_open:
+            raise DomainError(f"commitment '{self.ref}' is already closed ({self.outcome})", "commitment")
+        if checked_in_on < self.made_on:
+            raise DomainError(
+                f"checked_in_on {checked_in_on} is before the commitment was made ({self.made_on})", "checked_in_on"
+            )
+        self._checked_in(
+            check_in=check_in,
+            member=member,
+            checked_in_on=checked_in_on,
+            progress=progress,
+            confidence=confidence,
+            note=note,
+        )
+        return True
+
+    @event("CommitmentCheckedIn")
+    def _checked_in(
+        self, check_in: str, member: str, checked_in_on: str, progress: str, confidence: int, note: str | None
+    ) -> None:
+        self.check_ins[check_in] = (checked_in_on, progress, confidence)
+
     @event("CommitmentCarriedForward")
     def _carried_forward(self, member: str, meeting: str, held_on: str, new_due_on: str, note: str | None) -> None:
         self.due_on = new_due_on
@@ -443,8 +506,110 @@ class FileImport(Aggregate):
         self.skipped = skipped
 
 
+class MessagePreferences(Aggregate):
+    """The kinds of message one person has turned off. Everything is on until they turn it off.
+
+    The person is named by a pseudonymous recipient id, never an email: `member:<id>` for a registered
+    person, `person:<keyed digest of the email>` for someone who is not (a programme lead named in the
+    configuration). See `PeerPulse.recipient_for`.
+    """
+
+    @staticmethod
+    def create_id(recipient: str, **_: Any) -> UUID:
+        return ids.message_preferences_id(recipient)
+
+    @event("MessagePreferencesStarted")
+    def __init__(self, recipient: str):
+        self.recipient = recipient
+        self.turned_off: set[str] = set()
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.turned_off
+
+    def turn_off(self, kind: str) -> bool:
+        if kind in self.turned_off:
+            return False
+        self._turned_off(recipient=self.recipient, kind=kind)
+        return True
+
+    def turn_on(self, kind: str) -> bool:
+        if kind not in self.turned_off:
+            return False
+        self._turned_on(recipient=self.recipient, kind=kind)
+        return True
+
+    @event("MessagesTurnedOff")
+    def _turned_off(self, recipient: str, kind: str) -> None:
+        self.turned_off.add(kind)
+
+    @event("MessagesTurnedOn")
+    def _turned_on(self, recipient: str, kind: str) -> None:
+        self.turned_off.discard(kind)
+
+
+class Message(Aggregate):
+    """One message to one person for one occasion (a group's meeting, a day, a week): sent at most once.
+
+    A sending run first claims it (the store's optimistic concurrency lets exactly one run create or extend
+    a claim), then hands it to the mail server, then records that it was sent. A claim lapses at
+    `claimed_until`, so a message whose run died before recording it can be claimed again; a claim is let
+    go at once when the server refused the message. Times are ISO 8601 in UTC, compared as strings.
+    """
+
+    @staticmethod
+    def create_id(recipient: str, kind: str, occasion: str, **_: Any) -> UUID:
+        return ids.message_id(recipient, kind, occasion)
+
+    @event("MessageClaimed")
+    def __init__(self, recipient: str, kind: str, occasion: str, run: str, claimed_until: str):
+        self.recipient = recipient
+        self.kind = kind
+        self.occasion = occasion
+        self.run: str | None = run
+        self.claimed_until: str | None = claimed_until
+        self.claims = 1
+        self.sent = False
+
+    def held_by_another(self, run: str, now: str) -> bool:
+        return self.run is not None and self.run != run and self.claimed_until is not None and now < self.claimed_until
+
+    def claim_again(self, run: str, claimed_until: str, now: str) -> bool:
+        """Claim a message that is not sent and whose last claim lapsed or was let go."""
+        if self.sent or self.held_by_another(run, now):
+            return False
+        self._claimed_again(run=run, claimed_until=claimed_until)
+        return True
+
+    def record_sent(self, run: str, sent_at: str) -> bool:
+        if self.sent:
+            return False
+        self._sent(recipient=self.recipient, kind=self.kind, occasion=self.occasion, run=run, sent_at=sent_at)
+        return True
+
+    def let_go(self, run: str, reason: str) -> bool:
+        """The mail server refused it (or could not be reached): nothing was sent, the next run tries again."""
+        if self.sent or self.run != run:
+            return False
+        self._not_sent(run=run, reason=reason)
+        return True
+
+    @event("MessageClaimedAgain")
+    def _claimed_again(self, run: str, claimed_until: str) -> None:
+        self.run, self.claimed_until = run, claimed_until
+        self.claims += 1
+
+    @event("MessageSent")
+    def _sent(self, recipient: str, kind: str, occasion: str, run: str, sent_at: str) -> None:
+        self.sent = True
+        self.run, self.claimed_until = run, None
+
+    @event("MessageNotSent")
+    def _not_sent(self, run: str, reason: str) -> None:
+        self.run, self.claimed_until = None, None
+
+
 _BASES = {"Event", "Created", "Snapshot"}
-AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport)
+AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport, MessagePreferences, Message)
 
 
 def event_classes() -> dict[str, type]:

@@ -11,10 +11,10 @@ import os
 import sys
 
 from domain.errors import PeerPulseError
-from entrypoints import erasing, importing, materializing, meeting_exports, seeding, serving
+from entrypoints import corrections, erasing, importing, materializing, meeting_exports, reminders, seeding, serving
 from entrypoints.arguments import printable
 
-SUBCOMMANDS = (importing, meeting_exports, seeding, materializing, serving, erasing)
+SUBCOMMANDS = (importing, meeting_exports, corrections, seeding, materializing, serving, erasing, reminders)
 
 
 class Parser(argparse.ArgumentParser):

@@ -34,7 +34,9 @@ def cmd_erase_member(args: argparse.Namespace) -> int:
             print("not erased")
             return 1
     with open_application(settings) as app:
-        recorded = app.erase_member(args.member, requested_by=getpass.getuser())
+        recorded = app.erase_member(
+            args.member, requested_by=getpass.getuser(), by=app.actor("cli", account=getpass.getuser())
+        )
     print(
         f"member '{args.member}': key destroyed"
         + ("; erasure recorded" if recorded else " (erasure was already recorded)")

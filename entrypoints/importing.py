@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import time
 from pathlib import Path
 
@@ -17,7 +18,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             started = time.perf_counter()
             commands, digest = jsonl.read_file(Path(path))
             with progress_bar(len(commands), f"importing {Path(path).name}") as bar:
-                summary = app.apply_commands(commands, str(path), file_digest=digest, progress=bar.update)
+                summary = app.apply_commands(
+                    commands,
+                    str(path),
+                    by=app.actor("jsonl", account=getpass.getuser()),
+                    file_digest=digest,
+                    progress=bar.update,
+                )
             elapsed = time.perf_counter() - started
             if summary.already_imported:
                 print(f"{path}: already imported; nothing new stored ({summary.commands} commands)")

@@ -11,6 +11,7 @@ matching. Nothing here logs; errors name files, lines and member ids only.
 from __future__ import annotations
 
 import argparse
+import getpass
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def _import(args: argparse.Namespace, read_report: ReadReport) -> int:
     aliases = read_aliases(args.aliases) if args.aliases else Aliases.none()
     with open_application() as app:
         aliases.check_registered(lambda member: app.member(member) is not None)
+        group = app.group(args.group)
+        if group is not None:  # the names the group's facilitator mapped in the browser, under the file's
+            aliases = aliases.with_remembered(group.aliases)
         held_on = args.held_on.isoformat()
         roster = app.roster(group=args.group, held_on=held_on)
         try:
@@ -90,7 +94,8 @@ def _import(args: argparse.Namespace, read_report: ReadReport) -> int:
             print("Dry run: nothing was stored.")
             return 0
         try:
-            summary = app.apply_commands([draft.command], f"{export.tool} export {args.report}")
+            by = app.actor("meeting_export", account=getpass.getuser())
+            summary = app.apply_commands([draft.command], f"{export.tool} export {args.report}", by=by)
         except CommandError as e:
             raise MeetingRejectedError(args.report, e.field, e.reason) from None
     if summary.applied:

@@ -8,6 +8,7 @@ programmes (thousands of groups, ten million events) seed without running out of
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from datetime import date
@@ -20,14 +21,19 @@ from domain.application import ImportSummary, open_application
 from domain.clock import today
 from domain.config import Settings
 from entrypoints.arguments import date_argument, positive
-from synthetic import generate_programme
+from synthetic import DEFAULT_PRECURSOR, PRECURSORS, generate_programme
 
 
 def seed_programme(
-    groups: int, months: int, seed: int, until: date | None = None, jsonl_path: Path | None = None
+    groups: int,
+    months: int,
+    seed: int,
+    until: date | None = None,
+    jsonl_path: Path | None = None,
+    precursor: str = DEFAULT_PRECURSOR,
 ) -> ImportSummary:
     until = until or today()
-    batches = generate_programme(groups=groups, months=months, seed=seed, until=until)
+    batches = generate_programme(groups=groups, months=months, seed=seed, until=until, precursor=precursor)
     total = ImportSummary()
     started = time.perf_counter()
     bar = tqdm(
@@ -44,16 +50,18 @@ def seed_programme(
             return total
         with open_application() as app:
             before = app.event_count()
+            by = app.actor("seed", account=getpass.getuser())
             for number, batch in enumerate(batches, start=1):
                 source = f"seed batch {number}"
-                total.add(app.apply_commands(jsonl.commands_from(batch, source), source))
+                total.add(app.apply_commands(jsonl.commands_from(batch, source), source, by=by))
                 bar.update(_groups_in(batch))
                 bar.set_postfix(events=f"{total.events:,}", refresh=False)
             elapsed = time.perf_counter() - started
             stored = app.event_count() - before
     rate = total.events / elapsed if elapsed else 0.0
     print(
-        f"seeded {groups} groups over {months} months (seed {seed}, until {until}): {total.commands:,} commands, "
+        f"seeded {groups} groups over {months} months (seed {seed}, until {until}, precursor {precursor}): "
+        f"{total.commands:,} commands, "
         f"{total.applied:,} applied, {total.skipped:,} already recorded; {stored:,} events stored in {elapsed:.1f} s "
         f"({rate:,.0f} events/s)"
     )
@@ -65,15 +73,23 @@ def _groups_in(batch: list[dict]) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    seed_programme(groups=args.groups, months=args.months, seed=args.seed, until=args.until, jsonl_path=args.jsonl)
+    seed_programme(
+        groups=args.groups,
+        months=args.months,
+        seed=args.seed,
+        until=args.until,
+        jsonl_path=args.jsonl,
+        precursor=args.precursor,
+    )
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Seed a demo programme if the store is empty, then build and show what there is to see."""
     from entrypoints.materializing import materialize_and_report
-    from entrypoints.serving import serve
+    from entrypoints.serving import checked_sign_in, serve
 
+    checked_sign_in("127.0.0.1", args.port, demo=True)  # a sign-in that cannot start says so before seeding
     settings = Settings.from_env()
     with open_application(settings) as app:
         empty = app.event_count() == 0
@@ -95,6 +111,14 @@ def add_parsers(sub) -> None:
     p.add_argument("--until", type=date_argument, default=None, help="last day of the programme (default today)")
     p.add_argument(
         "--jsonl", type=Path, default=None, help="write the commands to this JSONL file instead of storing them"
+    )
+    p.add_argument(
+        "--precursor",
+        choices=list(PRECURSORS),
+        default=DEFAULT_PRECURSOR,
+        help="how much of a dropout shows before it happens: strong (most fade for months first), weak (some "
+        "fade a little), late (only in their last weeks), none (nothing foretells it); "
+        f"default {DEFAULT_PRECURSOR}",
     )
     p.set_defaults(func=cmd_seed)
 

@@ -3,7 +3,10 @@ their figures fresh.
 
 The app runs in a child process of its own session, so Ctrl-C or a terminating supervisor stops the
 whole server. Its privacy settings are passed on the command line, so they hold wherever PeerPulse is
-started from; .streamlit/ (config.toml, secrets.toml) is read from the project folder.
+started from; .streamlit/config.toml is read from the project folder. The secrets file (sign-in) is
+.streamlit/secrets.toml in the project folder, or `--secrets FILE`: exactly that one file, which is
+checked before Streamlit starts (one sign-in source, a strong cookie secret, a redirect URI that is this
+server's address), so a mistake is a message and a non-zero exit, not a sign-in page that fails later.
 
 This process, meanwhile, follows the event log (pipelines/follower.py): events saved by an import or a
 form reach the serving file, and so every page, within a second or two, with no other process running.
@@ -17,13 +20,17 @@ import os
 import signal
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+from dashboards import sign_in_config
+from dashboards.sign_in_config import SignIn, SignInConfig
 from domain.config import Settings
 from domain.errors import ConfigurationError
 
 PROJECT = Path(__file__).resolve().parents[1]  # the repository: dashboards/ and .streamlit/ live here
 APP = PROJECT / "dashboards" / "app.py"
+SECRETS = PROJECT / ".streamlit" / "secrets.toml"
 LOOPBACK = "127.0.0.1"
 
 # Privacy and robustness settings that must not depend on which folder `peerpulse serve` runs in.
@@ -36,11 +43,13 @@ STREAMLIT_OPTIONS = {
     "client.showErrorDetails": "none",
     "client.showErrorLinks": "false",
     "client.toolbarMode": "viewer",
+    "server.maxUploadSize": "20",  # MB: the recording pages' exports and rosters (dashboards/forms.py)
 }
 
 
-def command(host: str, port: int) -> list[str]:
-    options = STREAMLIT_OPTIONS | {"server.address": host, "server.port": str(port)}
+def command(host: str, port: int, secrets: Path = SECRETS) -> list[str]:
+    # Exactly the secrets file that was checked: not also ~/.streamlit/secrets.toml, as Streamlit would.
+    options = STREAMLIT_OPTIONS | {"server.address": host, "server.port": str(port), "secrets.files": str(secrets)}
     # Streamlit's own CLI, started through a module that closes its look-ups beyond this machine.
     return [
         sys.executable,
@@ -63,18 +72,32 @@ def environment(demo: bool) -> dict[str, str]:
     return env
 
 
-def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False, refresh: bool = True) -> int:
+def checked_sign_in(host: str, port: int, demo: bool, secrets: Path = SECRETS) -> SignInConfig:
+    """The sign-in configuration a server on host:port would run with, or a ConfigurationError naming
+    every problem with it (`peerpulse demo` asks before it seeds, `serve` before Streamlit starts)."""
     if demo and host != LOOPBACK:
         raise ConfigurationError(f"the demo sign-in lets anyone be anyone: it only runs on {LOOPBACK}, not on {host}")
-    sign_in = "demo sign-in" if demo else _sign_in_summary()
-    if os.environ.get("PEERPULSE_TRUSTED_HEADER") and host != LOOPBACK:
+    config = sign_in_config.read(read_secrets(secrets), os.environ, demo=demo)
+    problems = config.problems(host, port)
+    if problems:
+        raise ConfigurationError(f"sign-in is not set up right ({secrets}): " + "; ".join(problems))
+    return config
+
+
+def serve(
+    host: str = LOOPBACK, port: int = 8501, demo: bool = False, secrets: Path = SECRETS, refresh: bool = True
+) -> int:
+    secrets = secrets.expanduser().absolute()
+    config = checked_sign_in(host, port, demo, secrets)
+    sign_in = _sign_in_summary(config)
+    if config.source is SignIn.TRUSTED_HEADER and host != LOOPBACK:
         print(
             f"warning: trusting the {os.environ['PEERPULSE_TRUSTED_HEADER']} header on {host}: anyone who can reach "
             "this port directly can claim any identity. Listen on 127.0.0.1 behind the proxy, or firewall the port.",
             file=sys.stderr,
         )
     print(f"PeerPulse dashboards on http://{host}:{port} ({sign_in}); Ctrl-C stops them", flush=True)
-    server = subprocess.Popen(command(host, port), cwd=PROJECT, env=environment(demo), start_new_session=True)
+    server = subprocess.Popen(command(host, port, secrets), cwd=PROJECT, env=environment(demo), start_new_session=True)
     follower = None
     if refresh:
         from pipelines.follower import Follower
@@ -112,16 +135,32 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def _sign_in_summary() -> str:
-    if os.environ.get("PEERPULSE_TRUSTED_HEADER"):
-        return f"sign-in from the {os.environ['PEERPULSE_TRUSTED_HEADER']} header of a trusted proxy"
-    if (PROJECT / ".streamlit" / "secrets.toml").exists():
-        return "OpenID Connect sign-in if .streamlit/secrets.toml has an [auth] section"
+def read_secrets(path: Path) -> dict:
+    """The secrets file's contents ({} when there is none), as Streamlit will read it."""
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as e:  # says where, never what
+        raise ConfigurationError(f"{path} is not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigurationError(f"{path} cannot be read: {e.strerror}") from None
+
+
+def _sign_in_summary(config: SignInConfig) -> str:
+    if config.source is SignIn.DEMO:
+        return "demo sign-in"
+    if config.source is SignIn.TRUSTED_HEADER:
+        return f"sign-in from the {config.trusted_header} header of a trusted proxy"
+    if config.source is SignIn.OIDC:
+        roles = f", roles also from the '{config.roles_claim.claim}' claim" if config.roles_claim else ""
+        return f"OpenID Connect sign-in, sessions end {config.session_hours:g} h after sign-in{roles}"
     return "no sign-in configured: see README, 'Signing in'"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return serve(host=args.host, port=args.port, demo=args.demo, refresh=not args.no_refresh)
+    return serve(host=args.host, port=args.port, demo=args.demo, secrets=args.secrets, refresh=not args.no_refresh)
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -129,6 +168,14 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default=LOOPBACK, help=f"address to listen on (default {LOOPBACK})")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--demo", action="store_true", help=f"demo sign-in with demo personas (only on {LOOPBACK})")
+    p.add_argument(
+        "--secrets",
+        type=Path,
+        default=SECRETS,
+        metavar="FILE",
+        help="the secrets file: OpenID Connect [auth], [peerpulse] leads, admins and roles "
+        "(default .streamlit/secrets.toml in the project folder)",
+    )
     p.add_argument(
         "--no-refresh",
         action="store_true",

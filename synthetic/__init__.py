@@ -2,10 +2,13 @@
 
 Each group lives its own life, meeting by meeting. Its members carry latent traits: how talkative they
 are, and how engaged, which drifts slowly around a personal baseline. Engagement drives everything the
-warehouse measures: turning up, keeping commitments, speaking, rating the meeting. A member who will drop
-out disengages over a few months first, so the dropout-risk signals have something true to find; other
-members go through dips and recover, so they cannot find it perfectly. Leavers are replaced a meeting or
-two later. About one group in four has a member who takes two to four times a fair share of the airtime.
+warehouse measures: turning up, keeping commitments, speaking, rating the meeting. How much a dropout
+shows before it happens is the `precursor` (`strong`, `weak`, `late`, `none`), so the dropout warning
+is tested against what is really there: with `none`, nothing foretells a dropout and no model should
+find anything. In every variant some dropouts give no warning, stayers go through dips and leaves of
+absence and come back, and presenters hold the floor at the meeting they present at. Leavers are
+replaced a meeting or two later. About one group in four has a member who takes 1.5 to 3.2 times a fair
+share of the airtime (`planted_speakers` says who, for evaluation only).
 
 Groups are simulated independently, each from its own random stream derived from (seed, group number),
 and shipped in batches of a few groups whose commands reference nothing outside the batch, so a batch can
@@ -17,6 +20,7 @@ Where to read on: `programme` (batches, the window, who facilitates), `group` (o
 domain's words, which the simulation never keeps copies of).
 """
 
-from synthetic.programme import generate_programme
+from synthetic.members import DEFAULT_PRECURSOR, PRECURSORS
+from synthetic.programme import generate_programme, planted_speakers
 
-__all__ = ["generate_programme"]
+__all__ = ["DEFAULT_PRECURSOR", "PRECURSORS", "generate_programme", "planted_speakers"]

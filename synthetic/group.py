@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from domain.model import ATTENDANCE_STATUSES, ATTENDED, CADENCES, TOPICS
 from synthetic.calendar import DAY, Window, day_between, meeting_dates
 from synthetic.meeting import airtime, choose_presenters, follow_up_outcome, turn_up
-from synthetic.members import Commitment, Member, plan_dips, through_dips
+from synthetic.members import Commitment, Member, Precursor, plan_dips, through_dips
 from synthetic.names import PURPOSES, group_name, invent_name, register_member
 from synthetic.texts import NOTES, commitment_text
 from synthetic.vocabulary import (
@@ -78,6 +78,8 @@ TOPIC_NAMES, TOPIC_WEIGHTS = list(TOPIC_SHARES), list(TOPIC_SHARES.values())
 ROUGH_PATCH_RATE = 0.3  # per group-year: a conflict or a lost facilitator takes the whole group down a while
 GROUP_CLOSES = 0.03
 MISRECORDED = 0.01  # share of attendance rows someone later corrects
+DOMINANT_SPEAKERS = 0.25  # share of groups with a member who habitually takes a multiple of a fair share,
+DOMINANCE = (1.5, 3.2)  # that multiple: some sit below the alert threshold of 2, most above it
 
 # A slip of the pen and what it really was: corrections only ever turn a non-attendee into an attendee or
 # swap within a side, so commitments and ratings made at the meeting stay valid after the correction.
@@ -89,12 +91,14 @@ SLIPS = covering(
 class PeerGroup:
     """One group from formation to `until`, emitting its commands in the order they happened."""
 
-    def __init__(self, number: int, window: Window, seed: int, facilitator: str | None):
+    def __init__(self, number: int, window: Window, seed: int, facilitator: str | None, precursor: Precursor):
         self.rng = random.Random(f"{seed}:group:{number}")
         self.id = f"g{number:04d}"
         self.number = number
         self.until = window.last_day
         self.facilitator = facilitator
+        self.precursor = precursor
+        self.planted_speaker: tuple[str, float] | None = None  # (member, multiple): the truth, never an event
         self.commands: list[dict] = []
         self.active: dict[str, Member] = {}
         self.joining: list[date] = []  # dates on which new members are due to join
@@ -138,7 +142,7 @@ class PeerGroup:
         self.airtime_recorded = rng.uniform(0.7, 0.98)
         self.lists_absentees = rng.random() > 0.1  # some trackers only list who came
         self.virtual_share = rng.choice((0.05, 0.05, 0.3, 0.9))
-        self.has_dominant_speaker = rng.random() < 0.25
+        self.has_dominant_speaker = rng.random() < DOMINANT_SPEAKERS
 
     def live(self) -> list[dict]:
         self._form()
@@ -181,7 +185,9 @@ class PeerGroup:
             if position == 1 and not self.facilitator:
                 self._assign_facilitator(command["member"])
         if self.has_dominant_speaker:
-            rng.choice(list(self.active.values())).dominance = rng.uniform(2.2, 3.6)
+            speaker = rng.choice(list(self.active.values()))
+            speaker.dominance = rng.uniform(*DOMINANCE)
+            self.planted_speaker = (speaker.id, speaker.dominance)
 
     def _assign_facilitator(self, member: str) -> None:
         self.commands.append(
@@ -209,7 +215,7 @@ class PeerGroup:
             walked_on=joined_on,
         )
         if leaves:
-            member.plan_spell(self.until, rng)
+            member.plan_spell(self.until, rng, self.precursor)
         self.active[member_id] = member
         signed_on = min(joined_on + timedelta(days=rng.choice((0, 0, 0, 1, 2, 5))), first_meeting, self.until)
         return [
@@ -295,7 +301,10 @@ class PeerGroup:
         turnout = 0.93 if held_on.month in (8, 12) else 1.0
         recorded, corrections = {}, []
         for member in roster:
-            status = turn_up(rng, member, engagement[member.id], turnout, virtual)
+            if member.away_on(held_on):  # on leave: they usually said so
+                status = EXCUSED if rng.random() < 0.85 else ABSENT
+            else:
+                status = turn_up(rng, member, engagement[member.id], turnout, virtual)
             recorded[member.id] = status
             if rng.random() < MISRECORDED:
                 recorded[member.id] = rng.choice(SLIPS[status])

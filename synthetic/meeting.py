@@ -37,9 +37,12 @@ def choose_presenters(
 def airtime(
     rng: random.Random, hours: float, attendees: list[Member], engagement: dict[str, float], presenters: list[Member]
 ) -> dict[str, int]:
-    """Seconds each attendee spoke: talkative, engaged and presenting members speak more, disengaged
-    ones go quiet, and a dominant speaker takes their multiple of a fair share whoever else is there."""
+    """Seconds each attendee spoke: talkative, engaged and presenting members speak more (a presenter
+    can take twice a fair share at the meeting they present at, and no other), disengaged ones go quiet,
+    and a dominant speaker takes their multiple of a fair share whoever else is there."""
     total = hours * 3600 * rng.uniform(0.6, 0.8) * (0.8 + 0.02 * len(attendees))
+    # Whoever brings a challenge holds the floor while the group works on it: often twice their usual.
+    presenting = {m.id: rng.uniform(1.5, 3.0) for m in presenters}
     weights = {}
     for member in attendees:
         e = engagement[member.id]
@@ -51,7 +54,7 @@ def airtime(
                 member.talkativeness
                 * min(1.0, e / 0.55) ** 2
                 * rng.lognormvariate(0, 0.2)
-                * (1.5 if member in presenters else 1.0)
+                * (presenting[member.id] if member.id in presenting else 1.0)
             )
     dominant = next((m for m in attendees if m.dominance), None)
     dominant_share = 0.0

@@ -1,6 +1,7 @@
 """Opening the warehouse files, building a model, reading the serving file.
 
-- The models, what they read and which are published come from their .sql files (`warehouse.models`).
+- The models, what they read and which are published come from their .sql (and .py) files
+  (`warehouse.models`); a Python model reads its declared inputs through `Inputs`.
 
 - `warehouse.duckdb` is the pipeline's own file (one writer: the pipeline). `warehouse.incremental`
   refreshes its models; `warehouse.publication` publishes them.
@@ -23,7 +24,7 @@ import duckdb
 import polars as pl
 
 from warehouse import facts
-from warehouse.models import ModelError, models
+from warehouse.models import Model, ModelError, models, tables_read
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,14 +68,52 @@ def set_as_of(con: duckdb.DuckDBPyConnection, as_of: date, at: datetime | None =
     con.execute(f"SET VARIABLE published_at = TIMESTAMP '{at.isoformat(sep=' ')}'")
 
 
+class Inputs:
+    """What a Python model may read: the tables its header declares (`reads:`), as polars frames, and the
+    as-of date it is built for."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, model: Model, as_of: date):
+        self._con, self.model, self.as_of = con, model, as_of
+
+    def query(self, sql: str, *params: object) -> pl.DataFrame:
+        undeclared = sorted(tables_read(sql, self.model.file) - set(self.model.reads))
+        if undeclared:
+            raise ModelError(
+                f"{self.model.file}: reads {', '.join(undeclared)}, which its header does not declare in reads:"
+            )
+        return self._con.sql(sql, params=list(params)).pl() if params else self._con.sql(sql).pl()
+
+
+def python_rows(con: duckdb.DuckDBPyConnection, model: Model, as_of: date) -> pl.DataFrame:
+    """What a Python model's build() makes, checked to be its declared columns."""
+    frame = model.build_function()(Inputs(con, model, as_of))
+    if not isinstance(frame, pl.DataFrame) or frame.columns != list(model.column_names):
+        found = frame.columns if isinstance(frame, pl.DataFrame) else type(frame).__name__
+        raise ModelError(f"{model.file}: build() returns the declared columns {list(model.column_names)}, not {found}")
+    return frame
+
+
 def build_model(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> int:
-    """(Re)build one model table from its SQL, in one transaction; returns its row count. A table whose
-    columns are not the ones its header declares is not committed (`ModelError`, naming the file)."""
-    model = models()[name]
+    """(Re)build one model table from its SQL (or its Python), in one transaction; returns its row count.
+    A table whose columns are not the ones its header declares is not committed (`ModelError`, naming
+    the file)."""
+    return build(con, models()[name], as_of)
+
+
+def build(con: duckdb.DuckDBPyConnection, model: Model, as_of: date) -> int:
+    """`build_model`, for a model given by its declaration."""
+    name = model.name
     set_as_of(con, as_of)
+    rows = python_rows(con, model, as_of) if model.kind == "python" else None
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {model.sql}")
+        if rows is None:
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS {model.sql}")
+        else:
+            con.register("python_model_rows", rows)
+            typed = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in model.columns)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {typed} FROM python_model_rows")
+            con.unregister("python_model_rows")
         mismatch = model.mismatch([(column, kind) for column, kind, *_ in con.execute(f"DESCRIBE {name}").fetchall()])
         if mismatch:
             raise ModelError(mismatch)

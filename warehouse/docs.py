@@ -25,6 +25,7 @@ MARKERS = re.compile(
 )
 READERS = {
     "lead": lambda scope: "programme leads, every row" if scope == "all" else f"programme leads, by `{scope}`",
+    "admin": lambda scope: "programme admins, every row",
     "facilitator": lambda scope: (
         "facilitators, every row"
         if scope == "all"
@@ -60,6 +61,8 @@ def table_section(model: Model) -> str:
         f"key: {', '.join(f'`{k}`' for k in model.key)}",
         f"reads: {_reads(model)}",
     ]
+    if model.kind == "python":
+        facts.insert(0, "**Python model**")
     if model.contract:
         facts.insert(0, "**contract table**")
     if model.published:

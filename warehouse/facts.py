@@ -252,8 +252,20 @@ DECLARED = (
     ),
 )
 # Events the warehouse counts (in event_log) but measures nothing of: who claimed an email (a keyed
-# digest), which file was imported, and who asked for an erasure.
-NOT_MEASURED = frozenset({"EmailClaimed", "FileImported", "MemberErased"})
+# digest), which file was imported, who asked for an erasure, the names a group's exports use, and the
+# bookkeeping of sending a message exactly once (claims that lapse or are let go; `MessageSent` lands).
+NOT_MEASURED = frozenset(
+    {
+        "EmailClaimed",
+        "FileImported",
+        "MemberErased",
+        "AliasRemembered",
+        "MessagePreferencesStarted",
+        "MessageClaimed",
+        "MessageClaimedAgain",
+        "MessageNotSent",
+    }
+)
 
 
 # -- an undeclared event type: a table made from the event -----------------------------------------

@@ -31,7 +31,7 @@ from datetime import date
 import duckdb
 
 from warehouse import checks, facts
-from warehouse.db import crash_if_asked, scalar, set_as_of, sql_string
+from warehouse.db import crash_if_asked, python_rows, scalar, set_as_of, sql_string
 from warehouse.models import Model, ModelError, fingerprint, models
 
 STATE_DDL = """
@@ -120,7 +120,7 @@ def refresh_models(con: duckdb.DuckDBPyConnection, as_of: date, full: bool = Fal
     set_as_of(con, as_of)
     con.execute("BEGIN TRANSACTION")
     try:
-        builder = _Builder(con, found, whole=result.full)
+        builder = _Builder(con, found, whole=result.full, as_of=as_of)
         for name in found:
             result.models[name] = builder.build(name)
             crash_if_asked(f"model-{name}-before-commit")
@@ -177,10 +177,11 @@ def _touched_groups(
             "SELECT DISTINCT topic FROM new_events WHERE stream_id NOT IN (SELECT stream_id FROM new_event_groups)"
         ).fetchall()
     }
-    read = {fact for model in found.values() for fact in model.facts}
+    # an unpartitioned model rebuilds whole from its facts anyway; a partitioned one cannot place them
+    read = {fact for model in found.values() if model.partition for fact in model.facts}
     for lands in facts.LANDINGS:
         if lands.event in of_no_group and lands.table.name in read:
-            return 0, f"new {lands.event} events belong to no group and {lands.table.name} is read by a model"
+            return 0, f"new {lands.event} events belong to no group and {lands.table.name} is read by partition"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE touched_groups AS SELECT DISTINCT group_id AS value FROM new_event_groups"
     )
@@ -209,8 +210,8 @@ def _one_of(column: str, values: list[str], alias: str = "") -> str:
 class _Builder:
     """Rebuilds the models in order, each whole or by partition, remembering which partitions changed."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, found: Mapping[str, Model], whole: bool):
-        self.con, self.found, self.whole_refresh = con, found, whole
+    def __init__(self, con: duckdb.DuckDBPyConnection, found: Mapping[str, Model], whole: bool, as_of: date):
+        self.con, self.found, self.whole_refresh, self.as_of = con, found, whole, as_of
         self.main = _catalog(con) + ".main"
         self.rebuilt: dict[str, Rebuilt] = {}
         # for each model rebuilt by partition, the values that changed of each partition column it has
@@ -243,11 +244,20 @@ class _Builder:
                 self.rebuilt[name].rows = rows
 
     # -- whole ------------------------------------------------------------------------------------
+    def _select(self, model: Model) -> str:
+        """The model's rows: its SELECT, or for a Python model the frame its build() made (registered in
+        this connection as python_rows, cast to the declared types)."""
+        if model.kind != "python":
+            return model.sql
+        self.con.register("python_rows", python_rows(self.con, model, self.as_of))
+        typed = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in model.columns)
+        return f"SELECT {typed} FROM python_rows"
+
     def _whole(self, model: Model, sql: str | None = None) -> Rebuilt:
         # a partitioned table is kept in the order of its partition: a refresh's narrowing skips the rest
         order = f' ORDER BY "{model.partition}"' if model.partition else ""
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {self.main}.{model.name} AS SELECT * FROM ({sql or model.sql}){order}"
+            f"CREATE OR REPLACE TABLE {self.main}.{model.name} AS SELECT * FROM ({sql or self._select(model)}){order}"
         )
         if sql is None:
             described = self.con.execute(f"DESCRIBE {self.main}.{model.name}").fetchall()
@@ -262,7 +272,7 @@ class _Builder:
             return Rebuilt("unchanged")
         if not any(model.name in m.depends_on for m in self.found.values()):
             return self._whole(model)  # nothing reads it: whether it really changed matters to no one
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt AS {model.sql}")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt AS {self._select(model)}")
         if not self._differ(f"{self.main}.{model.name}"):
             return Rebuilt("unchanged")
         return self._whole(model, "FROM temp.main.rebuilt")

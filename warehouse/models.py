@@ -1,4 +1,5 @@
-"""The warehouse's models, each declared once, beside its SQL, in warehouse/<layer>/<name>.sql.
+"""The warehouse's models, each declared once, beside its SQL, in warehouse/<layer>/<name>.sql (or, for the
+few that fit a statistical model, beside its Python, in warehouse/<layer>/<name>.py).
 
 A model file is a header, a YAML block inside a leading `/* ... */` comment, then one SELECT, which is
 built as a table of that name:
@@ -21,24 +22,35 @@ built as a table of that name:
 Everything else is derived from these files: what a model reads (DuckDB's own parser, on the SELECT),
 the build order, the published set, the Dagster assets and their blocking checks, and the README's
 table sections (`python -m warehouse.docs`). The layers: `staging` reads only the fact tables (one
-model per kind of fact, as of the as-of date), `intermediate` and `marts` read only models; only marts
-are published. A header that is wrong in any way is a `ModelError` that names the file.
+model per kind of fact, as of the as-of date), `intermediate` and `marts` read models, and the fact
+tables derived from an event (warehouse/facts.py: already typed, ids renamed, so a figure from a new
+kind of event needs no staging model of its own); only marts are published. A header that is wrong in
+any way is a `ModelError` that names the file.
+
+A Python model (intermediate or marts only) is for what SQL should not do, such as fitting a model with
+scikit-learn. Its header is the module's docstring, the same YAML plus `reads:`, the tables it reads
+(declared, since there is no one SELECT to derive them from, and enforced: `Inputs.query` refuses a
+query that reads anything else). The module defines `build(inputs: Inputs) -> polars.DataFrame`, whose
+columns are the declared ones in order; each is cast to its declared type, then checked like any table.
 
 `partition` is a promise about the SQL, which lets a refresh rebuild only what new events touched
 (warehouse/incremental.py): the model's rows for one value of that column (a group, a member) are what
 its SELECT makes from its inputs' rows for that value alone. A staging model may be partitioned by
 `group_id` (the group of the events' streams); any other model by a column that every input it reads
-has, or the input is not partitioned itself (read whole). A model without `partition` is rebuilt whole
-whenever anything it reads changed. The promise is tested, model by model, against clean rebuilds
-(tests/integration/test_incremental.py). `refresh: daily` marks a costly whole-programme model whose
-figures need not move with each event: it is rebuilt by whole refreshes only (each new as-of day, and
-`peerpulse materialize`).
+has, or the input is not partitioned itself (read whole). A model without `partition` (every Python
+model) is rebuilt whole whenever anything it reads changed. The promise is tested, model by model,
+against clean rebuilds (tests/integration/test_incremental.py). `refresh: daily` marks a costly
+whole-programme model whose figures need not move with each event (a fitted statistical model): it is
+rebuilt by whole refreshes only (each new as-of day, and `peerpulse materialize`), and a model that
+reads it reads what the last of them made.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import heapq
+import importlib.util
 import json
 import re
 from collections.abc import Mapping
@@ -54,14 +66,15 @@ from domain.errors import PeerPulseError
 
 HERE = Path(__file__).resolve().parent
 LAYERS = ("staging", "intermediate", "marts")  # in the order they are built
-ROLES = ("lead", "facilitator", "member")
+ROLES = ("lead", "admin", "facilitator", "member")
 # What each role's rows are scoped by: every row, or the rows whose column holds the viewer's ids
 # (the groups a facilitator facilitates; a member's own member id).
-SCOPES = {"lead": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
+SCOPES = {"lead": ("all",), "admin": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
 PLAIN_TYPES = ("VARCHAR", "DATE", "TIMESTAMP", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
 NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
 TABLE_KEYS = {
-    "description", "grain", "published", "readers", "contract", "partition", "refresh", "key", "columns", "notes"
+    "description", "grain", "published", "readers", "contract", "partition", "refresh", "key", "columns", "notes",
+    "reads",
 }  # fmt: skip
 STREAM_PARTITION = "group_id"  # what events are partitioned by: the group their stream belongs to (facts.STREAM_GROUPS)
 REQUIRED_TABLE_KEYS = {"description", "grain", "published", "key", "columns"}
@@ -155,6 +168,19 @@ class Model:
     daily: bool = False  # `refresh: daily`: rebuilt by whole refreshes only (the day changed, or asked)
     depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
     facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
+    kind: str = "sql"  # or "python": built by the module's build(inputs), reading what `reads:` declares
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.depends_on + self.facts
+
+    def build_function(self):
+        """A Python model's `build(inputs) -> polars.DataFrame`, its module loaded from its file."""
+        name = f"warehouse.{self.layer}.{self.name}"
+        spec = importlib.util.spec_from_file_location(name, self.path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.build
 
     @property
     def file(self) -> str:
@@ -215,6 +241,14 @@ def published() -> dict[str, Model]:
 
 
 @cache
+def derived_fact_tables() -> set[str]:
+    """The fact tables made from an event that nobody declared a shape for (warehouse/facts.py)."""
+    from warehouse import facts
+
+    declared = {lands.table.name for lands in facts.DECLARED}
+    return {lands.table.name for lands in facts.LANDINGS} - declared
+
+
 def fact_tables() -> dict[str, tuple[str, ...]]:
     """The tables the models are built on (warehouse/facts.py, which `db.connect` creates), with their columns."""
     from warehouse import facts
@@ -232,8 +266,9 @@ def load(directory: Path, facts: Mapping[str, tuple[str, ...]] | None = None) ->
     try:
         found: dict[str, tuple[Model, set[str], set[str]]] = {}
         for layer in LAYERS:
-            for path in sorted((directory / layer).glob("*.sql")):
-                model, reads, ctes = _read(path, layer, parser)
+            paths = [*(directory / layer).glob("*.sql"), *(directory / layer).glob("[!_]*.py")]
+            for path in sorted(paths, key=lambda p: p.name):
+                model, reads, ctes = (_read_python if path.suffix == ".py" else _read)(path, layer, parser)
                 if model.name in found:
                     raise ModelError(f"{model.file}: a model named {model.name} is also {found[model.name][0].file}")
                 found[model.name] = (model, reads, ctes)
@@ -271,6 +306,39 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
     if not text.startswith("/*") or "*/" not in text:
         raise ModelError(f"{file}: starts with its header, a YAML block inside /* ... */ (see warehouse/models.py)")
     header, sql = text[2:].split("*/", 1)
+    declared = _header(file, header)
+    if "reads" in declared:
+        raise ModelError(f"{file}: what a SQL model reads follows from its SELECT; reads: is for Python models")
+    reads, ctes = _tables_read(file, sql, parser)
+    return _declared(file, name, layer, path, declared, sql.strip() + "\n"), reads, ctes
+
+
+def _read_python(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Model, set[str], set[str]]:
+    file = f"{path.parent.parent.name}/{layer}/{path.name}"
+    name = path.stem
+    if not NAME.match(name):
+        raise ModelError(f"{file}: a model's name is lower_snake_case (it names the table)")
+    if layer == "staging":
+        raise ModelError(
+            f"{file}: staging models are SQL (one per kind of fact); a Python model is intermediate or marts"
+        )
+    try:
+        tree = ast.parse(path.read_text(), filename=str(path))
+    except SyntaxError as e:
+        raise ModelError(f"{file}: is not valid Python: {e}") from None
+    header = ast.get_docstring(tree, clean=False)
+    if header is None:
+        raise ModelError(f"{file}: starts with its header, a YAML docstring (see warehouse/models.py)")
+    if not any(isinstance(node, ast.FunctionDef) and node.name == "build" for node in tree.body):
+        raise ModelError(f"{file}: defines build(inputs), which returns the table's rows as a polars DataFrame")
+    declared = _header(file, header)
+    reads = declared.get("reads")
+    if not (isinstance(reads, list) and reads and all(isinstance(r, str) and NAME.match(r) for r in reads)):
+        raise ModelError(f"{file}: a Python model declares what it reads: reads: [table, ...]")
+    return _declared(file, name, layer, path, declared, ""), set(reads), set()
+
+
+def _header(file: str, header: str) -> dict:
     try:
         declared = yaml.load(header, Loader=_StrictLoader)
     except yaml.YAMLError as e:
@@ -278,7 +346,10 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
     if not isinstance(declared, dict):
         raise ModelError(f"{file}: the header is a YAML mapping of {', '.join(sorted(TABLE_KEYS))}")
     _require_keys(file, "the header", declared, TABLE_KEYS, REQUIRED_TABLE_KEYS)
+    return declared
 
+
+def _declared(file: str, name: str, layer: str, path: Path, declared: dict, sql: str) -> Model:
     published = _flag(file, declared, "published")
     contract = _flag(file, declared, "contract", default=False)
     columns = _columns(file, declared["columns"], contract)
@@ -294,6 +365,8 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
         )
     if declared.get("refresh", "on change") not in ("on change", "daily"):
         raise ModelError(f"{file}: refresh is `daily` (rebuilt once a day, and by materialize) or left out")
+    if partition is not None and path.suffix == ".py":
+        raise ModelError(f"{file}: a Python model is rebuilt whole; partition is for SQL models")
     if partition is not None and layer == "staging" and partition != STREAM_PARTITION:
         raise ModelError(
             f"{file}: a staging model is partitioned by {STREAM_PARTITION} (the group of the events' streams), "
@@ -306,13 +379,11 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
     for field in ("description", "grain", "notes"):
         if field in declared and not (isinstance(declared[field], str) and declared[field].strip()):
             raise ModelError(f"{file}: {field} is text")
-
-    reads, ctes = _tables_read(file, sql, parser)
-    model = Model(
+    return Model(
         name=name,
         layer=layer,
         path=path,
-        sql=sql.strip() + "\n",
+        sql=sql,
         description=" ".join(declared["description"].split()),
         grain=" ".join(declared["grain"].split()),
         published=published,
@@ -323,8 +394,8 @@ def _read(path: Path, layer: str, parser: duckdb.DuckDBPyConnection) -> tuple[Mo
         contract=contract,
         partition=partition,
         daily=declared.get("refresh") == "daily",
+        kind="python" if path.suffix == ".py" else "sql",
     )
-    return model, reads, ctes
 
 
 def _require_keys(file: str, where: str, found: dict, allowed: set[str], required: set[str]) -> None:
@@ -443,6 +514,15 @@ def _readers(file: str, declared: dict, published: bool, columns: list[str]) -> 
     return MappingProxyType(dict(readers))
 
 
+def tables_read(sql: str, file: str = "a query") -> set[str]:
+    """The tables a SELECT reads (its CTEs left out), by DuckDB's own parser."""
+    parser = duckdb.connect(":memory:")
+    try:
+        return _tables_read(file, sql, parser)[0]
+    finally:
+        parser.close()
+
+
 def _tables_read(file: str, sql: str, parser: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
     """The tables the SELECT reads and the names of its CTEs, by DuckDB's own parser (no binding)."""
     tree = json.loads(parser.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()[0])
@@ -483,9 +563,10 @@ def _resolve(model: Model, reads: set[str], ctes: set[str], found: dict, facts: 
             f"{model.file}: a staging model reads only fact tables, not {', '.join(depends_on)}; "
             "move it to intermediate/ or marts/"
         )
-    if model.layer != "staging" and read_facts:
+    unstaged = sorted(set(read_facts) - derived_fact_tables())
+    if model.layer != "staging" and unstaged:
         raise ModelError(
-            f"{model.file}: only staging models read fact tables ({', '.join(read_facts)}); "
+            f"{model.file}: only staging models read the declared fact tables ({', '.join(unstaged)}); "
             "read them through a staging model"
         )
     return replace(model, depends_on=depends_on, facts=read_facts)
@@ -550,9 +631,8 @@ def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[st
 def _check_partition(model: Model, ordered: dict[str, Model]) -> None:
     """A partitioned model's inputs can be narrowed to its partitions: each is partitioned by the same
     column, or has that column (its changed rows say which of ours changed), or is read whole."""
-    for name in model.depends_on:
-        if ordered[name].daily and not model.daily:
-            raise ModelError(f"{model.file}: reads {name}, which is refreshed daily; declare refresh: daily too")
+    # A model that is not daily may read a daily one (dropout_risk scores with the day's dropout_model):
+    # between whole refreshes it reads the table the day's whole refresh made.
     if model.partition is None:
         return
     for name in model.depends_on:
@@ -568,8 +648,11 @@ def fingerprint(found: Mapping[str, Model]) -> str:
     """What every model is, in one digest: a refresh after any model changed rebuilds them all."""
     digest = hashlib.sha256()
     for model in found.values():
+        made_by = model.path.read_text() if model.kind == "python" else model.sql  # a Python model: its module
         digest.update(
-            json.dumps([model.name, model.sql, model.partition, [(c.name, c.type) for c in model.columns]]).encode()
+            json.dumps(
+                [model.name, made_by, model.partition, model.daily, [(c.name, c.type) for c in model.columns]]
+            ).encode()
         )
     return digest.hexdigest()[:16]
 

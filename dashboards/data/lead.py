@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards.data.serving import figures, programme_lead, query
+from dashboards.data.serving import PAGES, figures, programme_lead, query
+from warehouse.queries import lead as shared
 
-COMPONENTS = {  # group_health's 0-100 components, as the health score weighs them, with the score itself
+COMPONENTS = {  # group_health's 0-100 components (health_weights weighs them), with the score itself
     "health_score": "Health score",
     "attendance_component": "Attendance",
     "follow_through_component": "Follow-through",
@@ -20,7 +21,7 @@ COMPONENTS = {  # group_health's 0-100 components, as the health score weighs th
 def portfolio(publication: str) -> pl.DataFrame:
     """Each group's latest month of health, its 12-month health trend, and how many of its members are at
     medium or high dropout risk (counts only); the groups needing attention first."""
-    return query("SELECT * FROM group_portfolio ORDER BY attention_rank")
+    return shared.portfolio(PAGES)
 
 
 @figures(programme_lead)
@@ -37,7 +38,7 @@ def health_components(publication: str, group_ids: tuple[str, ...]) -> pl.DataFr
 @figures(programme_lead)
 def health_tiers(publication: str) -> pl.DataFrame:
     """The tiers and the score each starts at, lowest first."""
-    return query("SELECT tier, min_score, tier_order FROM health_tiers ORDER BY tier_order")
+    return shared.health_tiers(PAGES)
 
 
 @figures(programme_lead)
@@ -49,34 +50,51 @@ def programme_trends(publication: str) -> pl.DataFrame:
 @figures(programme_lead)
 def tier_mix(publication: str) -> pl.DataFrame:
     """How many groups were in each tier, month by month."""
-    return query(
-        "SELECT p.month, p.tier, p.groups FROM programme_tiers p JOIN health_tiers t USING (tier) "
-        "ORDER BY p.month, t.tier_order"
-    )
+    return shared.tier_mix(PAGES)
 
 
 @figures(programme_lead)
 def retention(publication: str, scope: str = "programme") -> pl.DataFrame:
     """Kaplan–Meier retention by cohort, for the programme or one group."""
+    return shared.retention(PAGES, scope)
+
+
+@figures(programme_lead)
+def dropout_evaluation(publication: str) -> pl.DataFrame:
+    """How well the dropout warning and its baselines foresaw dropouts on history they were not fitted
+    on: this programme's own (`programme`), and synthetic programmes' (`synthetic_<precursor>`), best first."""
     return query(
-        "SELECT scope, cohort, month, at_risk, dropouts, survival::DOUBLE AS survival FROM retention_curve "
-        "WHERE scope = ? ORDER BY cohort = 'all' DESC, cohort, month",
-        scope,
+        "SELECT * FROM dropout_evaluation ORDER BY source, cadence <> 'all', cadence, auc DESC NULLS LAST, model"
     )
 
 
 @figures(programme_lead)
-def dropout_backtest(publication: str) -> pl.DataFrame:
-    """The risk score's backtest: its ROC AUC on the programme's own past."""
-    return query("SELECT * FROM dropout_backtest")
+def dropout_model(publication: str) -> pl.DataFrame:
+    """The score in use, term by term, the figures that weigh most first (the intercept last)."""
+    return query("SELECT * FROM dropout_model ORDER BY term = 'intercept', abs(coefficient) DESC, term")
 
 
 @figures(programme_lead)
-def dropout_weights(publication: str) -> pl.DataFrame:
-    """The weights in use, one per signal."""
-    return query("SELECT * FROM dropout_weights ORDER BY table_order")
+def dropout_levels(publication: str) -> pl.DataFrame:
+    """Where each dropout-risk level starts, high first."""
+    return query("SELECT * FROM dropout_levels ORDER BY level_order")
+
+
+@figures(programme_lead)
+def health_validation(publication: str) -> pl.DataFrame:
+    """How well the health score and its components foretold later losses, and each tier's loss rate."""
+    return query(
+        "SELECT v.* FROM health_validation v LEFT JOIN health_tiers t ON v.kind = 'tier' AND t.tier = v.figure "
+        "ORDER BY v.source, v.kind = 'tier', v.kind = 'component', t.tier_order, v.auc DESC NULLS LAST"
+    )
 
 
 @figures(programme_lead)
 def all_groups(publication: str) -> pl.DataFrame:
     return query("SELECT group_id FROM groups ORDER BY group_id")
+
+
+@figures(programme_lead)
+def check_in_counts(publication: str) -> pl.DataFrame:
+    """Each group's open commitments and how their members' latest check-ins stand: counts only."""
+    return shared.check_in_counts(PAGES)

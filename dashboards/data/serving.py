@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -99,12 +99,27 @@ def query(sql: str, *params: object) -> pl.DataFrame:
         ) from e
 
 
+class _Pages:
+    """`query` as a `warehouse.queries.Reader`: the queries the pages share with the emails run through it."""
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
+        return query(sql, *params)
+
+
+PAGES = _Pages()
+
+
 # -- entitlements: (viewer, *arguments) -> the arguments the query runs with --------------------------
 Entitlement = Callable[..., tuple]
 
 
 def programme_lead(viewer: Viewer, *args: Any) -> tuple:
     viewer.require_lead()
+    return args
+
+
+def programme_admin(viewer: Viewer, *args: Any) -> tuple:
+    viewer.require_admin()
     return args
 
 

@@ -4,9 +4,9 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards import formatting as fmt
 from dashboards.data import facilitator
 from dashboards.identity import require_viewer
+from warehouse import formatting as fmt
 
 viewer = require_viewer()
 group, name = ui.choose_group(viewer)
@@ -66,7 +66,8 @@ with right:
 
 st.subheader("Dominance alerts")
 st.caption(
-    "A member took at least twice a fair share at a meeting and at one of the group's two previous airtime meetings."
+    "A member took at least twice a fair share at a meeting, and at 2 of their last 3 airtime meetings at which they "
+    "did not present (whoever presents holds the floor, so those meetings are passed over)."
 )
 if alerts.is_empty():
     ui.empty("No dominance alert in this group's history.")

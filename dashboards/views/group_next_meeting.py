@@ -5,10 +5,10 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards import formatting as fmt
 from dashboards.data import facilitator, published
 from dashboards.identity import require_viewer
 from domain.clock import today
+from warehouse import formatting as fmt
 
 viewer = require_viewer()
 group, name = ui.choose_group(viewer)
@@ -77,7 +77,8 @@ ui.metric(
     "Airtime alerts",
     recent_alerts["member_id"].n_unique(),
     border=True,
-    help="Members who took twice a fair share or more, lately (last 3 meetings with airtime).",
+    help="Members who took twice a fair share or more at 2 of their last 3 meetings at which they did not present, "
+    "lately (the group's last 3 meetings with airtime).",
 )
 ui.metric(
     tiles[3],
@@ -95,8 +96,15 @@ if due.is_empty():
     ui.empty(ui.md("No open commitment falls due by {day}.", day=fmt.day(next_meeting)))
 else:
     texts = people.commitment_texts(viewer, due["commitment_id"])
+    latest = {r["commitment_id"]: r for r in facilitator.check_ins(viewer, group_id).iter_rows(named=True)}
     for row in ui.named(due, names).iter_rows(named=True):
         late = "⏰ overdue, " if row["overdue"] else ""
+        checked = latest.get(row["commitment_id"])
+        if checked is not None:  # the member's own word since, between meetings
+            late = (
+                f"checked in {fmt.day(checked['checked_in_on'])}: {fmt.progress(checked['progress'])}, "
+                f"confidence {checked['confidence']}/10 · "
+            ) + late
         moved = (
             f", carried forward {fmt.count(row['times_carried_forward'], 'time')}"
             if row["times_carried_forward"]
@@ -124,7 +132,7 @@ else:
                 "- **{member}** — {level} risk ({score}): {reasons}",
                 member=row["member"],
                 level=fmt.risk_level(row["level"]),
-                score=f"{row['risk_score']:.2f}",
+                score=fmt.risk_figure(row["probability"], row["risk_score"]),
                 reasons=fmt.reasons(row["reasons"]),
             )
         )
@@ -151,7 +159,10 @@ else:
 
 st.subheader("4 · Balance the airtime")
 if recent_alerts.is_empty():
-    ui.empty("No one took twice a fair share of the airtime at two of the last three meetings that recorded it.")
+    ui.empty(
+        "No one took twice a fair share of the airtime, lately, at two of their last three meetings at which they "
+        "did not present."
+    )
 else:
     for row in ui.named(recent_alerts, names).iter_rows(named=True):
         st.markdown(

@@ -4,9 +4,9 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards import formatting as fmt
 from dashboards.data import member
 from dashboards.identity import require_viewer
+from warehouse import formatting as fmt
 
 viewer = require_viewer()
 st.title("My commitments")

@@ -7,9 +7,9 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards import formatting as fmt
 from dashboards.data import lead
 from dashboards.identity import require_viewer
+from warehouse import formatting as fmt
 
 ATTENTION = 20  # groups in the component breakdown
 
@@ -35,6 +35,19 @@ tiles = st.columns(len(tiers) + 1)
 for tile, tier in zip(tiles, tiers["tier"].to_list(), strict=False):
     ui.metric(tile, ui.md("{tier}", tier=fmt.tier(tier)), running.filter(pl.col("tier") == tier).height, border=True)
 ui.metric(tiles[-1], "High dropout risk", int(running["high_risk_members"].sum()), border=True)
+check_ins = lead.check_in_counts(viewer)
+if not check_ins.is_empty():
+    open_now, checked = int(check_ins["open_commitments"].sum()), int(check_ins["checked_in"].sum())
+    stuck = int(check_ins["at_risk"].sum() + check_ins["blocked"].sum())
+    st.caption(
+        ui.md(
+            "Between meetings: {checked} of {open} open commitments checked in on in the last 30 days; "
+            "{stuck} of those at risk or blocked (counts only).",
+            checked=checked,
+            open=open_now,
+            stuck=stuck,
+        )
+    )
 
 st.subheader("Groups, those needing attention first")
 cuts = ", ".join(  # highest tier first: "healthy ≥ 80, fit ≥ 65, at risk ≥ 50"
@@ -81,11 +94,61 @@ st.dataframe(
     },
 )
 
+with st.expander("What the health score is worth: how well it foretold later losses"):
+    validation = lead.health_validation(viewer)
+    own = validation.filter(pl.col("source") == "programme")
+    enough = own["enough_history"].any()
+    evidence = own if enough else validation.filter(pl.col("source") == "synthetic_weak")
+    if enough:
+        st.caption(
+            "On this programme's own history: for each group and month whose next six months have passed, did "
+            "the group lose 2 or more members (dropped out or removed) in those six months?"
+        )
+    else:
+        st.caption(
+            ui.md(
+                "This programme's history is too short to check the health score against later losses ({n} "
+                "group-months followed by 2 or more; 30 are needed). Below, synthetic programmes where some "
+                "leavers fade a little first (docs/metrics.md): a test of the method, not of your groups.",
+                n=own.filter(pl.col("kind") == "score")["with_losses"].sum(),
+            )
+        )
+    figures = evidence.filter(pl.col("kind") != "tier")
+    st.dataframe(
+        ui.table(
+            figures,
+            pl.col("figure").replace_strict(fmt.HEALTH_FIGURES, default=None).alias("Figure"),
+            ui.shown("weight", fmt.percent, "Weight in the score"),
+            ui.shown("auc", fmt.auc, "ROC AUC (0.5 is guessing)"),
+            ui.shown(("auc_low", "auc_high"), fmt.interval, "95% interval"),
+        ),
+        hide_index=True,
+    )
+    by_tier = evidence.filter(pl.col("kind") == "tier")
+    st.dataframe(
+        ui.table(
+            by_tier,
+            ui.shown("figure", fmt.tier, "Tier"),
+            ui.shown("loss_rate", fmt.percent, "Lost 2 or more in the next six months"),
+            ui.shown(
+                ("loss_rate_low", "loss_rate_high"),
+                lambda low, high: f"{fmt.percent(low)}–{fmt.percent(high)}",
+                "95% interval",
+            ),
+            pl.col("group_months").alias("Group-months"),
+        ),
+        hide_index=True,
+    )
+
 st.subheader("What makes up their health")
 attention = running.head(ATTENTION)
 if running.height > ATTENTION:
     st.caption(
-        ui.md("The {n} groups needing attention most, each component 0–100 as the health score weighs it.", n=ATTENTION)
+        ui.md(
+            "The {n} groups needing attention most, each component 0–100 (the weight the score gives each is in "
+            '"What the health score is worth" above).',
+            n=ATTENTION,
+        )
     )
 components = lead.health_components(viewer, tuple(attention["group_id"]))
 latest = components.join(attention.select("group_id", "month", "group"), on=["group_id", "month"])

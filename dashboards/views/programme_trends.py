@@ -4,9 +4,9 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, ui
-from dashboards import formatting as fmt
 from dashboards.data import lead
 from dashboards.identity import require_viewer
+from warehouse import formatting as fmt
 
 viewer = require_viewer()
 st.title("Attendance and follow-through")

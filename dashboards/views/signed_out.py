@@ -13,6 +13,12 @@ if method is SignIn.TRUSTED_HEADER:
         "(the address you were given), not directly.",
         icon="🔒",
     )
+elif method is SignIn.CONFLICT:
+    st.warning(
+        "Sign-in is not set up correctly on this server: more than one way of signing in is configured, so "
+        "nobody is signed in. An administrator should keep exactly one (README, *Signing in*).",
+        icon="🔒",
+    )
 else:
     st.warning("Sign-in is not set up on this server, so there is nothing to show.", icon="🔒")
     if identity.demo_requested():

@@ -43,6 +43,11 @@ class Aliases:
     def members_for(self, variants: Iterable[str]) -> set[str]:
         return {self.members[v] for v in variants if v in self.members}
 
+    def with_remembered(self, remembered: Mapping[str, str]) -> Aliases:
+        """These aliases and those a group remembers (alias -> member); this file's win where both name one."""
+        merged = {normalized(alias): member for alias, member in remembered.items()} | dict(self.members)
+        return Aliases(merged, self.path, self.lines)
+
     def check_registered(self, is_registered: Callable[[str], bool]) -> None:
         """An alias for a member id nobody registered is a typo that would silently match no one."""
         for member, line in sorted(self.lines.items(), key=lambda item: item[1]):

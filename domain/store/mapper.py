@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -19,6 +20,10 @@ from eventsourcing.utils import register_topic
 from domain.errors import DomainError
 from domain.model import PERSONAL_FIELDS, event_classes
 from domain.store.member_keys import MemberErased
+
+# Who is recording the events being saved, and through what ({"who": ..., "via": ...}): set by the
+# application around each save, written into every event's state as `recorded_by`.
+RECORDED_BY: ContextVar[dict[str, str] | None] = ContextVar("recorded_by", default=None)
 
 TOPIC_BY_CLASS: dict[type, str] = {cls: name for name, cls in event_classes().items()}
 for _name, _cls in event_classes().items():
@@ -46,6 +51,9 @@ class PeerPulseMapper(Mapper):
                         raise DomainError(
                             f"member '{member}' was erased: their personal data cannot be recorded again", "member"
                         ) from None
+        recorded_by = RECORDED_BY.get()
+        if recorded_by is not None and "recorded_by" not in state:
+            state["recorded_by"] = recorded_by
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")
         class_version = getattr(type(domain_event), "class_version", 1)

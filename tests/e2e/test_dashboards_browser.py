@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from tests.conftest import PEERPULSE, REPO, free_port
+from tests.e2e.header_proxy import header_proxy
 from warehouse.db import file_identity, sql_string
 
 pytestmark = pytest.mark.slow
@@ -54,9 +55,19 @@ PAGES = {
         ("programme_trends", "Attendance and follow-through"),
         ("programme_retention", "Retention and dropout risk"),
     ],
-    "facilitator": [("group_next_meeting", "Before "), ("group_airtime", "Airtime in ")],
-    "member": [("my_commitments", "My commitments"), ("my_attendance", "My attendance and airtime")],
+    "facilitator": [
+        ("group_next_meeting", "Before "),
+        ("group_airtime", "Airtime in "),
+        ("record_meeting", "Record a meeting of "),
+        ("correct_meeting", "Correct a meeting of "),
+    ],
+    "member": [
+        ("my_commitments", "My commitments"),
+        ("my_attendance", "My attendance and airtime"),
+        ("my_check_in", "Check in and rate"),
+    ],
 }
+ADMIN_PAGES = [("admin_groups", "Groups"), ("admin_members", "Members")]
 
 
 # -- helpers, shared with tests/benchmarks/dashboards_bench.py -----------------------------------
@@ -219,46 +230,12 @@ def email_of(home: Path, member_id: str) -> str:
         return app.member(member_id).email
 
 
-# -- fixtures ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def programme(tmp_path_factory) -> Path:
-    """A seeded programme, materialized by the real command."""
-    home = tmp_path_factory.mktemp("browser") / "home"
-    env = base_env(home)
-    for command in (["seed", "--groups", "4", "--months", "12", "--seed", "9"], ["materialize"]):
-        done = subprocess.run([PEERPULSE, *command], env=env, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr
-    return home
-
-
-@pytest.fixture(scope="module")
-def people(programme) -> dict[str, str]:
-    """role -> email: the lead (configured), a facilitator of two groups if any, a plain member."""
-    facilitator = serving(
-        programme,
-        "SELECT member_id FROM group_facilitators WHERE current GROUP BY member_id "
-        "ORDER BY count(*) DESC, member_id LIMIT 1",
-    )[0][0]
-    member = serving(
-        programme,
-        "SELECT m.member_id FROM group_members m JOIN member_commitments c USING (member_id) "
-        "WHERE m.active AND m.member_id NOT IN (SELECT member_id FROM group_facilitators) "
-        "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1",
-    )[0][0]
-    return {"lead": LEAD, "facilitator": email_of(programme, facilitator), "member": email_of(programme, member)}
-
-
+# -- fixtures (the programme, its people and the browser are in tests/e2e/conftest.py) ---------------
 @pytest.fixture(scope="module")
 def server(programme) -> Iterator[str]:
     env = base_env(programme, PEERPULSE_TRUSTED_HEADER=HEADER, PEERPULSE_LEADS=LEAD)
     with dashboards_server(env) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as found:
-        yield found
 
 
 # -- tests ---------------------------------------------------------------------------------------
@@ -290,6 +267,19 @@ def test_without_the_proxy_header_nobody_is_signed_in(server, browser):
         assert me.title() == "PeerPulse"
         assert "did not reach PeerPulse" in me.page.locator('[data-testid="stMain"]').inner_text()
         assert me.remote_requests() == []
+
+
+def test_behind_the_proxy_you_are_signed_in_and_around_it_you_are_not(server, browser, people):
+    """The deployment of dashboards/README.md: an authenticating proxy in front, setting the header. The
+    server stays reachable without the proxy (here, from the same machine): a request that did not come
+    through it has no header, and nobody is signed in."""
+    with header_proxy(server, HEADER, people["member"]) as proxied, visitor(browser, None) as me:
+        me.open(proxied)
+        assert me.title() == "My commitments"
+        me.open(f"{server}/my_attendance")  # the same server, reached directly
+        assert me.title() == "PeerPulse"
+        assert "did not reach PeerPulse" in me.page.locator('[data-testid="stMain"]').inner_text()
+        assert me.exceptions() == 0 and me.remote_requests() == []
 
 
 def test_query_parameters_do_not_change_who_you_are(server, browser, people):

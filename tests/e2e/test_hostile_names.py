@@ -16,12 +16,12 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.e2e.test_dashboards_browser import (
+    ADMIN_PAGES,
     HEADER,
     LEAD,
     PAGES,
     PEERPULSE,
     base_env,
-    chromium,
     dashboards_server,
     url,
     visitor,
@@ -174,10 +174,16 @@ def nothing_fetched_or_linked(me) -> None:
     assert outside == []
 
 
-def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
+def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside, browser):
     p = payloads(outside)
-    env = base_env(home, PEERPULSE_TODAY=TODAY, PEERPULSE_TRUSTED_HEADER=HEADER, PEERPULSE_LEADS=LEAD)
-    with dashboards_server(env) as base, chromium() as browser:
+    env = base_env(
+        home,
+        PEERPULSE_TODAY=TODAY,
+        PEERPULSE_TRUSTED_HEADER=HEADER,
+        PEERPULSE_LEADS=LEAD,
+        PEERPULSE_ADMINS="admin@example.org",
+    )
+    with dashboards_server(env) as base:
         with visitor(browser, LEAD) as me:
             for path, _ in PAGES["lead"]:
                 me.open(url(base, "lead", path))
@@ -196,6 +202,9 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
             me.open(url(base, "facilitator", "group_airtime"))
             nothing_fetched_or_linked(me)
             assert me.title().replace(JOINER, "") == f"Airtime in {p['group']}"
+            for path in ("record_meeting", "correct_meeting"):  # the forms name people too
+                me.open(url(base, "facilitator", path))
+                nothing_fetched_or_linked(me)
 
         with visitor(browser, "m1@example.org") as me:
             for path, _ in PAGES["member"]:
@@ -204,13 +213,18 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside):
             assert p["group"] in main_text(me)  # "member since" caption of the attendance page
             assert p["m1"] in sidebar_text(me)
 
+        with visitor(browser, "admin@example.org") as me:  # names and emails, for the programme's admin
+            for path, _ in ADMIN_PAGES:
+                me.open(f"{base}/{path}")
+                nothing_fetched_or_linked(me)
+
         stranger = f"x![s]({outside.url('email.png')})@example.org"
         with visitor(browser, stranger) as me:
             me.open(base)
             nothing_fetched_or_linked(me)
             assert stranger in main_text(me)  # the "not registered" page names the address it was given
 
-    with dashboards_server(base_env(home, PEERPULSE_TODAY=TODAY), command="demo") as base, chromium() as browser:
+    with dashboards_server(base_env(home, PEERPULSE_TODAY=TODAY), command="demo") as base:
         with visitor(browser, None) as me:  # the demo sign-in page lists personas by name
             me.open(base)
             nothing_fetched_or_linked(me)

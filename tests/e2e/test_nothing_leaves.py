@@ -2,7 +2,8 @@
 (and refuses) any name look-up of, or connection to, an address outside the loopback range, in the
 command's own process and in every Python process it starts (the dashboards' Streamlit server, Dagster's
 steps). The record must stay empty, through page visits in Chromium, a WebSocket from a foreign Origin
-(which made Streamlit look up the machine's external address on the internet) and `demo`.
+(which made Streamlit look up the machine's external address on the internet), `demo`, and
+`send-reminders` (to a mail server on loopback).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PEERPULSE, REPO
-from tests.e2e.test_dashboards_browser import PAGES, base_env, chromium, dashboards_server, url, visitor
+from tests.e2e.test_dashboards_browser import PAGES, base_env, dashboards_server, url, visitor
 from tests.integration.test_meeting_export_cli import MEETING, PROGRAMME
+from tests.mailbox import mailbox
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +73,7 @@ def test_the_hook_records_a_look_up_beyond_the_machine(tmp_path):
     assert "socket.getaddrinfo 'example.com'" in record.read_text()
 
 
-def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path):
+def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path, browser):
     home, record = tmp_path / "home", tmp_path / "record.txt"
     env = hooked_env(home, record, PEERPULSE_TRUSTED_HEADER="X-Forwarded-Email", PEERPULSE_LEADS=LEAD)
     programme = tmp_path / "north.jsonl"
@@ -100,8 +102,19 @@ def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path):
         str(FIXTURES / "teams" / "meetingAttendanceReport.csv"),
     )
     peerpulse(env, "materialize")
+    with mailbox() as box:  # the briefings and reminders go to a mail server on this machine, and nowhere else
+        mail = {
+            "PEERPULSE_SMTP_HOST": box.host,
+            "PEERPULSE_SMTP_PORT": str(box.port),
+            "PEERPULSE_SMTP_STARTTLS": "false",
+            "PEERPULSE_MAIL_FROM": "peerpulse@example.org",
+            "PEERPULSE_DASHBOARDS_URL": "https://peerpulse.example.org",
+        }
+        # a Monday (the lead's digest and its chart) in the week seeded commitments fall due
+        peerpulse(env | mail, "send-reminders", "--now", "2026-07-06T09:00", "--secrets", str(home / "none.toml"))
+        assert box.of("digest") and box.of("nudge"), [r.kind for r in box.received]
 
-    with dashboards_server(env) as base, chromium() as browser:
+    with dashboards_server(env) as base:
         with visitor(browser, LEAD) as me:
             for path, _ in PAGES["lead"]:
                 me.open(url(base, "lead", path))
@@ -111,7 +124,8 @@ def test_no_command_looks_up_or_connects_beyond_the_machine(tmp_path):
         assert "cache_memory_bytes" not in metrics(base)  # cache sizes per function are nobody's business
 
     peerpulse(env, "erase-member", "g0001-p001", "--yes")
-    with dashboards_server(env, command="demo", timeout=300) as base:  # the store has events: no seeding
+    demo = hooked_env(home, record)  # the demo sign-in is the one source: no proxy header beside it
+    with dashboards_server(demo, command="demo", timeout=300) as base:  # the store has events: no seeding
         assert foreign_origin_websocket(base)
 
     assert not record.exists(), record.read_text()

@@ -90,6 +90,23 @@ class Programme:
         self.commands.append({"type": "correct_airtime", "meeting": meeting, "member": member, "seconds": seconds})
         return self
 
+    def check_in(
+        self, check_in: str, commitment: str, member: str, on: str, progress: str, confidence: int
+    ) -> Programme:
+        self.commands.append(
+            {
+                "type": "check_in",
+                "check_in": check_in,
+                "commitment": commitment,
+                "member": member,
+                "checked_in_on": on,
+                "progress": progress,
+                "confidence": confidence,
+                "note": "something confidential",
+            }
+        )
+        return self
+
     def commit(self, commitment: str, member: str, meeting: str, due_on: str) -> Programme:
         self.commands.append(
             {

@@ -359,3 +359,16 @@ def test_every_file_under_home_is_for_its_owner_only(tmp_path):
     }
     for path in found:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_a_missing_store_key_is_refused_by_every_command_with_a_plain_message(stored):
+    stored.key_path.unlink()
+    for command, expected in (
+        (["import", "/dev/null"], "its key is missing"),
+        (["materialize"], "no store key"),
+        (["erase-member", "ana", "--yes"], "its key is missing"),
+    ):
+        result = run(stored, *command)
+        assert result.returncode == 3, (command, result.stderr)
+        assert expected in result.stderr and "Traceback" not in result.stderr
+    assert not stored.key_path.exists()  # and no new key was made for a store that holds events

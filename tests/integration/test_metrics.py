@@ -149,40 +149,72 @@ def test_an_airtime_correction_replaces_the_seconds_in_every_airtime_figure(ware
     assert rows(con, "SELECT count(*) AS n FROM meeting_airtime WHERE meeting_id = 'w2'") == [{"n": 0}]
 
 
-def test_dominance_alert_needs_two_of_three_consecutive_airtime_meetings(warehouse):
+def test_dominance_alert_needs_two_of_the_members_last_three_airtime_meetings_they_did_not_present_at(warehouse):
     p = Programme().group("east", "2025-02-01", cadence="weekly")
     for member in ("a", "b", "c"):
         p.join("east", member, "2025-02-01")
     everyone = {"a": "present", "b": "present", "c": "present"}
     fair = {"a": 100, "b": 100, "c": 100}
-    # a's ratio = a·3 / S: 400 of 600 -> 2.0 exactly (>= 2.0 counts); 500 of 600 -> 2.5; 398 of 600 -> 1.99
+    # ratio = seconds·n / S: a's 400 of 600 -> 2.0 exactly (>= 2.0 counts); 500 -> 2.5; 440 -> 2.2; 398 -> 1.99.
+    # a's airtime meetings without presenting, and their ratios, as the weeks go by: the rule looks at the
+    # last three of them and alerts at one of 2.0 or more when two of those three are.
     weeks = [
-        ("k01", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0, nothing before it: no alert
-        ("k02", everyone, fair),
-        ("k03", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0, and 2.0 at k01 (two airtime meetings back): alert
-        ("k04", everyone, None),  # no airtime recorded: not one of "the previous two"
-        ("k05", everyone, fair),
-        ("k06", everyone, {"a": 500, "b": 50, "c": 50}),  # 2.5; previous two airtime meetings k05, k03 (2.0): alert
-        ("k07", everyone, fair),
-        ("k08", everyone, fair),
-        ("k09", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0 but k08, k07 were fair: no alert
-        ("k10", {"a": "absent", "b": "present", "c": "present"}, {"b": 100, "c": 100}),  # a absent: still counts
-        ("k11", everyone, {"a": 400, "b": 100, "c": 100}),  # 2.0; previous two k10 (absent), k09 (2.0): alert
-        ("k12", everyone, {"a": 398, "b": 101, "c": 101}),  # 1.99: below the bar
+        ("k01", everyone, {"a": 400, "b": 100, "c": 100}, []),  # a 2.0; alone so far: no alert
+        ("k02", everyone, fair, []),
+        ("k03", everyone, {"a": 400, "b": 100, "c": 100}, []),  # a 2.0; k01 2.0, k02 1.0: alert (2 of 3)
+        ("k04", everyone, None, []),  # no airtime recorded: skipped
+        ("k05", everyone, fair, []),
+        ("k06", everyone, {"a": 500, "b": 50, "c": 50}, []),  # a 2.5; k03 2.0, k05 1.0: alert
+        ("k07", everyone, {"a": 500, "b": 50, "c": 50}, ["a"]),  # a presents: passed over, no alert
+        ("k08", everyone, {"a": 440, "b": 80, "c": 80}, []),  # a 2.2; k05 1.0, k06 2.5 (k07 passed): alert
+        ("k09", everyone, {"a": 100, "b": 400, "c": 100}, ["b"]),  # b 2.0 while presenting: no alert; a 0.5
+        ("k10", {"a": "absent", "b": "present", "c": "present"}, {"b": 300, "c": 0}, ["b"]),  # b 2.0, presenting
+        ("k11", everyone, {"a": 400, "b": 100, "c": 100}, []),  # a 2.0; k08 2.2, k09 0.5 (k10 missed): alert
+        ("k12", everyone, {"a": 398, "b": 101, "c": 101}, []),  # a 1.99: below the bar
     ]
-    for week, (meeting, attendance, seconds) in enumerate(weeks):
-        p.meeting("east", meeting, (date(2025, 3, 3) + timedelta(days=7 * week)).isoformat(), attendance, seconds)
+    for week, (meeting, attendance, seconds, presenters) in enumerate(weeks):
+        held_on = (date(2025, 3, 3) + timedelta(days=7 * week)).isoformat()
+        p.meeting("east", meeting, held_on, attendance, seconds, presenters=presenters)
     con = warehouse(p, "2025-06-30")
 
     alerts = rows(con, "SELECT * FROM dominance_alerts ORDER BY held_on")
-    assert [(r["member_id"], r["meeting_id"], r["dominance_ratio"]) for r in alerts] == [
-        ("a", "k03", 2.0),
-        ("a", "k06", 2.5),
-        ("a", "k11", 2.0),
+    assert [(r["member_id"], r["meeting_id"], r["dominance_ratio"], r["dominant_of_last_3"]) for r in alerts] == [
+        ("a", "k03", 2.0, 2),
+        ("a", "k06", 2.5, 2),
+        ("a", "k08", approx(2.2), 2),
+        ("a", "k11", 2.0, 2),
     ]
+    # before issue 12, k07 (a presenting, after 2.5 at k06) and b at k10 (presenting twice) alerted too
     # the group's last three airtime meetings are k10, k11, k12 (k04 recorded none): only k11's alert is recent
-    assert [(r["meeting_id"], r["recent"]) for r in alerts] == [("k03", False), ("k06", False), ("k11", True)]
+    assert [(r["meeting_id"], r["recent"]) for r in alerts] == [
+        ("k03", False),
+        ("k06", False),
+        ("k08", False),
+        ("k11", True),
+    ]
     assert alerts[0]["group_id"] == "east" and alerts[0]["held_on"] == D("2025-03-17")
+
+
+def test_three_of_three_and_a_presenter_corrected_out_of_attendance(warehouse):
+    p = Programme().group("west", "2025-02-01", cadence="weekly")
+    for member in ("a", "b", "c"):
+        p.join("west", member, "2025-02-01")
+    everyone = {"a": "present", "b": "present", "c": "present"}
+    loud = {"a": 400, "b": 100, "c": 100}
+    p.meeting("west", "w1", "2025-03-03", everyone, loud)
+    p.meeting("west", "w2", "2025-03-10", everyone, loud)
+    # listed as presenting, but corrected to absent: not a presenter, and not a participant either
+    p.meeting("west", "w3", "2025-03-17", everyone, {"a": 0, "b": 300, "c": 0}, presenters=["b"])
+    p.correct("w3", "b", "absent")
+    p.meeting("west", "w4", "2025-03-24", everyone, loud)
+    con = warehouse(p, "2025-06-30")
+
+    alerts = rows(con, "SELECT member_id, meeting_id, dominant_of_last_3 FROM dominance_alerts ORDER BY meeting_id")
+    # a: w1 2.0 (alone), w2 2.0 (2 of 2), w3 0 (S = 0 with b out: no ratio, skipped), w4 2.0 (3 of 3)
+    assert alerts == [
+        {"member_id": "a", "meeting_id": "w2", "dominant_of_last_3": 2},
+        {"member_id": "a", "meeting_id": "w4", "dominant_of_last_3": 3},
+    ]
 
 
 # -- commitments -----------------------------------------------------------------------------------------
@@ -341,9 +373,9 @@ def test_health_score_rescales_the_weights_of_the_components_it_has(warehouse):
     # no commitment fell due and nobody was a member a year earlier: those two are NULL and left out
     assert (month["follow_through_rate"], month["retention_12m"]) == (None, None)
     assert month["airtime_gini"] == approx(0, abs=1e-12)
-    expected = (0.25 * 75 + 0.20 * 100 + 0.15 * 80) / (0.25 + 0.20 + 0.15)  # = 84.58...
-    assert month["health_score"] == approx(expected)
-    assert month["tier"] == "healthy"
+    expected = (0.4 * 75 + 0.1 * 100 + 0.4 * 80) / (0.4 + 0.1 + 0.4)  # = 72 / 0.9 = 80
+    assert month["health_score"] == approx(expected) == 80
+    assert month["tier"] == "fit"  # 79 <= 80 < 86
     # the components, each 0-100 as the score weighs them; the unknown ones NULL
     assert (month["attendance_component"], month["follow_through_component"], month["retention_component"]) == (
         approx(75),
@@ -355,25 +387,22 @@ def test_health_score_rescales_the_weights_of_the_components_it_has(warehouse):
 
 def test_health_tiers_at_their_boundaries(warehouse):
     # Only attendance is known (no airtime, commitments, ratings, or members a year before), so the
-    # health score is 100 · attendance_rate, and the tiers can be put exactly on their boundaries.
+    # health score is 100 · attendance_rate; with 50 members and two meetings a month, a month's rate is
+    # in hundredths, and the tiers can be put exactly on their boundaries.
     p = Programme().group("tiers", "2025-01-01")
-    five = ("a", "b", "c", "d", "e")
-    for member in five:
+    fifty = [f"m{i:02d}" for i in range(50)]
+    for member in fifty:
         p.join("tiers", member, "2025-01-01")
 
     def meet(meeting: str, held_on: str, attendees: int) -> None:
         p.meeting(
-            "tiers", meeting, held_on, {m: ("present" if i < attendees else "absent") for i, m in enumerate(five)}
+            "tiers", meeting, held_on, {m: ("present" if i < attendees else "absent") for i, m in enumerate(fifty)}
         )
 
-    meet("t01", "2025-01-08", 4)  # January: 4/5 = 0.80 -> 80 healthy
-    for i, n in enumerate((4, 3, 3, 3)):  # February: 13/20 = 0.65 -> 65 fit
-        meet(f"t02{i}", f"2025-02-{3 + 7 * i:02d}", n)
-    meet("t03a", "2025-03-05", 3), meet("t03b", "2025-03-19", 2)  # March: 5/10 = 0.50 -> 50 at_risk
-    for i, n in enumerate((4, 4, 4, 3)):  # April: 15/20 = 0.75 -> 75 fit (below 80)
-        meet(f"t04{i}", f"2025-04-{2 + 7 * i:02d}", n)
-    meet("t05", "2025-05-07", 3)  # May: 3/5 -> 60 at_risk (below 65)
-    meet("t06", "2025-06-04", 2)  # June: 2/5 -> 40 high_risk (below 50)
+    months = {1: (43, 43), 2: (43, 42), 3: (40, 39), 4: (39, 39), 5: (37, 36), 6: (36, 36)}
+    for month, (first, second) in months.items():
+        meet(f"t{month}a", f"2025-{month:02d}-06", first)
+        meet(f"t{month}b", f"2025-{month:02d}-20", second)
     p.group("empty", "2025-01-01")
     p.meeting("empty", "x1", "2025-01-20", {})  # nobody on the roster: no figure at all
     con = warehouse(p, "2025-06-30")
@@ -383,23 +412,46 @@ def test_health_tiers_at_their_boundaries(warehouse):
         for r in rows(con, "SELECT * FROM group_health")
     }
     assert tiers == {
-        ("tiers", 1): (80.0, "healthy"),
-        ("tiers", 2): (65.0, "fit"),
-        ("tiers", 3): (50.0, "at_risk"),
-        ("tiers", 4): (75.0, "fit"),
-        ("tiers", 5): (60.0, "at_risk"),
-        ("tiers", 6): (40.0, "high_risk"),
+        ("tiers", 1): (86.0, "healthy"),  # 86/100: on the cut
+        ("tiers", 2): (85.0, "fit"),
+        ("tiers", 3): (79.0, "fit"),  # on the cut
+        ("tiers", 4): (78.0, "at_risk"),
+        ("tiers", 5): (73.0, "at_risk"),  # on the cut
+        ("tiers", 6): (72.0, "high_risk"),
         ("empty", 1): (None, None),
     }
     empty = rows(con, "SELECT * FROM group_health WHERE group_id = 'empty'")[0]
     assert (empty["meetings"], empty["attendance_rate"]) == (1, None)
-    # the thresholds are read from health_tiers, the one place they are kept
+    # the thresholds and weights are read from health_tiers and health_weights, the one place each is kept
     assert rows(con, "SELECT * FROM health_tiers ORDER BY tier_order") == [
         {"tier": "high_risk", "min_score": 0.0, "tier_order": 1},
-        {"tier": "at_risk", "min_score": 50.0, "tier_order": 2},
-        {"tier": "fit", "min_score": 65.0, "tier_order": 3},
-        {"tier": "healthy", "min_score": 80.0, "tier_order": 4},
+        {"tier": "at_risk", "min_score": 73.0, "tier_order": 2},
+        {"tier": "fit", "min_score": 79.0, "tier_order": 3},
+        {"tier": "healthy", "min_score": 86.0, "tier_order": 4},
     ]
+    assert rows(con, "SELECT component, weight FROM health_weights ORDER BY component_order") == [
+        {"component": "attendance", "weight": 0.4},
+        {"component": "follow_through", "weight": 0.1},
+        {"component": "airtime_balance", "weight": 0.1},
+        {"component": "retention", "weight": 0.0},
+        {"component": "rating", "weight": 0.4},
+    ]
+
+
+def test_a_month_whose_only_known_component_weighs_nothing_has_no_score(warehouse):
+    # retention weighs 0: a month where it is the only figure known has no score, not a score of it
+    p = Programme().group("gone", "2024-01-01")
+    for member in ("a", "b"):
+        p.join("gone", member, "2024-01-05")
+    p.meeting("gone", "g1", "2024-02-07", {"a": "present", "b": "present"})
+    p.leave("gone", "a", "2024-12-01", "dropped_out").leave("gone", "b", "2024-12-02", "moved")
+    p.meeting("gone", "g2", "2025-02-05", {})  # nobody left on the roster
+    con = warehouse(p, "2025-03-31")
+
+    february = by(con, "SELECT * FROM group_health", "month")[D("2025-02-01")]
+    # active on 29 Feb 2024: a and b; b moved (left out), a dropped out: retention 0 / (0 + 1)
+    assert (february["attendance_rate"], february["retention_12m"]) == (None, 0.0)
+    assert (february["retention_component"], february["health_score"], february["tier"]) == (0.0, None, None)
 
 
 # -- facilitator figures ---------------------------------------------------------------------------------

@@ -1,6 +1,15 @@
-"""Dropout risk (docs/metrics.md, "Dropout risk"): each signal firing and not firing, the 0.55 variant, the
-level thresholds and the order of reasons, and the backtest's AUC against an independent computation.
-Scores are worked out by hand from the weights 0.35 / 0.55, 0.20, 0.15, 0.20, 0.10, 0.10."""
+"""Dropout risk (docs/metrics.md, "Dropout risk"), worked out by hand on small programmes:
+
+- the figures the model is fitted on and scores with, at each member's latest meeting;
+- the first score's rule signals, kept as the baseline `rules_v1` (weights 0.35 / 0.55, 0.20, 0.15,
+  0.20, 0.10, 0.10), each firing and not firing;
+- dropout_risk for a programme with too little history to fit: the share of the last 6 meetings
+  missed, as it is, cut at dropout_levels' min_absence_rate (0.5 medium, 0.8 high);
+- the landmarks, their point meetings and their outcomes, and the evaluation's counts, recall and
+  alerts per facilitator-month, all by hand.
+
+The fitted model's probabilities are checked against scikit-learn on a synthetic programme with enough
+history (tests/integration/test_insight.py)."""
 
 from __future__ import annotations
 
@@ -109,110 +118,197 @@ def risk_programme() -> Programme:
     return p
 
 
-EXPECTED = {  # member: (risk_score, level, reasons)
-    "steady": (0.0, "low", ""),
-    "absent2": (0.35, "medium", "consecutive_absences"),
-    "absent3": (0.55, "high", "consecutive_absences"),
-    "lowatt": (0.15, "low", "low_attendance"),
-    "newbie": (0.20, "low", "early_no_show"),
-    "newbie_ok": (0.0, "low", ""),
-    "newbie_gone": (0.35 + 0.20, "high", "consecutive_absences,early_no_show"),
-    "oldnew": (0.0, "low", ""),
-    "edge183": (0.20, "low", "early_no_show"),
-    "missed2": (0.20, "low", "missed_commitments"),
-    "missed_not": (0.0, "low", ""),
-    "overdue2": (0.20, "low", "missed_commitments"),
-    "overdue1": (0.0, "low", ""),
-    "quiet": (0.10, "low", "going_quiet"),
-    "quiet_not": (0.0, "low", ""),
-    "quiet_skip": (0.10, "low", "going_quiet"),
-    "lowrate": (0.10, "low", "low_ratings"),
-    "lowrate_not": (0.0, "low", ""),
-    "combo": (0.35 + 0.20 + 0.10, "high", "consecutive_absences,missed_commitments,low_ratings"),
-    "tie": (0.20 + 0.20, "medium", "early_no_show,missed_commitments"),  # a tie: the table's order
-    "everything": (
+RULES = {  # member: (rules_score, the rule signals that fire)
+    "steady": (0.0, set()),
+    "absent2": (0.35, {"consecutive_absences"}),
+    "absent3": (0.55, {"consecutive_absences"}),
+    "lowatt": (0.15, {"low_attendance"}),
+    "newbie": (0.20, {"early_no_show"}),
+    "newbie_ok": (0.0, set()),
+    "newbie_gone": (0.35 + 0.20, {"consecutive_absences", "early_no_show"}),
+    "oldnew": (0.0, set()),
+    "edge183": (0.20, {"early_no_show"}),
+    "missed2": (0.20, {"missed_commitments"}),
+    "missed_not": (0.0, set()),
+    "overdue2": (0.20, {"missed_commitments"}),
+    "overdue1": (0.0, set()),
+    "quiet": (0.10, {"going_quiet"}),
+    "quiet_not": (0.0, set()),
+    "quiet_skip": (0.10, {"going_quiet"}),
+    "lowrate": (0.10, {"low_ratings"}),
+    "lowrate_not": (0.0, set()),
+    "combo": (0.35 + 0.20 + 0.10, {"consecutive_absences", "missed_commitments", "low_ratings"}),
+    "tie": (0.20 + 0.20, {"early_no_show", "missed_commitments"}),
+    "everything": (  # min(1, 0.55 + 0.20 + 0.15 + 0.10 + 0.10)
         1.0,
-        "high",  # min(1, 0.55 + 0.20 + 0.15 + 0.10 + 0.10)
-        "consecutive_absences,missed_commitments,low_attendance,going_quiet,low_ratings",
+        {"consecutive_absences", "missed_commitments", "low_attendance", "going_quiet", "low_ratings"},
     ),
-    "half_high": (0.35 + 0.15, "high", "consecutive_absences,low_attendance"),  # exactly 0.5
-    "quarter_medium": (0.15 + 0.10, "medium", "low_attendance,low_ratings"),  # exactly 0.25
-    "late_joiner": (0.0, "low", ""),
+    "half_high": (0.35 + 0.15, {"consecutive_absences", "low_attendance"}),
+    "quarter_medium": (0.15 + 0.10, {"low_attendance", "low_ratings"}),
+    "late_joiner": (0.0, set()),
+}
+OWN = "SELECT * FROM dropout_evaluation WHERE source = 'programme'"  # the programme's own rows, not the synthetic
+SIGNALS = (
+    "consecutive_absences",
+    "early_no_show",
+    "low_attendance",
+    "missed_commitments",
+    "going_quiet",
+    "low_ratings",
+)
+
+# At the meeting of 10 Dec: (share of the last 6 meetings missed, missed in a row, of the last 2 missed)
+ABSENCE = {
+    "steady": (0, 0, 0),
+    "absent2": (2 / 6, 2, 2),
+    "absent3": (3 / 6, 3, 2),
+    "lowatt": (4 / 6, 1, 1),  # A P A A P A
+    "newbie": (1 / 3, 0, 0),  # E P P: three meetings so far
+    "newbie_gone": (2 / 2, 2, 2),
+    "oldnew": (0, 0, 0),  # its only absence is the 7th meeting back
+    "quiet_skip": (1 / 6, 0, 1),
+    "combo": (2 / 6, 2, 2),
+    "tie": (1 / 3, 0, 1),
+    "everything": (4 / 6, 3, 2),  # A P P A A A: missed 3 in a row, counted as 3
+    "half_high": (4 / 6, 2, 2),
+    "quarter_medium": (4 / 6, 1, 1),
 }
 
 
-def test_each_signal_fires_and_does_not_fire_as_defined(warehouse):
+def test_the_figures_at_each_members_latest_meeting(warehouse):
+    con = warehouse(risk_programme(), "2024-12-31")
+    latest = by(con, "SELECT * FROM member_risk_signals WHERE meeting_id = 'risk-12'", "member_id")
+
+    # everyone on the roster (the leaver left after it), and an extra row for the late joiner
+    assert sorted(latest) == sorted([*RULES, "leaver"])
+    for member, (rate, in_a_row, last_two) in ABSENCE.items():
+        figures = latest[member]
+        assert (figures["absence_rate_last_6"], figures["missed_in_a_row"], figures["missed_last_2"]) == (
+            pytest.approx(rate),
+            in_a_row,
+            last_two,
+        ), member
+    # ratings: the last three's mean, and how far they fell from the mean of those before
+    ratings = {m: (latest[m]["rating_last_3"], latest[m]["rating_drop"]) for m in RATINGS}
+    assert ratings == {
+        "lowrate": (5.0, 9.0 - 5.0),
+        "lowrate_not": (pytest.approx(16 / 3), pytest.approx(1 - 16 / 3)),
+        "combo": (3.0, None),  # three ratings: nothing before them to fall from
+        "everything": (4.0, None),
+        "quarter_medium": (5.0, 9.0 - 5.0),
+    }
+    assert (latest["steady"]["rating_last_3"], latest["steady"]["rating_drop"]) == (None, None)
+    # commitments: the mean outcome of the last three closed, and how many are overdue on the day
+    assert latest["missed2"]["follow_through_last_3"] == pytest.approx((1 + 0 + 0) / 3)
+    assert latest["missed_not"]["follow_through_last_3"] == pytest.approx((0 + 1) / 2)
+    assert latest["steady"]["follow_through_last_3"] is None
+    overdue = {m: latest[m]["overdue_commitments"] for m in ("overdue2", "overdue1", "combo", "tie", "steady")}
+    assert overdue == {"overdue2": 2, "overdue1": 1, "combo": 2, "tie": 2, "steady": 0}
+    # going quiet: their mean dominance ratio at their last three airtime meetings
+    assert latest["quiet"]["airtime_ratio_last_3"] < 0.25 < latest["steady"]["airtime_ratio_last_3"]
+    # tenure: days since joining, and new for 183 days
+    tenure = {m: (latest[m]["days_in_group"], latest[m]["new_member"]) for m in ("newbie", "edge183", "oldnew")}
+    assert tenure == {"newbie": (70, True), "edge183": (183, True), "oldnew": (184, False)}
+    assert (latest["steady"]["days_in_group"], latest["steady"]["new_member"]) == (344, False)
+    # the late joiner has no meeting with the group yet: no figures, and 0 days
+    joiner = latest["late_joiner"]
+    assert (joiner["on_roster"], joiner["absence_rate_last_6"], joiner["missed_in_a_row"], joiner["days_in_group"]) == (
+        False,
+        None,
+        None,
+        0,
+    )
+
+
+def test_the_first_scores_rule_signals_fire_and_do_not_fire_as_defined(warehouse):
+    con = warehouse(risk_programme(), "2024-12-31")
+    latest = by(con, "SELECT * FROM member_risk_signals WHERE meeting_id = 'risk-12'", "member_id")
+
+    got = {m: (r["rules_score"], {s for s in SIGNALS if r[s]}) for m, r in latest.items() if m != "leaver"}
+    assert got == {m: (pytest.approx(score), fired) for m, (score, fired) in RULES.items()}
+
+
+def test_without_enough_history_the_score_is_the_share_of_meetings_missed(warehouse):
     con = warehouse(risk_programme(), "2024-12-31")
 
     risk = by(con, "SELECT * FROM dropout_risk", "member_id")
-    assert sorted(risk) == sorted(EXPECTED)  # every active member; not the leaver
-    got = {m: (r["risk_score"], r["level"], r["reasons"]) for m, r in risk.items()}
-    assert got == {m: (pytest.approx(score), level, reasons) for m, (score, level, reasons) in EXPECTED.items()}
+    assert sorted(risk) == sorted(RULES)  # every active member; not the leaver
     # scored as of the group's latest meeting on or before the as-of date, even for who joined since
     assert {r["as_of"] for r in risk.values()} == {D("2024-12-10")}
-    assert {r["group_id"] for r in risk.values()} == {"risk"}
-
-
-def test_signals_use_only_what_was_known_at_the_meeting(warehouse):
-    con = warehouse(risk_programme(), "2024-12-31")
-
-    # overdue1's second commitment (due 20 Dec) is overdue by the as-of date, but not at the meeting of 10 Dec
-    overdue = {
-        r["commitment_id"]: r["overdue"]
-        for r in rows(con, "SELECT * FROM member_commitments WHERE member_id = 'overdue1'")
+    assert {(r["model"], r["probability"]) for r in risk.values()} == {("absence_rate_last_6", None)}
+    expected = {m: ABSENCE.get(m, (0, 0, 0))[0] for m in RULES}
+    assert {m: r["risk_score"] for m, r in risk.items()} == {m: pytest.approx(v, abs=1e-6) for m, v in expected.items()}
+    # half or more missed is medium (3 of 6, 1 of 2), 0.8 or more high (5 of 6); the reason is the attendance
+    level = {m: ("high" if v >= 0.8 else "medium" if v >= 0.5 else "low") for m, v in expected.items()}
+    assert {m: r["level"] for m, r in risk.items()} == level
+    assert {m: r["reasons"] for m, r in risk.items()} == {
+        m: ("low_attendance" if lvl != "low" else "") for m, lvl in level.items()
     }
-    assert overdue == {"o1-a": True, "o1-b": True}
-    assert by(con, "SELECT * FROM dropout_risk", "member_id")["overdue1"]["risk_score"] == 0.0
+    assert (level["absent2"], level["absent3"], level["lowatt"], level["newbie_gone"]) == (
+        "low",
+        "medium",
+        "medium",
+        "high",
+    )
+
+    [evaluation] = rows(con, f"{OWN} AND in_use AND cadence = 'all'")
+    assert (evaluation["model"], evaluation["cadence"], evaluation["enough_history"]) == (
+        "absence_rate_last_6",
+        "all",
+        False,
+    )
+    model = rows(con, "SELECT * FROM dropout_model ORDER BY term")
+    assert [(t["term"], t["coefficient"], t["center"], t["scale"], t["calibrated"]) for t in model] == [
+        ("absence_rate_last_6", 1.0, 0.0, 1.0, False),
+        ("intercept", 0.0, None, None, False),
+    ]
+    assert {(t["reason_from"], t["fitted_points"]) for t in model} == {(0.5, 0)}
+    # beside it, what the method did on held-out synthetic programmes, for the lead's page to show instead
+    synthetic = rows(con, "SELECT DISTINCT source FROM dropout_evaluation WHERE source <> 'programme' ORDER BY 1")
+    assert [r["source"] for r in synthetic] == [f"synthetic_{p}" for p in ("late", "none", "strong", "weak")]
 
 
-def test_a_group_that_has_not_met_has_nothing_to_score_and_the_weights_are_published(warehouse):
+def test_a_group_that_has_not_met_has_nothing_to_score(warehouse):
     con = warehouse(Programme().group("g", "2024-01-01").join("g", "solo", "2024-01-01"), "2024-12-31")
 
     [risk] = rows(con, "SELECT * FROM dropout_risk")
-    assert {k: risk[k] for k in ("group_id", "member_id", "as_of", "risk_score", "level", "reasons")} == {
+    assert risk == {
         "group_id": "g",
         "member_id": "solo",
         "as_of": None,
         "risk_score": 0.0,
         "level": "low",
         "reasons": "",
+        "meeting_id": None,
+        "probability": None,
+        "model": "absence_rate_last_6",
     }
     [presenting] = rows(con, "SELECT * FROM member_presenting")
     assert (presenting["meetings_since_presented"], presenting["last_presented_on"]) == (0, None)
-    [backtest] = rows(con, "SELECT * FROM dropout_backtest")  # nothing to score: no AUC
-    assert (backtest["auc"], backtest["scored_points"], backtest["positives"]) == (None, 0, 0)
-
-    weights = rows(con, "SELECT * FROM dropout_weights ORDER BY table_order")
-    assert [(w["reason"], w["weight"], w["weight_3_or_more"]) for w in weights] == [
-        ("consecutive_absences", 0.35, 0.55),
-        ("early_no_show", 0.20, None),
-        ("low_attendance", 0.15, None),
-        ("missed_commitments", 0.20, None),
-        ("going_quiet", 0.10, None),
-        ("low_ratings", 0.10, None),
+    assert rows(con, "SELECT * FROM dropout_landmarks") == []  # no meeting: no landmark to score at
+    evaluation = rows(con, f"{OWN} AND cadence = 'all' ORDER BY model")
+    assert [(r["model"], r["auc"], r["spells"], r["dropouts"], r["in_use"]) for r in evaluation] == [
+        ("absence_rate_last_6", None, 0, 0, True),
+        ("dropout_model", None, 0, 0, False),
+        ("missed_last_2", None, 0, 0, False),
+        ("rating_last_3", None, 0, 0, False),
+        ("rules_v1", None, 0, 0, False),
+    ]
+    assert rows(con, "SELECT * FROM dropout_levels ORDER BY level_order") == [
+        {"level": "high", "min_probability": 0.2, "min_absence_rate": 0.8, "level_order": 1},
+        {"level": "medium", "min_probability": 0.08, "min_absence_rate": 0.5, "level_order": 2},
+        {"level": "low", "min_probability": 0.0, "min_absence_rate": 0.0, "level_order": 3},
     ]
 
 
-# -- the backtest ----------------------------------------------------------------------------------------
+# -- the landmarks and the evaluation ----------------------------------------------------------------------
 
 BACKTEST_ATTENDANCE = {  # Jan..Jun 2024, on the 10th
-    "x": "PPPPPP",  # rates Jan-Mar 3, 3, 3: low_ratings from March
+    "x": "PPPPPP",  # never leaves
     "y": "PPAEA-",  # drops out on 20 May
     "z": "PAPPPP",  # moves away on 1 Aug (censored)
     "w": "PPPAPA",  # removed on 15 Jul
-}
-# (score, label) at each of their meetings, worked out by hand:
-#   x: 0, 0, then 0.1 (low_ratings) x4, never drops out
-#   y: Jan 0, Feb 0, Mar 0.2 (early_no_show: missed one of the first three, joined 69 days before),
-#      Apr 0.35 + 0.2 (two in a row), May 0.55 + 0.2 + 0.15 (three in a row; 2 of 5 attended);
-#      dropped out 20 May: within 90 days of 10 Mar, Apr, May, not of 10 Feb (90 days -> 10 May)
-#   z: Jan 0, then 0.2 (early_no_show, missed Feb; 10 Jun is 161 days after joining) x5; moved: never positive
-#   w: 0 at all six (never two in a row, never under half); removed 15 Jul: within 90 days of 10 May and 10 Jun
-POINTS = {
-    "x": [(0, 0), (0, 0), (0.1, 0), (0.1, 0), (0.1, 0), (0.1, 0)],
-    "y": [(0, 0), (0, 0), (0.2, 1), (0.55, 1), (0.9, 1)],
-    "z": [(0, 0)] + [(0.2, 0)] * 5,
-    "w": [(0, 0)] * 4 + [(0, 1), (0, 1)],
+    "v": "PAAAPP",  # missed 3 in a row by April, came back, stays
 }
 
 
@@ -223,44 +319,82 @@ def backtest_programme() -> Programme:
     for month in range(1, 7):
         attendance = {m: STATUS[s[month - 1]] for m, s in BACKTEST_ATTENDANCE.items() if s[month - 1] != "-"}
         p.meeting("bt", f"bt-{month}", f"2024-{month:02d}-10", attendance)
-        if month <= 3:
-            p.rate(f"bt-{month}", "x", 3)
         if month == 5:
             p.leave("bt", "y", "2024-05-20", "dropped_out")
     p.leave("bt", "w", "2024-07-15", "removed")
     p.leave("bt", "z", "2024-08-01", "moved")
-    # less than 90 days before the as-of date: its label is not known yet, so it is not scored
-    p.meeting("bt", "bt-11", "2024-11-10", {"x": "absent"})
+    p.meeting("bt", "bt-11", "2024-11-10", {"x": "absent"})  # v, on the roster, is not listed: absent too
     return p
 
 
-def mann_whitney_auc(points: list[tuple[float, int]]) -> float:
-    """P(a positive outscores a negative), ties counting half: the plain double loop."""
-    positives = [s for s, label in points if label]
-    negatives = [s for s, label in points if not label]
-    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in positives for n in negatives)
-    return wins / (len(positives) * len(negatives))
+# As of 31 Dec 2024 the landmarks are 2 Sep (as-of − 120 days), then every 30 days back while on or after
+# the first meeting (10 Jan): 3 Aug, 4 Jul, 4 Jun, 5 May, 5 Apr, 6 Mar, 5 Feb; 2 Sep, 4 Jun and 6 Mar are
+# the evaluation landmarks (every third). For each (landmark, member): the latest meeting on or before it,
+# the one a warning could come from (not after 3 missed in a row), the outcome within 90 days, and the
+# outcome a warning is judged on (too late within 30 days, else within 30 to 120).
+LANDMARKS = {
+    ("2024-02-05", "x"): ("bt-1", "bt-1", "stayed", "stayed"),
+    ("2024-02-05", "y"): ("bt-1", "bt-1", "stayed", "dropped_out"),  # 20 May is in (6 Mar, 4 Jun]
+    ("2024-03-06", "y"): ("bt-2", "bt-2", "dropped_out", "dropped_out"),
+    ("2024-04-05", "y"): ("bt-3", "bt-3", "dropped_out", "dropped_out"),
+    ("2024-04-05", "w"): ("bt-3", "bt-3", "stayed", "removed"),  # 15 Jul: after 4 Jul, in (5 May, 3 Aug]
+    ("2024-04-05", "z"): ("bt-3", "bt-3", "stayed", "left_otherwise"),
+    ("2024-05-05", "y"): ("bt-4", "bt-4", "dropped_out", "too_late"),  # 20 May: within 30 days
+    ("2024-05-05", "v"): ("bt-4", "bt-3", "stayed", "stayed"),  # 3 in a row at bt-4: warned from bt-3
+    ("2024-06-04", "w"): ("bt-5", "bt-5", "removed", "removed"),
+    ("2024-07-04", "w"): ("bt-6", "bt-6", "removed", "too_late"),
+    ("2024-07-04", "z"): ("bt-6", "bt-6", "left_otherwise", "too_late"),
+    ("2024-09-02", "x"): ("bt-6", "bt-6", "stayed", "stayed"),  # bt-11 comes after
+}
 
 
-def test_backtest_auc_over_every_member_at_every_past_meeting(warehouse):
+def test_landmarks_points_and_outcomes(warehouse):
     con = warehouse(backtest_programme(), "2024-12-31")
+    landmarks = {
+        (r["landmark"].isoformat(), r["member_id"]): r
+        for r in rows(con, "SELECT * FROM dropout_landmarks ORDER BY landmark, member_id")
+    }
+    days = sorted({day for day, _ in landmarks})
+    assert days == ["2024-02-05", "2024-03-06", "2024-04-05", "2024-05-05", "2024-06-04", "2024-07-04", "2024-08-03",
+                    "2024-09-02"]  # fmt: skip
+    evaluation = sorted({day for (day, _), r in landmarks.items() if r["evaluation_landmark"]})
+    assert evaluation == ["2024-03-06", "2024-06-04", "2024-09-02"]
+    # y has gone by 4 Jun, w by 3 Aug, z by 3 Aug; x and v are there to the end
+    assert sorted(m for day, m in landmarks if day == "2024-06-04") == ["v", "w", "x", "z"]
+    assert sorted(m for day, m in landmarks if day == "2024-08-03") == ["v", "x"]
+    for key, (meeting, warning, outcome, judged) in LANDMARKS.items():
+        row = landmarks[key]
+        assert (row["meeting_id"], row["warning_meeting_id"], row["outcome_90d"], row["warning_outcome"]) == (
+            meeting,
+            warning,
+            outcome,
+            judged,
+        ), key
+    assert {r["cadence"] for r in landmarks.values()} == {"monthly"}
 
-    points = [point for member_points in POINTS.values() for point in member_points]
-    [backtest] = rows(con, "SELECT * FROM dropout_backtest")
-    assert (backtest["scored_points"], backtest["positives"], backtest["negatives"]) == (23, 5, 18)
-    # by hand: negatives are nine 0s, four 0.1s, five 0.2s; positives 0.2 -> 13 + 5/2, 0.55 -> 18, 0.9 -> 18,
-    # and two 0s -> 9/2 each
-    assert backtest["auc"] == pytest.approx((15.5 + 18 + 18 + 2 * 4.5) / (5 * 18))
-    assert backtest["auc"] == pytest.approx(mann_whitney_auc(points))
-    assert (backtest["first_scored_on"], backtest["last_scored_on"]) == (D("2024-01-10"), D("2024-06-10"))
 
-    # the model's own points agree with the hand-worked scores, member by member
-    scored = rows(
-        con,
-        "SELECT member_id, risk_score FROM member_risk_signals WHERE on_roster AND held_on <= '2024-06-30' "
-        "ORDER BY member_id, held_on",
-    )
-    for member, expected in POINTS.items():
-        assert [r["risk_score"] for r in scored if r["member_id"] == member] == [
-            pytest.approx(score) for score, _ in expected
-        ]
+def test_the_evaluation_counts_spells_recall_and_alerts_by_hand(warehouse):
+    con = warehouse(backtest_programme(), "2024-12-31")
+    evaluation = by(con, f"{OWN} AND cadence = 'all'", "model")
+
+    absence = evaluation["absence_rate_last_6"]
+    # held out: the three evaluation landmarks (fewer than four exist), from 6 Mar: spells x y z w v, of
+    # which y dropped out in a window (from 6 Mar) and w was removed in one (from 4 Jun), kept apart
+    assert (absence["spells"], absence["dropouts"], absence["removals"]) == (5, 1, 1)
+    assert (absence["auc"], absence["in_use"], absence["enough_history"]) == (None, True, False)  # < 10 dropouts
+    # y left on 20 May: warned between 21 Jan and 20 Apr? At bt-4 (10 Apr) y had missed 2 of 4 (0.5), and
+    # only 2 in a row: yes
+    assert absence["recall_30d"] == 1.0
+    # from 6 Mar, the group met in Mar, Apr, May, Jun and Nov (5 facilitator-months: no facilitator, so the
+    # group counts as its own); members at half or more of their last 6 missed, once a month: y in Apr
+    # (2/4) and May (3/5); v in Mar (2/3), Apr (3/4), May (3/5), Jun (3/6) and Nov (4/6): 7 check-ins
+    assert absence["alerts_per_facilitator_month"] == pytest.approx(7 / 5)
+    rules = evaluation["rules_v1"]  # at its first cut, 0.25: y at bt-4 (0.55), v at bt-3 to bt-5 ...
+    assert rules["recall_30d"] == 1.0 and rules["in_use"] is False
+    # nothing is fitted on so little history: the fitted scores have no figures
+    assert {
+        m: (r["auc"], r["recall_30d"]) for m, r in evaluation.items() if m in ("dropout_model", "rating_last_3")
+    } == {
+        "dropout_model": (None, None),
+        "rating_last_3": (None, None),
+    }

@@ -4,6 +4,7 @@ the rows that break them, and the README's table sections are generated from the
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +33,8 @@ def test_what_each_model_reads_is_derived_from_its_sql():
     found = models()
     assert found["meeting_summary"].depends_on == ("meeting_airtime", "meeting_attendance", "meetings")
     assert found["meetings"].facts == ("fact_meeting_held",) and found["meetings"].depends_on == ()
-    assert found["dropout_weights"].depends_on == () and found["dropout_weights"].facts == ()
+    assert found["health_tiers"].depends_on == () and found["health_tiers"].facts == ()  # constants
+    assert found["dropout_model"].kind == "python" and "dropout_evaluation" in found["dropout_model"].depends_on
     order = list(found)
     for name, model in found.items():
         assert all(order.index(read) < order.index(name) for read in model.depends_on), name
@@ -162,7 +164,7 @@ def test_a_good_set_of_models_loads(tmp_path):
         ),
         ("marts", model_file("formed", published=True, readers="readers: {coach: all}\n"), "unknown role 'coach'"),
         ("marts", model_file("nowhere"), "reads nowhere, which is neither a fact table nor a model"),
-        ("marts", model_file("fact_meeting_held"), "only staging models read fact tables"),
+        ("marts", model_file("fact_meeting_held"), "only staging models read the declared fact tables"),
         ("staging", model_file("formed"), "a staging model reads only fact tables"),
         ("staging", model_file(published=True, readers="readers: {lead: all}\n"), "only marts are published"),
         ("marts", "SELECT 1 AS group_id\n", "starts with its header"),
@@ -232,3 +234,109 @@ def test_the_fact_tables_are_what_db_connect_creates():
     facts = fact_tables()
     assert "fact_meeting_held" in facts and "meeting_id" in facts["fact_meeting_held"]
     assert not set(facts) & set(models())
+
+
+# -- Python models: the same header, `reads:` declared, build(inputs) -> polars ------------------------------
+
+PYTHON = '''"""
+description: the groups, counted in Python
+grain: one row per group
+published: false
+key: [group_id]
+reads: [{reads}]
+columns:
+  group_id:
+    type: VARCHAR
+    description: the group
+    checks: [not_null]
+  members:
+    type: BIGINT
+    description: how many
+"""
+
+import polars as pl
+
+
+def build(inputs):
+    rows = inputs.query("SELECT group_id FROM {query}")
+    return {result}
+'''
+
+
+def python_model(reads: str = "formed", query: str = "formed", result: str = "") -> str:
+    result = result or 'rows.with_columns(pl.lit(3, dtype=pl.Int32).alias("members"))'
+    return PYTHON.format(reads=reads, query=query, result=result)
+
+
+def test_a_python_model_loads_builds_and_is_typed_as_declared(tmp_path):
+    write(tmp_path, "staging", "formed", model_file())
+    (tmp_path / "marts").mkdir()
+    (tmp_path / "marts" / "counted.py").write_text(python_model())
+    found = load(tmp_path)
+    counted = found["counted"]
+    assert (counted.kind, counted.depends_on, counted.sql) == ("python", ("formed",), "")
+    con = db.connect(tmp_path / "warehouse.duckdb")
+    try:
+        con.execute(
+            "INSERT INTO fact_group_formed (position, stream_id, group_id, cadence, formed_on) "
+            "VALUES (1, 's', 'g1', 'monthly', DATE '2026-01-01')"
+        )
+        assert db.build(con, found["formed"], date(2026, 6, 30)) == 1
+        assert db.build(con, counted, date(2026, 6, 30)) == 1
+        assert [r[:2] for r in con.execute("DESCRIBE counted").fetchall()] == [
+            ("group_id", "VARCHAR"),
+            ("members", "BIGINT"),  # cast from polars' Int32 to the declared type
+        ]
+        assert con.execute("SELECT * FROM counted").fetchall() == [("g1", 3)]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (python_model(query="fact_group_formed"), "reads fact_group_formed, which its header does not declare"),
+        (python_model(result="rows"), "build() returns the declared columns ['group_id', 'members'], not ['group_id']"),
+    ],
+)
+def test_a_python_model_reads_only_what_it_declares_and_returns_its_columns(tmp_path, text, message):
+    write(tmp_path, "staging", "formed", model_file())
+    (tmp_path / "marts").mkdir()
+    (tmp_path / "marts" / "counted.py").write_text(text)
+    found = load(tmp_path)
+    con = db.connect(tmp_path / "warehouse.duckdb")
+    try:
+        db.build(con, found["formed"], date(2026, 6, 30))
+        with pytest.raises(ModelError, match=re.escape(message)) as raised:
+            db.build(con, found["counted"], date(2026, 6, 30))
+        assert f"{tmp_path.name}/marts/counted.py" in str(raised.value)
+        assert con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'counted'"
+        ).fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "layer, name, text, message",
+    [
+        ("marts", "counted.py", python_model().replace("reads: [formed]\n", ""), "declares what it reads: reads:"),
+        (
+            "marts",
+            "counted.py",
+            python_model().replace("def build(inputs)", "def make(inputs)"),
+            "defines build(inputs)",
+        ),
+        ("marts", "counted.py", "def build(inputs):\n    pass\n", "starts with its header, a YAML docstring"),
+        ("staging", "counted.py", python_model(), "a Python model is intermediate or marts"),
+        ("marts", "counted.py", python_model(reads="nowhere"), "reads nowhere, which is neither"),
+        ("marts", "counted.sql", model_file("formed").replace("key:", "reads: [formed]\nkey:"), "reads: is for Python"),
+    ],
+)
+def test_a_wrong_python_model_is_an_error_naming_its_file(tmp_path, layer, name, text, message):
+    write(tmp_path, "staging", "formed", model_file())
+    (tmp_path / layer).mkdir(exist_ok=True)
+    (tmp_path / layer / name).write_text(text)
+    with pytest.raises(ModelError) as raised:
+        load(tmp_path)
+    assert f"{tmp_path.name}/{layer}/{name}" in str(raised.value) and message in str(raised.value)

@@ -86,3 +86,16 @@ def test_broken_json_names_the_line():
 def test_error_messages_do_not_repeat_personal_values():
     error = error_of('{"type":"register_member","member":"a","name":"A","email":"secret.person@nowhere"}')
     assert "secret.person" not in str(error)
+
+
+def test_a_message_preference_names_exactly_one_person():
+    from domain.commands import InvalidField, SetMessagePreference
+
+    assert SetMessagePreference(kind="digest", wanted=False, email="lead@example.org").email == "lead@example.org"
+    for whose in ({}, {"member": "ana", "email": "ana@example.org"}):
+        with pytest.raises(InvalidField, match="exactly one"):
+            SetMessagePreference(kind="nudge", wanted=False, **whose)
+    with pytest.raises(InvalidField, match="true or false"):
+        SetMessagePreference(kind="nudge", wanted="no", member="ana")
+    with pytest.raises(InvalidField, match="must be one of briefing, nudge, digest"):
+        SetMessagePreference(kind="sms", wanted=True, member="ana")

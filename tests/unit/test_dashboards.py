@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from dashboards import charts, people
-from dashboards import formatting as fmt
 from dashboards.data import facilitator, lead, member, published, serving
 from dashboards.viewer import NotEntitled, Viewer
 from domain.errors import ConfigurationError
+from warehouse import formatting as fmt
 
 LEAD = Viewer(email="lead@example.org", is_lead=True)
 FACILITATOR = Viewer(email="f@example.org", member_id="f1", facilitates=("g1",), member_of=("g2",))
@@ -42,6 +42,14 @@ def test_dropout_reasons_are_said_in_words_in_the_warehouse_order():
     assert "_" not in said
     assert fmt.reasons("") == fmt.NO_DATA
     assert fmt.reasons("a_new_signal") == "a new signal"  # a code the dashboards do not know yet still reads
+
+
+def test_every_code_the_dropout_warning_publishes_has_words():
+    from warehouse import dropout
+
+    assert set(dropout.FEATURES.values()) | set(dropout.BASELINE_REASONS.values()) <= set(fmt.REASONS)
+    assert {s.name for s in dropout.SCORERS} == set(fmt.MODELS)
+    assert set(dropout.FEATURES) | set(dropout.BASELINES) <= set(fmt.TERMS)
 
 
 # -- chart builders ------------------------------------------------------------------------------
@@ -91,7 +99,18 @@ def test_every_chart_builder_makes_a_valid_chart_from_warehouse_shaped_frames():
                 }
             )
         ),
-        charts.dropout_weights(pl.DataFrame({"signal": ["going quiet"], "weight": [0.1]})),
+        charts.evaluation_intervals(
+            pl.DataFrame(
+                {
+                    "model": ["The fitted score", "Mean of the last 3 ratings"],
+                    "auc": [0.74, 0.70],
+                    "auc_low": [0.70, None],
+                    "auc_high": [0.78, None],
+                    "in_use": [True, False],
+                }
+            )
+        ),
+        charts.model_terms(pl.DataFrame({"figure": ["Mean of the last 3 ratings"], "coefficient": [-0.5]})),
         charts.attendance_heatmap(
             pl.DataFrame({"member": ["Ann", "Bob"], "held_on": meetings, "status": ["present", "absent"]})
         ),
@@ -176,7 +195,8 @@ def test_data_functions_refuse_before_they_read(monkeypatch):
     for refused in (
         lambda: lead.portfolio(MEMBER),
         lambda: lead.retention(FACILITATOR),
-        lambda: lead.dropout_backtest(MEMBER),
+        lambda: lead.dropout_evaluation(MEMBER),
+        lambda: lead.health_validation(FACILITATOR),
         lambda: facilitator.commitments_due(MEMBER, "g1", date(2026, 1, 1)),
         lambda: facilitator.airtime(FACILITATOR, "g2"),
         lambda: facilitator.drifting_members(LEAD, "g1"),
@@ -252,3 +272,34 @@ def test_the_demo_sign_in_runs_only_on_loopback(monkeypatch):
     monkeypatch.setenv("PEERPULSE_DEMO", "1")
     assert "PEERPULSE_DEMO" not in cli.environment(demo=False)  # never inherited: only `--demo` turns it on
     assert cli.environment(demo=True)["PEERPULSE_DEMO"] == "1"
+
+
+def test_serve_reads_exactly_the_secrets_file_it_checked(tmp_path):
+    from entrypoints import serving as cli
+
+    secrets = tmp_path / "secrets.toml"
+    assert f"--secrets.files={secrets}" in cli.command("127.0.0.1", 8600, secrets)
+    assert f"--secrets.files={cli.SECRETS}" in cli.command("127.0.0.1", 8600)
+    assert cli.read_secrets(tmp_path / "none.toml") == {}
+    secrets.write_text('[auth]\ncookie_secret = "s3cret-value\n')
+    with pytest.raises(ConfigurationError, match="not valid TOML") as e:
+        cli.read_secrets(secrets)
+    assert "s3cret" not in str(e.value)
+
+
+def test_serve_refuses_a_sign_in_that_cannot_work_before_it_starts(tmp_path, monkeypatch):
+    from entrypoints import serving as cli
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\ncookie_secret = "short"\n'
+        'client_id = "c"\nclient_secret = "s"\nserver_metadata_url = "https://login.example.org/.well-known/x"\n'
+    )
+    monkeypatch.setattr(cli.subprocess, "Popen", lambda *a, **k: pytest.fail("Streamlit was started"))
+    monkeypatch.setenv("PEERPULSE_TRUSTED_HEADER", "X-Forwarded-Email")
+    with pytest.raises(ConfigurationError) as e:
+        cli.serve(port=8600, secrets=secrets)
+    for problem in ("more than one sign-in source", "PEERPULSE_TRUSTED_HEADER", "OpenID Connect"):
+        assert problem in str(e.value)
+    assert "cookie_secret is too weak" in str(e.value) and "redirect_uri" in str(e.value)
+    assert "short" not in str(e.value)

@@ -247,3 +247,11 @@ def test_link_targets_are_judged_from_the_linking_file(target, reason):
     if not (REPO / ".git").exists():
         pytest.skip("not a git checkout")
     assert why_outside("README.md", target) == reason
+
+
+def test_the_import_formats_tables_are_generated_from_the_commands():
+    """docs/import-format.md's field tables come from domain/commands.py (`make docs`): never stale."""
+    from domain import command_docs
+
+    current = command_docs.DOC.read_text(encoding="utf-8")
+    assert command_docs.render(current) == current, "run `make docs`: docs/import-format.md is stale"

@@ -183,3 +183,74 @@ def test_follow_up_must_be_at_a_later_meeting_of_the_same_group():
     elsewhere = hold(other, meeting="south-02", held_on="2025-02-01", attendance={"bob": "present"})
     with pytest.raises(DomainError, match="not a meeting of group 'north'"):
         commitment.follow_up(elsewhere, "done", None, None)
+
+
+def test_a_member_checks_in_on_their_own_open_commitment_once_per_check_in():
+    meeting = hold(group_with("ana", "bob"), attendance={"ana": "present", "bob": "present"})
+    commitment = commitment_at(meeting)
+    assert commitment.check_in("k1", "ana", "2025-01-20", "at_risk", 6, "a note") is True
+    assert commitment.check_in("k1", "ana", "2025-01-20", "at_risk", 6, "a note") is False  # a double click
+    with pytest.raises(DomainError, match="already recorded with other details"):
+        commitment.check_in("k1", "ana", "2025-01-20", "blocked", 2, None)
+    with pytest.raises(DomainError, match="is not member 'bob''s to check in on"):
+        commitment.check_in("k2", "bob", "2025-01-21", "on_track", 9, None)
+    with pytest.raises(DomainError, match="before the commitment was made"):
+        commitment.check_in("k3", "ana", "2025-01-01", "on_track", 9, None)
+    assert event_names(commitment)[-1] == "CommitmentCheckedIn"
+    later = hold(group_with("ana", "bob"), meeting="north-02", held_on="2025-02-10", attendance={"ana": "present"})
+    commitment.follow_up(later, "done", None, None)
+    with pytest.raises(DomainError, match="already closed"):
+        commitment.check_in("k4", "ana", "2025-02-11", "on_track", 9, None)
+
+
+def test_a_rating_given_with_its_day_is_within_two_weeks_of_the_meeting():
+    meeting = hold(group_with("ana", "bob", "cy"), attendance={"ana": "present", "bob": "present", "cy": "present"})
+    assert meeting.rate("ana", 8, rated_on="2025-01-27") is True  # held 2025-01-13: the 14th day is the last
+    with pytest.raises(
+        DomainError, match="within 14 days of it: meeting 'north-01' \\(2025-01-13\\) could be rated until 2025-01-27"
+    ):
+        meeting.rate("bob", 8, rated_on="2025-01-28")
+    with pytest.raises(DomainError, match="within 14 days"):
+        meeting.rate("bob", 8, rated_on="2025-01-12")
+    assert meeting.rate("cy", 3) is True  # an import of past ratings gives no day
+
+
+def test_a_group_remembers_what_its_exports_call_a_member():
+    group = group_with("ana")
+    assert group.remember_alias("Ana's iPad", "ana") is True
+    assert group.remember_alias("Ana's iPad", "ana") is False
+    assert group.aliases == {"Ana's iPad": "ana"}
+    with pytest.raises(DomainError, match="never been a member"):
+        group.remember_alias("Zed's phone", "zed")
+
+
+# -- messages: preferences, and each message sent at most once ------------------------------------
+def test_a_kind_of_message_is_turned_off_and_on_again_once_each():
+    from domain.model import MessagePreferences
+
+    preferences = MessagePreferences(recipient="member:ana")
+    assert preferences.wants("nudge")
+    assert preferences.turn_off("nudge") and not preferences.turn_off("nudge")
+    assert not preferences.wants("nudge") and preferences.wants("briefing")
+    assert preferences.turn_on("nudge") and not preferences.turn_on("nudge")
+    assert event_names(preferences) == ["MessagePreferencesStarted", "MessagesTurnedOff", "MessagesTurnedOn"]
+
+
+def test_a_claimed_message_is_another_runs_until_the_claim_lapses_or_is_let_go():
+    from domain.model import Message
+
+    message = Message(recipient="member:ana", kind="nudge", occasion="2025-07-01", run="a", claimed_until="T10")
+    assert not message.claim_again("b", "T20", now="T05")  # run a still holds it
+    assert message.claim_again("b", "T20", now="T10")  # a's claim lapsed (a died)
+    assert not message.let_go("a", "SMTPRecipientsRefused")  # a no longer holds it
+    assert message.let_go("b", "SMTPRecipientsRefused")
+    assert message.claim_again("c", "T30", now="T11")  # let go: claimable at once
+    assert message.record_sent("c", "T12") and not message.record_sent("c", "T12")
+    assert not message.claim_again("d", "T99", now="T98")  # sent is sent, whatever the clock says
+    assert event_names(message) == [
+        "MessageClaimed",
+        "MessageClaimedAgain",
+        "MessageNotSent",
+        "MessageClaimedAgain",
+        "MessageSent",
+    ]

@@ -1,7 +1,8 @@
 /*
 description: >
   Dropout risk of each active member, as of their group's latest meeting on or before the as-of date
-  (docs/metrics.md, "Dropout risk"): the signals that fire, their summed weight and its level.
+  (docs/metrics.md, "Dropout risk"): the probability that they drop out within 90 days, by the score in
+  use (dropout_model), its level, and the figures that raise it most, as reasons.
 grain: one row per active member of each group
 published: true
 contract: true
@@ -25,40 +26,56 @@ columns:
   risk_score:
     type: DOUBLE
     description: >
-      min(1, Σ weights of the signals that fire), rounded to 6 decimals (so equal scores tie exactly); 0 if
-      none fires or the group has not met
+      the score the level is cut from, rounded to 6 decimals: the probability below when the score in use
+      is calibrated; else (too little history to fit) the share of the last 6 meetings missed. 0 when the
+      group has not met
     checks: [not_null, {range: [0, 1]}]
   level:
     type: VARCHAR
-    description: "`high` ≥ 0.5, `medium` ≥ 0.25, else `low`"
+    description: >
+      the level of dropout_levels whose min_probability (or, uncalibrated, min_absence_rate) is the highest
+      the score reaches: `high`, `medium`, else `low`; `low` when the group has not met
     checks: [not_null, {accepted_values: [high, medium, low]}]
   reasons:
     type: VARCHAR
     description: >
-      the codes of the signals that fire, heaviest weight first (ties in the order of the docs/metrics.md
-      table), comma-separated, no spaces; the **empty string** when none fires (never NULL)
+      the reason codes of the figures that raise the score by at least dropout_model's reason_from (a
+      figure's part: coefficient · (value − center) / scale; codes shared by two figures add up), largest
+      first, at most three, comma-separated, no spaces; the **empty string** when none does (never NULL)
     checks: [not_null]
   meeting_id:
     type: VARCHAR
     description: the meeting the score is as of
     extra: true
+  probability:
+    type: DOUBLE
+    description: >
+      the calibrated probability of dropping out (`dropped_out`) within 90 days: 1 / (1 + exp(−(intercept
+      + Σ coefficient · (value − center) / scale))) over dropout_model's terms, a figure not known counting
+      at its center; NULL when the score in use is not calibrated, or the group has not met
+    extra: true
+    checks: [{range: [0, 1]}]
+  model:
+    type: VARCHAR
+    description: the score in use (dropout_model.model)
+    extra: true
+    checks: [not_null]
 notes: |
-  The signals, with the weights in `dropout_weights`. A signal at a meeting held on d uses what was known up
-  to and including d: the member's roster meetings up to it, airtime and ratings at meetings up to it,
-  follow-ups held on or before d, due dates before d. History is the member's in this group, over all
-  their spells, except `early_no_show`, which is about the current spell.
+  Each member is scored on their figures at the group's latest meeting (member_risk_signals), with the
+  terms of dropout_model: the logistic regression refitted on the programme's own history once a day,
+  or the baseline that beat it on held-out history (dropout_evaluation). Active members who joined after
+  the latest meeting are scored on their earlier history in the group, if any; with none, every figure
+  counts at its center (an average member's probability) and no reason is named.
 
-  | reason | fires when (as computed) |
+  | reason | the figure behind it |
   |---|---|
-  | `consecutive_absences` | the member missed (status `absent` or `excused`) their last 2 roster meetings in this group, up to and including the scoring meeting; weighs `weight_3_or_more` (0.55) instead of 0.35 when they missed their last 3 or more |
-  | `early_no_show` | the scoring day is at most 183 days after the current spell's joined_on, and the member missed at least one of their first 3 meetings, which are the group's first 3 meetings held on or after joining (so it can fire at the first or second already) |
-  | `low_attendance` | of their last 6 roster meetings (or all of them, if fewer), at least 3 exist and 2·attended < count ("under half": 3 of 6 does not fire) |
-  | `missed_commitments` | their last 2 closed commitments in this group both scored 0 (`not_done` or `dropped`), or 2 or more of their commitments in this group are open with a current due date before the scoring day. Closes are ordered by the meeting of the closing follow-up; several closed at one meeting are taken in the order the commitments were made (made_on, then commitment_id), since a batch's position in the event log does not follow its command order |
-  | `going_quiet` | dominance_ratio ≤ 0.25 at each of the last 3 airtime meetings they attended where the ratio is defined (S > 0); needs 3 such meetings |
-  | `low_ratings` | the mean of their last 3 ratings of this group's meetings (ordered by meeting) is ≤ 5; needs 3 ratings |
-
-  Active members who joined after the group's latest meeting are not on its roster; they are scored as of
-  it from their earlier history in the group, if any (usually none: score 0).
+  | `low_attendance` | `absence_rate_last_6`: the share of their last 6 meetings missed (or `missed_last_2`) |
+  | `consecutive_absences` | `missed_in_a_row`: meetings missed in a row (up to 3) |
+  | `low_ratings` | `rating_last_3`: the mean of their last 3 ratings |
+  | `ratings_falling` | `rating_drop`: their earlier ratings' mean minus the last 3's |
+  | `going_quiet` | `airtime_ratio_last_3`: their mean share of the airtime (× participants) lately |
+  | `missed_commitments` | `follow_through_last_3` (their last 3 closed commitments) and `overdue_commitments` |
+  | `new_member` | `new_member`: joined in the last six months |
 */
 WITH active_member AS (
     SELECT group_id, member_id FROM memberships WHERE active
@@ -73,37 +90,86 @@ scored AS (
     LEFT JOIN member_risk_signals r
       ON r.group_id = am.group_id AND r.member_id = am.member_id AND r.meeting_no = l.meeting_no
 ),
-fired AS (
-    SELECT group_id, member_id, reason
-    FROM (UNPIVOT scored
-          ON consecutive_absences, early_no_show, low_attendance, missed_commitments, going_quiet, low_ratings
-          INTO NAME reason VALUE fires)
-    WHERE fires
+figure AS (
+    SELECT group_id, member_id, term, value
+    FROM (
+        SELECT
+            group_id, member_id,
+            absence_rate_last_6::DOUBLE AS absence_rate_last_6, missed_in_a_row::DOUBLE AS missed_in_a_row,
+            missed_last_2::DOUBLE AS missed_last_2, rating_last_3::DOUBLE AS rating_last_3,
+            rating_drop::DOUBLE AS rating_drop, airtime_ratio_last_3::DOUBLE AS airtime_ratio_last_3,
+            follow_through_last_3::DOUBLE AS follow_through_last_3,
+            overdue_commitments::DOUBLE AS overdue_commitments, new_member::DOUBLE AS new_member
+        FROM scored
+        WHERE meeting_id IS NOT NULL
+    ) UNPIVOT INCLUDE NULLS (value FOR term IN (
+        absence_rate_last_6, missed_in_a_row, missed_last_2, rating_last_3, rating_drop, airtime_ratio_last_3,
+        follow_through_last_3, overdue_commitments, new_member
+    ))
+),
+part AS (
+    -- what each figure of the score in use adds to it; a figure not known counts at its center (adds 0)
+    SELECT f.group_id, f.member_id, t.reason, t.reason_from,
+           t.coefficient * coalesce((f.value - t.center) / t.scale, 0) AS part
+    FROM figure f
+    JOIN dropout_model t USING (term)
+),
+linear AS (
+    SELECT
+        p.group_id,
+        p.member_id,
+        i.coefficient + sum(p.part) AS linear,
+        any_value(i.calibrated) AS calibrated
+    FROM part p
+    CROSS JOIN (SELECT coefficient, calibrated FROM dropout_model WHERE term = 'intercept') i
+    GROUP BY p.group_id, p.member_id, i.coefficient
+),
+reason_part AS (
+    SELECT group_id, member_id, reason, sum(part) AS part, any_value(reason_from) AS reason_from
+    FROM part
+    GROUP BY ALL
 ),
 reason_list AS (
+    SELECT group_id, member_id, string_agg(reason, ',' ORDER BY part DESC, reason) AS reasons
+    FROM (
+        SELECT *, row_number() OVER (PARTITION BY group_id, member_id ORDER BY part DESC, reason) AS rank
+        FROM reason_part
+        WHERE part >= reason_from
+    )
+    WHERE rank <= 3
+    GROUP BY ALL
+),
+score AS (
     SELECT
-        f.group_id,
-        f.member_id,
-        string_agg(f.reason, ',' ORDER BY
-            CASE WHEN f.reason = 'consecutive_absences' AND s.missed_three_in_a_row THEN w.weight_3_or_more
-                 ELSE w.weight END DESC,
-            w.table_order) AS reasons
-    FROM fired f
-    JOIN dropout_weights w USING (reason)
-    JOIN scored s USING (group_id, member_id)
+        group_id,
+        member_id,
+        calibrated,
+        CASE WHEN calibrated THEN 1 / (1 + exp(-linear)) END AS probability,
+        round(CASE WHEN calibrated THEN 1 / (1 + exp(-linear)) ELSE greatest(0, least(1, linear)) END, 6)
+            AS risk_score
+    FROM linear
+),
+level AS (
+    SELECT
+        s.group_id,
+        s.member_id,
+        arg_max(l.level, CASE WHEN s.calibrated THEN l.min_probability ELSE l.min_absence_rate END) AS level
+    FROM score s
+    JOIN dropout_levels l
+      ON s.risk_score >= CASE WHEN s.calibrated THEN l.min_probability ELSE l.min_absence_rate END
     GROUP BY ALL
 )
 SELECT
     s.group_id,
     s.member_id,
     s.held_on AS as_of,
-    coalesce(s.risk_score, 0.0)::DOUBLE AS risk_score,
-    CASE
-        WHEN s.risk_score >= 0.5 THEN 'high'
-        WHEN s.risk_score >= 0.25 THEN 'medium'
-        ELSE 'low'
-    END AS level,
+    coalesce(sc.risk_score, 0.0)::DOUBLE AS risk_score,
+    coalesce(l.level, 'low') AS level,
     coalesce(r.reasons, '') AS reasons,
-    s.meeting_id
+    s.meeting_id,
+    sc.probability::DOUBLE AS probability,
+    (SELECT any_value(model) FROM dropout_model) AS model
 FROM scored s
+LEFT JOIN score sc USING (group_id, member_id)
+LEFT JOIN level l USING (group_id, member_id)
 LEFT JOIN reason_list r USING (group_id, member_id)

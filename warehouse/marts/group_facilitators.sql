@@ -3,7 +3,7 @@ description: >
   Facilitator assignments dated on or before the as-of date, with who facilitates each group now.
 grain: one row per facilitator assignment dated on or before the as-of date
 published: true
-readers: {member: member_id}
+readers: {member: member_id, admin: all}
 partition: group_id
 key: [group_id, member_id, assigned_on]
 columns:

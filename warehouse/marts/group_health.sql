@@ -53,16 +53,16 @@ columns:
   health_score:
     type: DOUBLE
     description: >
-      weighted mean of the five components below, with weights attendance 0.25, follow_through 0.25,
-      airtime_balance 0.20, retention 0.15, rating 0.15; NULL components are left out and the remaining
-      weights rescaled to sum to 1; NULL if all are NULL. Rounded to 6 decimals, so a score that is 80 by
-      hand is exactly 80
+      weighted mean of the components below with the weights of `health_weights` (attendance 0.4,
+      follow_through 0.1, airtime_balance 0.1, retention 0, rating 0.4); NULL components are left out and
+      the remaining weights rescaled to sum to 1; NULL if no component with a weight is known. Rounded to 6
+      decimals, so a score that is 80 by hand is exactly 80
     checks: [{range: [0, 100]}]
   tier:
     type: VARCHAR
     description: >
-      the tier of `health_tiers` with the highest min_score the health score reaches: `healthy` ≥ 80,
-      `fit` ≥ 65, `at_risk` ≥ 50, `high_risk` below; NULL when health_score is
+      the tier of `health_tiers` with the highest min_score the health score reaches: `healthy` ≥ 86,
+      `fit` ≥ 79, `at_risk` ≥ 73, `high_risk` below; NULL when health_score is
     checks: [{references: health_tiers.tier}]
   commitments_due:
     type: BIGINT
@@ -110,6 +110,10 @@ notes: |
 
   Commitments falling due in a month without a meeting have no row to appear in; they are in
   `member_commitments`.
+
+  The weights and tiers were chosen on evidence (issue 12): health_validation publishes, for this
+  programme, how well each component and the score foretold "2 or more dropouts in the next 6 months",
+  and how often each tier's groups lost that many.
 */
 WITH meeting_month AS (
     SELECT
@@ -191,21 +195,33 @@ component AS (
         10 * avg_rating AS rating_component
     FROM monthly_figures
 ),
+weight AS (
+    SELECT
+        max(weight) FILTER (WHERE component = 'attendance') AS attendance,
+        max(weight) FILTER (WHERE component = 'follow_through') AS follow_through,
+        max(weight) FILTER (WHERE component = 'airtime_balance') AS airtime_balance,
+        max(weight) FILTER (WHERE component = 'retention') AS retention,
+        max(weight) FILTER (WHERE component = 'rating') AS rating
+    FROM health_weights
+),
 scored AS (
     SELECT
-        *,
+        c.*,
         round(
-            (coalesce(0.25 * attendance_component, 0) + coalesce(0.25 * follow_through_component, 0)
-             + coalesce(0.20 * airtime_balance_component, 0) + coalesce(0.15 * retention_component, 0)
-             + coalesce(0.15 * rating_component, 0))
+            (coalesce(w.attendance * c.attendance_component, 0)
+             + coalesce(w.follow_through * c.follow_through_component, 0)
+             + coalesce(w.airtime_balance * c.airtime_balance_component, 0)
+             + coalesce(w.retention * c.retention_component, 0)
+             + coalesce(w.rating * c.rating_component, 0))
             / nullif(
-                (CASE WHEN attendance_component IS NULL THEN 0 ELSE 0.25 END)
-                + (CASE WHEN follow_through_component IS NULL THEN 0 ELSE 0.25 END)
-                + (CASE WHEN airtime_balance_component IS NULL THEN 0 ELSE 0.20 END)
-                + (CASE WHEN retention_component IS NULL THEN 0 ELSE 0.15 END)
-                + (CASE WHEN rating_component IS NULL THEN 0 ELSE 0.15 END), 0),
+                (CASE WHEN c.attendance_component IS NULL THEN 0 ELSE w.attendance END)
+                + (CASE WHEN c.follow_through_component IS NULL THEN 0 ELSE w.follow_through END)
+                + (CASE WHEN c.airtime_balance_component IS NULL THEN 0 ELSE w.airtime_balance END)
+                + (CASE WHEN c.retention_component IS NULL THEN 0 ELSE w.retention END)
+                + (CASE WHEN c.rating_component IS NULL THEN 0 ELSE w.rating END), 0),
             6)::DOUBLE AS health_score
-    FROM component
+    FROM component c
+    CROSS JOIN weight w
 )
 SELECT
     s.group_id,

@@ -69,14 +69,28 @@ columns:
       tier_order: high_risk, at_risk, fit, healthy), then by health_score (NULL first, lowest first), then
       by group_id
     checks: [not_null]
+  previous_month:
+    type: DATE
+    description: the group's month in group_health before `month` (the one before its latest); NULL if it has none
+  previous_tier:
+    type: VARCHAR
+    description: >
+      group_health's tier in previous_month (NULL when there is no such month or no figure was known then):
+      the tier changed when it is not the same as tier
+    checks: [{references: health_tiers.tier}]
 notes: |
   "The programme's latest month" is the latest month of any group in `group_health`, so a group that has
   stopped meeting shows a shorter trend, or none. Closed groups (no active members) are listed too; a
   page can leave them out on `active_members`.
 */
-WITH latest AS (
-    SELECT * FROM group_health
-    QUALIFY row_number() OVER (PARTITION BY group_id ORDER BY month DESC) = 1
+WITH by_recency AS (
+    SELECT *, row_number() OVER (PARTITION BY group_id ORDER BY month DESC) AS recency FROM group_health
+),
+latest AS (
+    SELECT * FROM by_recency WHERE recency = 1
+),
+previous AS (
+    SELECT group_id, month AS previous_month, tier AS previous_tier FROM by_recency WHERE recency = 2
 ),
 trend AS (
     SELECT group_id, list(round(health_score, 1) ORDER BY month) AS health_trend
@@ -106,9 +120,12 @@ SELECT
     coalesce(r.high_risk_members, 0)::BIGINT AS high_risk_members,
     coalesce(r.medium_risk_members, 0)::BIGINT AS medium_risk_members,
     coalesce(g.active_members, 0)::BIGINT AS active_members,
-    row_number() OVER (ORDER BY h.tier_order NULLS FIRST, l.health_score NULLS FIRST, l.group_id) AS attention_rank
+    row_number() OVER (ORDER BY h.tier_order NULLS FIRST, l.health_score NULLS FIRST, l.group_id) AS attention_rank,
+    p.previous_month,
+    p.previous_tier
 FROM latest l
 LEFT JOIN trend t USING (group_id)
 LEFT JOIN risk r USING (group_id)
 LEFT JOIN groups g USING (group_id)
 LEFT JOIN health_tiers h ON h.tier = l.tier
+LEFT JOIN previous p USING (group_id)

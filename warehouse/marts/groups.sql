@@ -4,7 +4,7 @@ description: >
   met and when its cadence says it meets next.
 grain: one row per group formed on or before the as-of date
 published: true
-readers: {lead: all, facilitator: group_id}
+readers: {lead: all, facilitator: group_id, admin: all}
 partition: group_id
 key: [group_id]
 columns:

@@ -3,9 +3,10 @@ refreshed by one step that calls the same code as `peerpulse materialize` and th
 (warehouse.incremental.refresh_models): by partition when it can, whole when it must.
 
 The assets are made from the models' own declarations (`warehouse.models`): the group is the layer,
-the description and column schema come from the header, and the deps are what the SQL reads. Adding a
-model is adding its .sql file. Each run materializes every model; its metadata says whether the refresh
-rebuilt it whole, by partition, or left it unchanged.
+the description and column schema come from the header, and the deps are what the SQL reads (or what a
+Python model's header declares it reads). Adding a model is adding its .sql (or .py) file. Each run
+materializes every model; its metadata says whether the refresh rebuilt it whole, by partition, or left
+it unchanged.
 """
 
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ def model_spec(model: Model) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=model.name,
         group_name=model.layer,
-        kinds={"duckdb"},
+        kinds={"duckdb", "python"} if model.kind == "python" else {"duckdb"},
         deps=[dg.AssetKey(name) for name in model.depends_on] or [FACTS],
         description=model.description,
         metadata={
