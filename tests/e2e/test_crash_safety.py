@@ -133,7 +133,7 @@ def test_killed_incremental_refreshes_then_a_rerun_equal_a_clean_rebuild(tmp_pat
     arrive(history)
     run(["materialize"], env)
     for point in (
-        "page-{position}-after-fact_meeting_roster",
+        "page-{position}-after-event_log",  # the events landed, not yet their facts nor the position
         "model-meeting_attendance-before-commit",
         "model-member_engagement-before-commit",
         "publish-before-replace",  # a second generation built, not linked: the next one updates it in place

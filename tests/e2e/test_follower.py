@@ -28,14 +28,14 @@ def published_position(home: Path) -> int:
 def test_serve_publishes_what_arrives_and_leaves_a_quiet_store_alone(tmp_path):
     home = tmp_path / "home"
     env = base_env(home)
-    for command in (["seed", "--groups", "3", "--months", "6", "--seed", "2"], ["materialize"]):
+    for command in (["seed", "--groups", "2", "--months", "4", "--seed", "2"], ["materialize"]):
         done = subprocess.run([PEERPULSE, *command], env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
     settings = Settings(home=home)
     log = tmp_path / "serve.log"
     with dashboards_server(env, log_to=log):
         published = file_identity(settings.serving_path)
-        time.sleep(3)  # several looks at the log: nothing new, so nothing rebuilt or published
+        time.sleep(1.5)  # six looks at the log: nothing new, so nothing rebuilt or published
         assert file_identity(settings.serving_path) == published
 
         imported = subprocess.run(
