@@ -210,6 +210,7 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside, br
             for path, _ in PAGES["member"]:
                 me.open(url(base, "member", path))
                 nothing_fetched_or_linked(me)
+            me.open(url(base, "member", "my_attendance"))  # no longer the last of the member's pages
             assert p["group"] in main_text(me)  # "member since" caption of the attendance page
             assert p["m1"] in sidebar_text(me)
 
