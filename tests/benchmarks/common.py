@@ -44,7 +44,10 @@ def seeded_store(events: int, months: int = 24) -> Path:
 def materialized_copy(store: Path, into: Path) -> Path:
     """A fresh copy, at `into`, of `store` (a seeded PEERPULSE_HOME) with its figures built and published:
     the build is made once (beside the cache) and copied with its hard links (`cp -a`) for each run."""
-    template = CACHE / f"materialized-{store.name}-{TODAY}"
+    from warehouse.models import fingerprint, models
+
+    # the models' fingerprint in the name: a build by other models would be rebuilt whole by the first refresh
+    template = CACHE / f"materialized-{store.name}-{TODAY}-{fingerprint(models())}"
     if not (template / ".complete").exists():
         subprocess.run(["rm", "-rf", str(template)], check=True)
         template.mkdir(parents=True, mode=0o700)
