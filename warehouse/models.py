@@ -282,8 +282,9 @@ def load(directory: Path, facts: Mapping[str, tuple[str, ...]] | None = None) ->
     return ordered
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present: 10x faster
-    """yaml.safe_load, except that a key given twice is an error instead of the last one silently winning."""
+class _StrictLoader(yaml.CSafeLoader):
+    """yaml.safe_load, except that a key given twice is an error instead of the last one silently winning.
+    LibYAML's parser (PyYAML's wheels carry it): the pure-Python one took seconds of every build."""
 
 
 def _no_duplicate_keys(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:

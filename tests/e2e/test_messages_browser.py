@@ -16,7 +16,7 @@ from domain.config import Settings
 from notifications.config import MailConfig
 from notifications.outbox import FolderOutbox
 from notifications.sending import send_reminders
-from tests.e2e.test_dashboards_browser import CHROMIUM_ARGS, SCREENSHOTS, chromium
+from tests.e2e.test_dashboards_browser import SCREENSHOTS
 from warehouse.db import ServingReader
 
 pytestmark = pytest.mark.slow
@@ -50,7 +50,7 @@ def inline(message: EmailMessage) -> str:
     return html
 
 
-def test_every_kind_of_message_renders_in_chromium_with_nothing_fetched(tmp_path, monkeypatch):
+def test_every_kind_of_message_renders_in_chromium_with_nothing_fetched(tmp_path, monkeypatch, browser):
     from entrypoints.seeding import seed_programme
 
     settings = Settings(home=tmp_path / "home")
@@ -82,22 +82,21 @@ def test_every_kind_of_message_renders_in_chromium_with_nothing_fetched(tmp_path
     for path in outbox.written:
         parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         first.setdefault(str(parsed["X-PeerPulse-Kind"]), parsed)
-    assert CHROMIUM_ARGS
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 720, "height": 900})
-        fetched: list[str] = []
-        page.on("request", lambda request: fetched.append(request.url))
-        for kind, message in first.items():
-            page.set_content(inline(message), wait_until="load")
-            assert page.locator("h1").inner_text().strip()
-            if kind == "briefing":
-                sections = ("Follow up these commitments", "Check in with", "Invite to present", "Balance the airtime")
-                assert all(page.locator("h2", has_text=section).count() == 1 for section in sections)
-            if kind == "digest":
-                assert page.locator("img").evaluate("img => img.naturalWidth") > 500  # the chart, drawn
-            assert page.get_by_text("Stop these emails").count() == 1
-            image = Image.open(io.BytesIO(page.screenshot(full_page=True)))
-            image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE).save(
-                SCREENSHOTS / f"email-{kind}.png", optimize=True
-            )
-        assert all(url.startswith(("data:", "about:")) for url in fetched), fetched
+    page = browser.new_page(viewport={"width": 720, "height": 900})
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    for kind, message in first.items():
+        page.set_content(inline(message), wait_until="load")
+        assert page.locator("h1").inner_text().strip()
+        if kind == "briefing":
+            sections = ("Follow up these commitments", "Check in with", "Invite to present", "Balance the airtime")
+            assert all(page.locator("h2", has_text=section).count() == 1 for section in sections)
+        if kind == "digest":
+            assert page.locator("img").evaluate("img => img.naturalWidth") > 500  # the chart, drawn
+        assert page.get_by_text("Stop these emails").count() == 1
+        image = Image.open(io.BytesIO(page.screenshot(full_page=True)))
+        image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE).save(
+            SCREENSHOTS / f"email-{kind}.png", optimize=True
+        )
+    page.close()
+    assert all(url.startswith(("data:", "about:")) for url in fetched), fetched
