@@ -61,11 +61,14 @@ test-fast: venv
 	$(VENV)/bin/python -m pytest tests/unit
 
 ## Benchmarks print figures (ratios against baselines measured in the same run); they assert nothing.
-bench: venv
+bench: venv browser
 	$(VENV)/bin/python tests/benchmarks/import_rate.py
 	$(VENV)/bin/python tests/benchmarks/pipeline_rebuild.py
+	$(VENV)/bin/python tests/benchmarks/freshness.py
+	$(VENV)/bin/python tests/benchmarks/erasure.py
 	$(VENV)/bin/python tests/benchmarks/sealing_cost.py
 	$(VENV)/bin/python tests/benchmarks/dashboards_bench.py
+	$(VENV)/bin/python tests/benchmarks/dashboards_load.py
 
 clean:
 	rm -rf .tools $(VENV) .pytest_cache

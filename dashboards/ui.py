@@ -11,7 +11,8 @@ way (an f-string, a variable, a concatenation).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
@@ -150,6 +151,32 @@ def history_frame(history, names: Mapping[str, str], viewer: Viewer) -> pl.DataF
     )
 
 
-def shown(column: str, formatter, alias: str) -> pl.Expr:
-    """A column as people read it (`fmt.percent`, `fmt.day`, ...); a NULL figure reads as a dash."""
-    return pl.col(column).map_elements(formatter, return_dtype=pl.String, skip_nulls=False).alias(alias)
+@dataclass(frozen=True)
+class Shown:
+    """A column as people read it, for `table`: `formatter` (`fmt.percent`, `fmt.day`, ...) applied to each
+    value (or, given several columns, to each row's values of them); a NULL figure reads as a dash."""
+
+    columns: tuple[str, ...]
+    formatter: Callable[..., str]
+    alias: str
+
+
+def shown(column: str | tuple[str, ...], formatter: Callable[..., str], alias: str) -> Shown:
+    return Shown((column,) if isinstance(column, str) else tuple(column), formatter, alias)
+
+
+def table(frame: pl.DataFrame, *columns: pl.Expr | Shown) -> pl.DataFrame:
+    """`frame.select(*columns)`, the `shown` columns formatted here, in the page's own thread. A Python
+    formatter run by polars (map_elements) runs in polars' thread pool and needs the GIL there; with many
+    sessions drawing pages at once that deadlocked the pool, and with it the server."""
+    made = [
+        pl.Series(
+            c.alias,
+            [c.formatter(*values) for values in zip(*(frame.get_column(n).to_list() for n in c.columns), strict=True)],
+            dtype=pl.String,
+        )
+        if isinstance(c, Shown)
+        else frame.select(c).to_series()
+        for c in columns
+    ]
+    return pl.DataFrame(made) if made else pl.DataFrame()

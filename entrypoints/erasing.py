@@ -6,8 +6,10 @@ erasure is recorded, and the figures are republished as after any other event.
 
 No rebuild of the warehouse is needed, and none is done: the warehouse and the serving file never held
 a name, an email or a text (only ids, dates, statuses and figures), so there is nothing personal in
-them to remove. Figures keep counting the member under the same pseudonymous id, and a running
-dashboards server forgets what it had decrypted as soon as it sees the erasure.
+them to remove. The erasure event belongs to no group and no model reads it, so the refresh that
+follows (by partition) only catches up on it and republishes `publication_state`. Figures keep counting
+the member under the same pseudonymous id, and a running dashboards server forgets what it had
+decrypted as soon as it sees the erasure.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def cmd_erase_member(args: argparse.Namespace) -> int:
         + ("; erasure recorded" if recorded else " (erasure was already recorded)")
     )
     try:
-        materialize_and_report(as_of=None)
+        materialize_and_report(as_of=None, changed_only=True)
     except PeerPulseError as e:
         raise PeerPulseError(
             f"the erasure is done and cannot be undone, but the figures were not republished: {e}. "

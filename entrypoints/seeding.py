@@ -97,7 +97,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         seed_programme(groups=12, months=24, seed=7)
     else:
         print(f"the event store ({settings.describe_store()}) already holds events: not seeding")
-    materialize_and_report(as_of=None)
+    materialize_and_report(
+        as_of=None, changed_only=True
+    )  # the figures before the first page; then serve keeps them fresh
     return serve(host="127.0.0.1", port=args.port, demo=True)
 
 

@@ -1,4 +1,5 @@
-"""`peerpulse serve`: start the Streamlit dashboards (also what `peerpulse demo` ends with).
+"""`peerpulse serve`: start the Streamlit dashboards (also what `peerpulse demo` ends with), and keep
+their figures fresh.
 
 The app runs in a child process of its own session, so Ctrl-C or a terminating supervisor stops the
 whole server. Its privacy settings are passed on the command line, so they hold wherever PeerPulse is
@@ -6,6 +7,10 @@ started from; .streamlit/config.toml is read from the project folder. The secret
 .streamlit/secrets.toml in the project folder, or `--secrets FILE`: exactly that one file, which is
 checked before Streamlit starts (one sign-in source, a strong cookie secret, a redirect URI that is this
 server's address), so a mistake is a message and a non-zero exit, not a sign-in page that fails later.
+
+This process, meanwhile, follows the event log (pipelines/follower.py): events saved by an import or a
+form reach the serving file, and so every page, within a second or two, with no other process running.
+`--no-refresh` leaves that to someone else (Dagster, a scheduled `peerpulse materialize`).
 """
 
 from __future__ import annotations
@@ -79,7 +84,9 @@ def checked_sign_in(host: str, port: int, demo: bool, secrets: Path = SECRETS) -
     return config
 
 
-def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False, secrets: Path = SECRETS) -> int:
+def serve(
+    host: str = LOOPBACK, port: int = 8501, demo: bool = False, secrets: Path = SECRETS, refresh: bool = True
+) -> int:
     secrets = secrets.expanduser().absolute()
     config = checked_sign_in(host, port, demo, secrets)
     sign_in = _sign_in_summary(config)
@@ -91,6 +98,12 @@ def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False, secrets: P
         )
     print(f"PeerPulse dashboards on http://{host}:{port} ({sign_in}); Ctrl-C stops them", flush=True)
     server = subprocess.Popen(command(host, port, secrets), cwd=PROJECT, env=environment(demo), start_new_session=True)
+    follower = None
+    if refresh:
+        from pipelines.follower import Follower
+
+        follower = Follower(Settings.from_env(), say=lambda line: print(line, flush=True))
+        follower.start()
     # The server is in its own session, so a terminal's Ctrl-C or a supervisor's SIGTERM reaches only
     # this process: pass either on to the whole server.
     previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -103,6 +116,8 @@ def serve(host: str = LOOPBACK, port: int = 8501, demo: bool = False, secrets: P
         signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
             _stop(server)
+        if follower is not None:
+            follower.stop(timeout=10)  # a refresh cut short here is safe: the next one starts again
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -145,7 +160,7 @@ def _sign_in_summary(config: SignInConfig) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return serve(host=args.host, port=args.port, demo=args.demo, secrets=args.secrets)
+    return serve(host=args.host, port=args.port, demo=args.demo, secrets=args.secrets, refresh=not args.no_refresh)
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -160,5 +175,10 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="the secrets file: OpenID Connect [auth], [peerpulse] leads, admins and roles "
         "(default .streamlit/secrets.toml in the project folder)",
+    )
+    p.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="do not refresh the figures as events arrive (Dagster or a scheduled materialize does)",
     )
     p.set_defaults(func=cmd_serve)

@@ -1,28 +1,30 @@
-"""The one module that touches the warehouse files: open, build models, publish, read.
+"""Opening the warehouse files, building a model, reading the serving file.
 
 - The models, what they read and which are published come from their .sql (and .py) files
   (`warehouse.models`); a Python model reads its declared inputs through `Inputs`.
 
-- `warehouse.duckdb` is the pipeline's own file (one writer: the pipeline).
-- `serving.duckdb` is what everybody else reads. It is built as a new file, closed, then swapped in
-  with `os.replace`, so a reader never sees a half-built or locked file and never blocks the pipeline.
-  Readers attach it read-only into a private in-memory connection and reattach when it changes.
+- `warehouse.duckdb` is the pipeline's own file (one writer: the pipeline). `warehouse.incremental`
+  refreshes its models; `warehouse.publication` publishes them.
+- `serving.duckdb` is what everybody else reads: always a complete, checkpointed file, swapped in
+  atomically (warehouse.publication), so a reader never sees a half-built or locked file and never blocks
+  the pipeline. Readers attach it read-only into a private in-memory connection and reattach when it
+  changes.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from domain.config import Settings
 from warehouse import facts
-from warehouse.models import Model, ModelError, models, published, tables_read
+from warehouse.models import Model, ModelError, models, tables_read
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,8 +58,14 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def set_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+def set_as_of(con: duckdb.DuckDBPyConnection, as_of: date, at: datetime | None = None) -> None:
+    """What the models read besides tables: the as-of day, and what `publication_state` says (the facts'
+    position, and when this build ran, in UTC)."""
+    at = at or datetime.now(UTC).replace(tzinfo=None)
+    position = scalar(con, "SELECT last_position FROM projection_state WHERE id = 1") or 0
     con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+    con.execute(f"SET VARIABLE last_position = {int(position)}::BIGINT")
+    con.execute(f"SET VARIABLE published_at = TIMESTAMP '{at.isoformat(sep=' ')}'")
 
 
 class Inputs:
@@ -76,7 +84,8 @@ class Inputs:
         return self._con.sql(sql, params=list(params)).pl() if params else self._con.sql(sql).pl()
 
 
-def _python_rows(con: duckdb.DuckDBPyConnection, model: Model, as_of: date) -> pl.DataFrame:
+def python_rows(con: duckdb.DuckDBPyConnection, model: Model, as_of: date) -> pl.DataFrame:
+    """What a Python model's build() makes, checked to be its declared columns."""
     frame = model.build_function()(Inputs(con, model, as_of))
     if not isinstance(frame, pl.DataFrame) or frame.columns != list(model.column_names):
         found = frame.columns if isinstance(frame, pl.DataFrame) else type(frame).__name__
@@ -95,7 +104,7 @@ def build(con: duckdb.DuckDBPyConnection, model: Model, as_of: date) -> int:
     """`build_model`, for a model given by its declaration."""
     name = model.name
     set_as_of(con, as_of)
-    rows = _python_rows(con, model, as_of) if model.kind == "python" else None
+    rows = python_rows(con, model, as_of) if model.kind == "python" else None
     con.execute("BEGIN TRANSACTION")
     try:
         if rows is None:
@@ -121,25 +130,22 @@ def build_all(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
     return {name: build_model(con, name, as_of) for name in models()}
 
 
-def publish(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Sequence[str] | None = None) -> Path:
-    """Copy the published tables (those whose header says `published: true`, unless `tables` names
-    others) into a new serving file and swap it in atomically."""
-    tables = list(published()) if tables is None else tables
-    target = settings.serving_path
-    building = target.with_name(f".{target.name}.building")
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    con.execute(f"ATTACH {sql_string(building)} AS serving_next")
-    try:
-        for table in tables:
-            con.execute(f"CREATE TABLE serving_next.{table} AS SELECT * FROM {table}")
-        con.execute("CHECKPOINT serving_next")
-    finally:
-        con.execute("DETACH serving_next")
-    os.chmod(building, 0o600)
-    crash_if_asked("publish-before-replace")
-    os.replace(building, target)
-    return target
+def generations(serving_path: Path) -> list[Path]:
+    """The generation files beside the serving file (warehouse.publication): `.serving-<epoch>-<n>.duckdb`."""
+    return sorted(serving_path.parent.glob(f".{serving_path.stem}-*-*{serving_path.suffix}"))
+
+
+def linked_generation(serving_path: Path) -> Path:
+    """The generation file the serving file is a link to (itself if none is: a file of an older version).
+    A reader attaches it by that name, which DuckDB also uses to keep this process's own writer off it."""
+    inode = os.stat(serving_path).st_ino
+    for generation in generations(serving_path):
+        try:
+            if generation.stat().st_ino == inode:
+                return generation
+        except FileNotFoundError:
+            continue
+    return serving_path
 
 
 def file_identity(path: Path) -> tuple[int, int, int, int]:
@@ -164,12 +170,29 @@ class ServingReader:
         identity = file_identity(self.path)  # FileNotFoundError until the first publication
         with self._lock:
             if self._con is None or identity != self._identity:
-                con = duckdb.connect(":memory:")
-                con.execute(f"ATTACH {sql_string(self.path)} AS serving (READ_ONLY)")
+                con, identity = self._attach()
                 # The previous connection is not closed here: queries still running on its cursors
                 # finish on the file they started with, and it goes when the last of them does.
                 self._con, self._identity = con, identity
             return self._con.cursor()
+
+    def _attach(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int, int, int]]:
+        """The newest publication, attached read-only. The link may move on between looking it up and
+        opening the file, and the generation it named may by then be taken by the pipeline to update
+        (it is no longer published): look again."""
+        for attempt in range(50):
+            identity = file_identity(self.path)
+            generation = linked_generation(self.path)
+            con = duckdb.connect(":memory:")
+            try:
+                con.execute(f"ATTACH {sql_string(generation)} AS serving (READ_ONLY)")
+                return con, identity
+            except (duckdb.IOException, duckdb.ResourceInUseException, FileNotFoundError):
+                con.close()
+                if attempt == 49:
+                    raise
+                time.sleep(0.01)
+        raise AssertionError("unreachable")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
         cursor = self._cursor()

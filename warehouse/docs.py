@@ -60,6 +60,11 @@ def table_section(model: Model) -> str:
         f"[{model.path.parent.name}/{model.path.name}]({model.path.parent.name}/{model.path.name})",
         f"key: {', '.join(f'`{k}`' for k in model.key)}",
         f"reads: {_reads(model)}",
+        "refreshed: daily (by whole rebuilds)"
+        if model.daily
+        else f"refreshed: by `{model.partition}`"
+        if model.partition
+        else "refreshed: whole",
     ]
     if model.kind == "python":
         facts.insert(0, "**Python model**")

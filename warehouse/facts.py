@@ -1,41 +1,45 @@
 """The warehouse's base: the fact tables, and how each kind of event lands in them.
 
 One declaration per event type says which fact table its rows land in and how a row is built from the
-event; each table declares its columns with their DuckDB types once, and the DDL and the dataframe
-schema are derived from that. Every row carries the event's `position` in the log, so the facts always
-hold exactly the events up to `projection_state.last_position` (see pipelines/projection.py).
+event; each table declares its columns with their DuckDB types once, and the DDL is derived from that.
+Every row carries the event's `position` in the log, so the facts always hold exactly the events up to
+`projection_state.last_position` (see pipelines/projection.py).
+
+A row is built in SQL, by DuckDB, from the event's JSON: each declaration names the fields it reads and
+the type each is read as, and DuckDB parses them once per event (`json_transform`), many events at a
+time, beside the Python that reads and decrypts the next page. Most declarations are one row per event,
+a column per field (`one_row`); a meeting's roster is one row per member on it (`MEETING_ROSTER`).
 
 An event type that nobody declared lands in a table made from the event itself (`fact_<event name>`,
 its scalar fields, personal ones never), so recording a new kind of event needs no change here; declare
 one only to reshape its rows. Pseudonymous by construction: ids, dates, statuses and figures.
+
+`event_log` holds every event's position, type and stream: the checks count it, and the incremental
+refresh finds from it which groups new events touched (pipelines/refresh.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
-
 from domain.model import PERSONAL_FIELDS, event_classes
 
-# DuckDB type -> the polars type a page's rows are built in (ISO days are cast to DATE on insert)
-FRAME_TYPES: dict[str, Any] = {
-    "BIGINT": pl.Int64,
-    "INTEGER": pl.Int32,
-    "DOUBLE": pl.Float64,
-    "BOOLEAN": pl.Boolean,
-    "VARCHAR": pl.Utf8,
-    "DATE": pl.Utf8,
-}
 POSITION, ID, TEXT, DAY, FLAG, SECONDS, SCORE = "BIGINT", "VARCHAR", "VARCHAR", "DATE", "BOOLEAN", "DOUBLE", "INTEGER"
 
-Event = dict[str, Any]
-RowBuilder = Callable[[int, str, Event], Iterable[tuple]]
+
+def _json_type(kind: str) -> object:
+    """A DuckDB type as json_transform's structure spells it (a list type is a one-element list)."""
+    return [_json_type(kind[:-2])] if kind.endswith("[]") else kind
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,11 @@ class FactTable:
     def column_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.columns)
 
+    def type_of(self, column: str) -> str:
+        return dict(self.columns)[column]
+
     def ddl(self) -> str:
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(f'{n} {t}' for n, t in self.columns)})"
-
-    def frame_schema(self) -> dict[str, Any]:
-        return {name: FRAME_TYPES[kind] for name, kind in self.columns}
 
 
 def table(name: str, **columns: str) -> FactTable:
@@ -60,15 +64,64 @@ def table(name: str, **columns: str) -> FactTable:
 
 @dataclass(frozen=True)
 class Lands:
-    """Events of type `event` land in `table`, as the rows `rows(position, stream id, event)` builds."""
+    """Events of type `event` land in `table`, as the rows `select` makes from `events`: one row per
+    event of that type with its `position`, `stream_id`, and `e`, a struct of the event's `fields`
+    (name -> the DuckDB type it is read as; a field the event lacks, or holds null, is NULL)."""
 
     event: str
     table: FactTable
-    rows: RowBuilder
+    fields: tuple[tuple[str, str], ...]
+    select: str  # a SELECT ... FROM events that makes the table's columns, in order
+
+    def insert_sql(self, page: str = "page") -> str:
+        """The INSERT that lands this event type's events of `page` (position, stream_id, topic, and
+        payload: the event's JSON as UTF-8 bytes)."""
+        spec = json.dumps({name: _json_type(kind) for name, kind in self.fields})
+        columns = ", ".join(self.table.column_names)
+        return (
+            f"INSERT INTO {self.table.name} ({columns}) "
+            f"WITH events AS (SELECT position, stream_id, json_transform(decode(payload), {_quote(spec)}) AS e "
+            f"FROM {page} WHERE topic = {_quote(self.event)}) {self.select}"
+        )
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A column computed in SQL from the event's fields (`e."field"`), which it names with their types."""
+
+    sql: str
+    fields: Mapping[str, str]
+
+
+def literal(value: str | None) -> Expr:
+    return Expr("NULL" if value is None else _quote(value), {})
+
+
+def one_row(event: str, fact: FactTable, **columns: str | Expr) -> Lands:
+    """One row per event: `position` and `stream_id` as stored, every other column either the event
+    field it names (read as the column's type) or an `Expr`."""
+    fields: dict[str, str] = {}
+    select = []
+    for column in fact.column_names:
+        if column in ("position", "stream_id") and column not in columns:
+            select.append(column)
+            continue
+        source = columns[column]
+        if isinstance(source, Expr):
+            fields.update(source.fields)
+            select.append(source.sql)
+        else:
+            fields[source] = fact.type_of(column)
+            select.append(f'e."{source}"')
+    if set(columns) - set(fact.column_names):
+        raise ValueError(
+            f"{event}: {fact.name} has no column {', '.join(sorted(set(columns) - set(fact.column_names)))}"
+        )
+    return Lands(event, fact, tuple(fields.items()), f"SELECT {', '.join(select)} FROM events")
 
 
 # -- the fact tables -------------------------------------------------------------------------------
-EVENT_LOG = table("event_log", position=POSITION, topic=TEXT)  # every event, by type: for the checks
+EVENT_LOG = table("event_log", position=POSITION, topic=TEXT, stream_id=ID)  # every event: the checks, the refresh
 GROUP_FORMED = table("fact_group_formed", position=POSITION, stream_id=ID, group_id=ID, cadence=TEXT, formed_on=DAY)
 MEMBERSHIP = table(
     "fact_membership", position=POSITION, stream_id=ID, member_id=ID, change=TEXT, changed_on=DAY, reason=TEXT
@@ -124,65 +177,78 @@ COMMITMENT_FOLLOWED_UP = table(
     new_due_on=DAY,
 )
 
-
-def roster_rows(p: int, s: str, e: Event) -> list[tuple]:
-    """One row per roster member of a held meeting: recorded status, seconds (None: no airtime data), presented."""
-    seconds, presenters, attendance, meeting = (
-        e["speaking_seconds"],
-        set(e["presenters"]),
-        e["attendance"],
-        e["meeting"],
-    )
-    if seconds is None:
-        return [(p, meeting, m, attendance[m], None, m in presenters) for m in e["roster"]]
-    return [
-        (p, meeting, m, attendance[m], float(seconds[m]) if m in seconds else None, m in presenters)
-        for m in e["roster"]
-    ]
-
+# One row per roster member of a held meeting: recorded status, seconds (NULL: no airtime data, or none
+# recorded for them), presented.
+ROSTER = Lands(
+    "MeetingHeld",
+    MEETING_ROSTER,
+    (
+        ("meeting", "VARCHAR"),
+        ("roster", "VARCHAR[]"),
+        ("attendance", "MAP(VARCHAR, VARCHAR)"),
+        ("speaking_seconds", "MAP(VARCHAR, DOUBLE)"),
+        ("presenters", "VARCHAR[]"),
+    ),
+    "SELECT position, e.meeting, member, e.attendance[member], e.speaking_seconds[member], "
+    "list_contains(e.presenters, member) FROM events, unnest(e.roster) AS roster(member)",
+)
 
 # -- each event type, once -------------------------------------------------------------------------
 DECLARED = (
-    Lands("GroupFormed", GROUP_FORMED, lambda p, s, e: [(p, s, e["group"], e["cadence"], e["formed_on"])]),
-    Lands("MemberJoined", MEMBERSHIP, lambda p, s, e: [(p, s, e["member"], "joined", e["joined_on"], None)]),
-    Lands("MemberLeft", MEMBERSHIP, lambda p, s, e: [(p, s, e["member"], "left", e["left_on"], e["reason"])]),
-    Lands("FacilitatorAssigned", FACILITATOR_ASSIGNED, lambda p, s, e: [(p, s, e["member"], e["assigned_on"])]),
-    Lands("ConfidentialitySigned", CONFIDENTIALITY_SIGNED, lambda p, s, e: [(p, s, e["member"], e["signed_on"])]),
-    Lands("MemberRegistered", MEMBER_REGISTERED, lambda p, s, e: [(p, s, e["member"])]),
-    Lands(
+    one_row("GroupFormed", GROUP_FORMED, group_id="group", cadence="cadence", formed_on="formed_on"),
+    one_row(
+        "MemberJoined",
+        MEMBERSHIP,
+        member_id="member",
+        change=literal("joined"),
+        changed_on="joined_on",
+        reason=literal(None),
+    ),
+    one_row(
+        "MemberLeft", MEMBERSHIP, member_id="member", change=literal("left"), changed_on="left_on", reason="reason"
+    ),
+    one_row("FacilitatorAssigned", FACILITATOR_ASSIGNED, member_id="member", assigned_on="assigned_on"),
+    one_row("ConfidentialitySigned", CONFIDENTIALITY_SIGNED, member_id="member", signed_on="signed_on"),
+    one_row("MemberRegistered", MEMBER_REGISTERED, member_id="member"),
+    one_row(
         "MeetingHeld",
         MEETING_HELD,
-        lambda p, s, e: [
-            (
-                p,
-                s,
-                e["meeting"],
-                e["group"],
-                e["held_on"],
-                e["topic"],
-                e["format"],
-                e["speaking_seconds"] is not None,
-                e["guest_speaker"] is not None,
-            )
-        ],
+        meeting_id="meeting",
+        group_id="group",
+        held_on="held_on",
+        topic="topic",
+        format="format",
+        has_airtime=Expr("e.speaking_seconds IS NOT NULL", {"speaking_seconds": "JSON"}),
+        has_guest_speaker=Expr("e.guest_speaker IS NOT NULL", {"guest_speaker": "JSON"}),
     ),
-    Lands("MeetingHeld", MEETING_ROSTER, roster_rows),
-    Lands("AttendanceCorrected", ATTENDANCE_CORRECTED, lambda p, s, e: [(p, s, e["member"], e["status"])]),
-    Lands("MeetingRated", MEETING_RATED, lambda p, s, e: [(p, s, e["member"], e["score"])]),
-    Lands(
+    ROSTER,
+    one_row("AttendanceCorrected", ATTENDANCE_CORRECTED, member_id="member", status="status"),
+    one_row("MeetingRated", MEETING_RATED, member_id="member", score="score"),
+    one_row(
         "CommitmentMade",
         COMMITMENT_MADE,
-        lambda p, s, e: [(p, s, e["commitment"], e["member"], e["group"], e["meeting"], e["made_on"], e["due_on"])],
+        commitment_id="commitment",
+        member_id="member",
+        group_id="group",
+        meeting_id="meeting",
+        made_on="made_on",
+        due_on="due_on",
     ),
-    Lands(
+    one_row(
         "CommitmentClosed",
         COMMITMENT_FOLLOWED_UP,
-        lambda p, s, e: [(p, s, e["meeting"], e["held_on"], e["outcome"], None)],
+        meeting_id="meeting",
+        held_on="held_on",
+        outcome="outcome",
+        new_due_on=literal(None),
     ),
-    Lands(
+    one_row(
         "CommitmentCarriedForward",
         COMMITMENT_FOLLOWED_UP,
-        lambda p, s, e: [(p, s, e["meeting"], e["held_on"], "carried_forward", e["new_due_on"])],
+        meeting_id="meeting",
+        held_on="held_on",
+        outcome=literal("carried_forward"),
+        new_due_on="new_due_on",
     ),
 )
 # Events the warehouse counts (in event_log) but measures nothing of: who claimed an email (a keyed
@@ -222,8 +288,7 @@ def derived(event: str, cls: type) -> Lands:
         fields.append((name, ID_FIELDS.get(name, name), "DATE" if name.endswith("_on") and kind == "VARCHAR" else kind))
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", event).lower()
     fact = FactTable(f"fact_{snake}", (("position", POSITION), ("stream_id", ID), *((c, t) for _, c, t in fields)))
-    names = tuple(name for name, _, _ in fields)
-    return Lands(event, fact, lambda p, s, e: [(p, s, *(e.get(n) for n in names))])
+    return one_row(event, fact, **{column: name for name, column, _ in fields})
 
 
 def _without_none(hint: Any) -> Any:
@@ -246,9 +311,11 @@ def landings() -> tuple[Lands, ...]:
 
 LANDINGS = landings()
 TABLES: tuple[FactTable, ...] = (EVENT_LOG, *dict.fromkeys(lands.table for lands in LANDINGS))
-BY_EVENT: dict[str, tuple[Lands, ...]] = {}
-for _lands in LANDINGS:
-    BY_EVENT[_lands.event] = (*BY_EVENT.get(_lands.event, ()), _lands)
+# Where each stream's group is recorded: the fact tables that carry both (a group's own stream, and each
+# meeting's and commitment's). Events on a stream none of them names (a member's) belong to no group.
+STREAM_GROUPS: tuple[FactTable, ...] = tuple(
+    fact for fact in TABLES if {"stream_id", "group_id"} <= set(fact.column_names)
+)
 
 DDL = "\n".join(
     [
@@ -257,15 +324,6 @@ DDL = "\n".join(
         *(fact.ddl() + ";" for fact in TABLES),
     ]
 )
-
-
-def page_rows(decoded: Iterable[tuple[int, str, str, Event]]) -> dict[FactTable, list[tuple]]:
-    """The fact rows of a page of decoded events (position, stream id, type, event), table by table,
-    each table's rows in log order."""
-    rows: dict[FactTable, list[tuple]] = {fact: [] for fact in TABLES}
-    log = rows[EVENT_LOG]
-    for position, stream, topic, event in decoded:
-        log.append((position, topic))
-        for lands in BY_EVENT.get(topic, ()):
-            rows[lands.table].extend(lands.rows(position, stream, event))
-    return rows
+LOG_SQL = (
+    f"INSERT INTO {EVENT_LOG.name} ({', '.join(EVENT_LOG.column_names)}) SELECT position, topic, stream_id FROM page"
+)

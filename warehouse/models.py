@@ -9,6 +9,7 @@ built as a table of that name:
     grain: one row per ...
     published: true            # copied into the serving file
     readers: {lead: all, facilitator: group_id, member: member_id}
+    partition: group_id        # its rows for a group come from that group's rows alone: refreshed by group
     key: [meeting_id, member_id]
     columns:
       meeting_id:
@@ -31,11 +32,23 @@ scikit-learn. Its header is the module's docstring, the same YAML plus `reads:`,
 (declared, since there is no one SELECT to derive them from, and enforced: `Inputs.query` refuses a
 query that reads anything else). The module defines `build(inputs: Inputs) -> polars.DataFrame`, whose
 columns are the declared ones in order; each is cast to its declared type, then checked like any table.
+
+`partition` is a promise about the SQL, which lets a refresh rebuild only what new events touched
+(warehouse/incremental.py): the model's rows for one value of that column (a group, a member) are what
+its SELECT makes from its inputs' rows for that value alone. A staging model may be partitioned by
+`group_id` (the group of the events' streams); any other model by a column that every input it reads
+has, or the input is not partitioned itself (read whole). A model without `partition` (every Python
+model) is rebuilt whole whenever anything it reads changed. The promise is tested, model by model,
+against clean rebuilds (tests/integration/test_incremental.py). `refresh: daily` marks a costly
+whole-programme model whose figures need not move with each event (a fitted statistical model): it is
+rebuilt by whole refreshes only (each new as-of day, and `peerpulse materialize`), and a model that
+reads it reads what the last of them made.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import heapq
 import importlib.util
 import json
@@ -57,9 +70,13 @@ ROLES = ("lead", "admin", "facilitator", "member")
 # What each role's rows are scoped by: every row, or the rows whose column holds the viewer's ids
 # (the groups a facilitator facilitates; a member's own member id).
 SCOPES = {"lead": ("all",), "admin": ("all",), "facilitator": ("all", "group_id"), "member": ("all", "member_id")}
-PLAIN_TYPES = ("VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
+PLAIN_TYPES = ("VARCHAR", "DATE", "TIMESTAMP", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN")  # README, "Plain types"
 NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
-TABLE_KEYS = {"description", "grain", "published", "readers", "contract", "key", "columns", "notes", "reads"}
+TABLE_KEYS = {
+    "description", "grain", "published", "readers", "contract", "partition", "refresh", "key", "columns", "notes",
+    "reads",
+}  # fmt: skip
+STREAM_PARTITION = "group_id"  # what events are partitioned by: the group their stream belongs to (facts.STREAM_GROUPS)
 REQUIRED_TABLE_KEYS = {"description", "grain", "published", "key", "columns"}
 COLUMN_KEYS = {"type", "description", "checks", "extra", "remedy"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -147,6 +164,8 @@ class Model:
     columns: tuple[Column, ...]
     notes: str = ""
     contract: bool = False  # one of the warehouse contract's tables (warehouse/README.md)
+    partition: str | None = None  # the column it is refreshed by (a group, a member), or None: rebuilt whole
+    daily: bool = False  # `refresh: daily`: rebuilt by whole refreshes only (the day changed, or asked)
     depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
     facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
     kind: str = "sql"  # or "python": built by the module's build(inputs), reading what `reads:` declares
@@ -259,6 +278,7 @@ def load(directory: Path, facts: Mapping[str, tuple[str, ...]] | None = None) ->
     ordered = _build_order(resolved)
     for model in ordered.values():
         _check_references(model, ordered, facts)
+        _check_partition(model, ordered)
     return ordered
 
 
@@ -339,6 +359,20 @@ def _declared(file: str, name: str, layer: str, path: Path, declared: dict, sql:
     if not (isinstance(key, list) and key and all(k in names for k in key) and len(set(key)) == len(key)):
         raise ModelError(f"{file}: key is a list of the table's columns that identify a row (declared: {key!r})")
     readers = _readers(file, declared, published, names)
+    partition = declared.get("partition")
+    if partition is not None and partition not in names:
+        raise ModelError(
+            f"{file}: partition names the column its rows are refreshed by; it has no column {partition!r}"
+        )
+    if declared.get("refresh", "on change") not in ("on change", "daily"):
+        raise ModelError(f"{file}: refresh is `daily` (rebuilt once a day, and by materialize) or left out")
+    if partition is not None and path.suffix == ".py":
+        raise ModelError(f"{file}: a Python model is rebuilt whole; partition is for SQL models")
+    if partition is not None and layer == "staging" and partition != STREAM_PARTITION:
+        raise ModelError(
+            f"{file}: a staging model is partitioned by {STREAM_PARTITION} (the group of the events' streams), "
+            f"not {partition}"
+        )
     if published and layer != "marts":
         raise ModelError(f"{file}: only marts are published; move it to marts/ or make it published: false")
     if contract and not published:
@@ -359,6 +393,8 @@ def _declared(file: str, name: str, layer: str, path: Path, declared: dict, sql:
         columns=tuple(columns),
         notes=(declared.get("notes") or "").strip(),
         contract=contract,
+        partition=partition,
+        daily=declared.get("refresh") == "daily",
         kind="python" if path.suffix == ".py" else "sql",
     )
 
@@ -591,6 +627,35 @@ def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[st
                 f"{model.file}: column {check.column} references {check.table}.{check.table_column}, "
                 "which has no such column"
             )
+
+
+def _check_partition(model: Model, ordered: dict[str, Model]) -> None:
+    """A partitioned model's inputs can be narrowed to its partitions: each is partitioned by the same
+    column, or has that column (its changed rows say which of ours changed), or is read whole."""
+    # A model that is not daily may read a daily one (dropout_risk scores with the day's dropout_model):
+    # between whole refreshes it reads the table the day's whole refresh made.
+    if model.partition is None:
+        return
+    for name in model.depends_on:
+        read = ordered[name]
+        if read.partition not in (None, model.partition) and model.partition not in read.column_names:
+            raise ModelError(
+                f"{model.file}: partition: {model.partition}, but it reads {name}, which is partitioned by "
+                f"{read.partition} and has no {model.partition} column; drop the partition or read another table"
+            )
+
+
+def fingerprint(found: Mapping[str, Model]) -> str:
+    """What every model is, in one digest: a refresh after any model changed rebuilds them all."""
+    digest = hashlib.sha256()
+    for model in found.values():
+        made_by = model.path.read_text() if model.kind == "python" else model.sql  # a Python model: its module
+        digest.update(
+            json.dumps(
+                [model.name, made_by, model.partition, model.daily, [(c.name, c.type) for c in model.columns]]
+            ).encode()
+        )
+    return digest.hexdigest()[:16]
 
 
 def _upstream(model: Model, ordered: dict[str, Model]) -> set[str]:

@@ -3,6 +3,8 @@
 - Results are cached by the arguments a query runs with *and* by the serving file's identity
   (`warehouse.db.file_identity`), so a new publication by `peerpulse materialize` is read on the next page
   load, without a restart.
+- `published_position()` says which events the figures include (the log position of the last one), so a
+  page that has just saved events can tell its viewer when they are in the figures.
 - `figures(entitlement)` is that shape: the entitlement refuses what the viewer may not see and turns the
   viewer into the ids they may see; only those ids reach the query and its cache key, never the viewer,
   so no viewer can be served rows cached for another.
@@ -63,6 +65,23 @@ def current() -> str:
     return found.key
 
 
+def published_position() -> int | None:
+    """The position in the event log of the last event the published figures include
+    (`publication_state.last_position`), or None before the first publication. Cheap: one stat of the
+    serving file, and one query per publication (cached by it)."""
+    found = publication()
+    return None if found is None else _position(found.key)
+
+
+@st.cache_data(**CACHE)
+def _position(publication_key: str) -> int | None:
+    try:
+        frame = query("SELECT last_position FROM publication_state")
+    except (NothingPublished, WarehouseIncomplete):  # gone since, or published by an older version
+        return None
+    return int(frame["last_position"][0]) if frame.height else None
+
+
 @st.cache_resource(show_spinner=False, on_release=ServingReader.close)
 def _reader(path: str) -> ServingReader:
     return ServingReader(Path(path))
@@ -88,16 +107,6 @@ class _Pages:
 
 
 PAGES = _Pages()
-
-
-def published_position() -> int | None:
-    """The event-log position the published figures include (`publication_state`), or None when the
-    serving file does not say: a page compares it with the position its save reached."""
-    try:
-        frame = query("SELECT last_position FROM publication_state")
-    except (NothingPublished, WarehouseIncomplete):
-        return None
-    return int(frame["last_position"][0]) if frame.height else None
 
 
 # -- entitlements: (viewer, *arguments) -> the arguments the query runs with --------------------------

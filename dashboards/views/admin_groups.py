@@ -48,7 +48,8 @@ chosen = st.selectbox("Group", groups["group_id"].to_list(), format_func=lambda 
 spells = admin.memberships(viewer, chosen)
 directory = people.member_directory(viewer, admin.members(viewer)["member_id"])
 st.dataframe(
-    spells.select(
+    ui.table(
+        spells,
         pl.col("member_id")
         .replace_strict({m: n for m, (n, _) in directory.items()}, default=fmt.NO_DATA)
         .alias("Member"),

@@ -73,7 +73,8 @@ if alerts.is_empty():
     ui.empty("No dominance alert in this group's history.")
 else:
     st.dataframe(
-        ui.named(alerts, names).select(
+        ui.table(
+            ui.named(alerts, names),
             pl.col("member").alias("Member"),
             ui.shown("held_on", fmt.day, "Meeting"),
             ui.shown("dominance_ratio", fmt.times_fair_share, "Airtime"),

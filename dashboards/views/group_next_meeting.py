@@ -147,10 +147,8 @@ else:
     )
     rates = published.for_facilitator(viewer, "member_presenting_rate", group_id)
     st.dataframe(
-        ui.named(presenting, names)
-        .join(rates, on=["group_id", "member_id"], how="left")
-        .head(5)
-        .select(
+        ui.table(
+            ui.named(presenting, names).join(rates, on=["group_id", "member_id"], how="left").head(5),
             pl.col("member").alias("Member"),
             pl.col("meetings_since_presented").alias("Meetings since presenting"),
             ui.shown("last_presented_on", fmt.day, "Last presented"),

@@ -54,7 +54,8 @@ else:
     if not latest.is_empty():
         st.caption("Your latest check-in on each commitment:")
         st.dataframe(
-            latest.join(still_open.select("commitment_id"), on="commitment_id").select(
+            ui.table(
+                latest.join(still_open.select("commitment_id"), on="commitment_id"),
                 pl.col("commitment_id").replace_strict(texts, default=fmt.NO_DATA).alias("Commitment"),
                 ui.shown("checked_in_on", fmt.day, "Checked in"),
                 pl.col("progress").str.replace_all("_", " ").alias("Progress"),

@@ -56,7 +56,8 @@ if still_open.is_empty():
     ui.empty("Nothing open: every commitment you made has been followed up.")
 else:
     st.dataframe(
-        still_open.select(
+        ui.table(
+            still_open,
             pl.col("text").alias("Commitment"),
             ui.shown("due_on", fmt.day, "Due"),
             pl.when(pl.col("overdue")).then(pl.lit("⏰ Overdue")).otherwise(pl.lit("Open")).alias("Status"),
@@ -67,9 +68,15 @@ else:
     )
 
 st.subheader("Timeline")
-recent = commitments.head(20).with_columns(
-    (pl.col("made_on").map_elements(fmt.day, return_dtype=pl.String) + " · " + pl.col("text").str.slice(0, 60)).alias(
-        "label"
+recent = commitments.head(20)
+recent = recent.with_columns(  # formatted here, not by polars: see ui.table
+    pl.Series(
+        "label",
+        [
+            None if d is None or t is None else f"{fmt.day(d)} · {t[:60]}"
+            for d, t in zip(recent["made_on"], recent["text"], strict=True)
+        ],
+        dtype=pl.String,
     )
 )
 shown = "Your commitments" if commitments.height <= recent.height else f"Your last {recent.height} commitments"
@@ -83,7 +90,8 @@ st.altair_chart(charts.commitment_timeline(recent), width="stretch")
 
 st.subheader("All my commitments")
 st.dataframe(
-    commitments.select(
+    ui.table(
+        commitments,
         pl.col("text").alias("Commitment"),
         ui.shown("made_on", fmt.day, "Made"),
         ui.shown("due_on", fmt.day, "Due"),

@@ -65,7 +65,8 @@ st.caption(
         else "",
     )
 )
-table = running.select(
+table = ui.table(
+    running,
     pl.col("group").alias("Group"),
     ui.shown("tier", fmt.tier, "Tier"),
     pl.col("health_score").alias("Health"),
@@ -114,27 +115,26 @@ with st.expander("What the health score is worth: how well it foretold later los
         )
     figures = evidence.filter(pl.col("kind") != "tier")
     st.dataframe(
-        figures.select(
+        ui.table(
+            figures,
             pl.col("figure").replace_strict(fmt.HEALTH_FIGURES, default=None).alias("Figure"),
             ui.shown("weight", fmt.percent, "Weight in the score"),
             ui.shown("auc", fmt.auc, "ROC AUC (0.5 is guessing)"),
-            pl.struct("auc_low", "auc_high")
-            .map_elements(lambda r: fmt.interval(r["auc_low"], r["auc_high"]), return_dtype=pl.String)
-            .alias("95% interval"),
+            ui.shown(("auc_low", "auc_high"), fmt.interval, "95% interval"),
         ),
         hide_index=True,
     )
     by_tier = evidence.filter(pl.col("kind") == "tier")
     st.dataframe(
-        by_tier.select(
+        ui.table(
+            by_tier,
             ui.shown("figure", fmt.tier, "Tier"),
             ui.shown("loss_rate", fmt.percent, "Lost 2 or more in the next six months"),
-            pl.struct("loss_rate_low", "loss_rate_high")
-            .map_elements(
-                lambda r: f"{fmt.percent(r['loss_rate_low'])}–{fmt.percent(r['loss_rate_high'])}",
-                return_dtype=pl.String,
-            )
-            .alias("95% interval"),
+            ui.shown(
+                ("loss_rate_low", "loss_rate_high"),
+                lambda low, high: f"{fmt.percent(low)}–{fmt.percent(high)}",
+                "95% interval",
+            ),
             pl.col("group_months").alias("Group-months"),
         ),
         hide_index=True,

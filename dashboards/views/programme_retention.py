@@ -153,14 +153,13 @@ for source in sources:
 
 table = shown.filter(pl.col("cadence") == "all") if in_use["enough_history"] else shown
 st.dataframe(
-    table.select(
+    ui.table(
+        table,
         pl.col("source").replace_strict(fmt.SOURCES, default=None).alias("Evidence from"),
         pl.col("model").replace_strict(fmt.MODELS, default=None).alias("Score"),
         pl.col("cadence").replace_strict(fmt.CADENCES, default=None).alias("Groups"),
         ui.shown("auc", fmt.auc, "ROC AUC"),
-        pl.struct("auc_low", "auc_high")
-        .map_elements(lambda r: fmt.interval(r["auc_low"], r["auc_high"]), return_dtype=pl.String)
-        .alias("95% interval"),
+        ui.shown(("auc_low", "auc_high"), fmt.interval, "95% interval"),
         ui.shown("recall_30d", fmt.percent, "Dropouts warned in time"),
         ui.shown("alerts_per_facilitator_month", fmt.ratio_plain, "Check-ins a facilitator-month"),
         pl.col("dropouts").alias("Dropouts"),
@@ -171,13 +170,12 @@ st.dataframe(
 if in_use["enough_history"]:
     with st.expander("By cadence"):
         st.dataframe(
-            evaluation.filter((pl.col("source") == "programme") & (pl.col("cadence") != "all")).select(
+            ui.table(
+                evaluation.filter((pl.col("source") == "programme") & (pl.col("cadence") != "all")),
                 pl.col("cadence").replace_strict(fmt.CADENCES, default=None).alias("Groups"),
                 pl.col("model").replace_strict(fmt.MODELS, default=None).alias("Score"),
                 ui.shown("auc", fmt.auc, "ROC AUC"),
-                pl.struct("auc_low", "auc_high")
-                .map_elements(lambda r: fmt.interval(r["auc_low"], r["auc_high"]), return_dtype=pl.String)
-                .alias("95% interval"),
+                ui.shown(("auc_low", "auc_high"), fmt.interval, "95% interval"),
                 ui.shown("recall_30d", fmt.percent, "Dropouts warned in time"),
                 pl.col("dropouts").alias("Dropouts"),
             ),

@@ -3,14 +3,15 @@ how SQLite and PostgreSQL differ.
 
 The library's notification log decodes one event at a time through the domain classes; to build the
 warehouse that is several times slower than it needs to be. `EventLog` reads a page in one query and
-decrypts and parses every row of it in one tight loop. Without the store key there is nothing to read.
+decrypts every row of it in one tight loop: `plain_pages` hands the JSON text on column by column (the
+pipeline parses it in DuckDB), `decode` parses it with orjson. Without the store key there is nothing
+to read.
 `existing_streams` answers, for the application, which of many aggregates already have events.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import AggregateRecorder
 
 from domain.config import Settings
 from domain.errors import ConfigurationError
 from domain.store import connect_postgres, keys
-from domain.store.cipher import aesgcm_for, open_envelope
+from domain.store.cipher import aesgcm_for, open_envelopes
 
 PAGE_SIZE = 50_000
 SQLITE_EVENTS = "stored_events"  # the library's table names (eventsourcing.sqlite / .postgres)
@@ -36,6 +38,23 @@ class RawEvent:
     stream_id: str  # the aggregate's id, 32 hex digits
     topic: str
     state: bytes
+
+
+@dataclass(frozen=True)
+class PlainPage:
+    """A page of events, column by column, each event's state decrypted to its JSON text (UTF-8)."""
+
+    positions: list[int]
+    stream_ids: list[str]  # 32 hex digits
+    topics: list[str]
+    payloads: list[bytes]
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def last_position(self) -> int:
+        return self.positions[-1]
 
 
 @contextmanager
@@ -113,8 +132,14 @@ class EventLog:
         rows = self._query("SELECT MAX({position}) FROM {events}", ())
         return (rows[0][0] or 0) if rows else 0
 
-    def counts_by_topic(self, up_to: int) -> dict[str, int]:
-        return dict(self._query("SELECT topic, COUNT(*) FROM {events} WHERE {position} <= ? GROUP BY topic", (up_to,)))
+    def counts_by_topic(self, up_to: int, after: int = 0) -> dict[str, int]:
+        """How many events of each type the log holds after position `after`, up to `up_to`."""
+        return dict(
+            self._query(
+                "SELECT topic, COUNT(*) FROM {events} WHERE {position} > ? AND {position} <= ? GROUP BY topic",
+                (after, up_to),
+            )
+        )
 
     def page(self, after: int, limit: int = PAGE_SIZE, up_to: int | None = None) -> list[RawEvent]:
         """The next `limit` events after position `after` (and not after `up_to`)."""
@@ -136,10 +161,39 @@ class EventLog:
             gc.collect(0)
 
     def decode(self, page: list[RawEvent]) -> list[tuple[int, str, str, dict[str, Any]]]:
-        """Decrypt and parse a page in one pass: (position, stream id, topic, event state)."""
-        aesgcm, loads = self._aesgcm, json.loads
+        """Decrypt and parse a page in one pass: (position, stream id, topic, event state).
+
+        orjson rather than the standard json module: it parses these small objects several times faster
+        (no per-object Python hooks) into the same dicts, lists, str, int, float and None, and is as
+        strict about what JSON is."""
+        texts = self._open([e.state for e in page])
+        loads = orjson.loads
+        return [(e.position, e.stream_id, e.topic, loads(text)) for e, text in zip(page, texts, strict=True)]
+
+    def plain_pages(self, after: int, up_to: int, limit: int = PAGE_SIZE) -> Iterator[PlainPage]:
+        """The events after `after` up to `up_to`, `limit` at a time, decrypted, not parsed: the bulk
+        reader's fastest path (no object per event)."""
+        while after < up_to:
+            rows = self._query(
+                "SELECT {position}, originator_id, topic, state FROM {events} "
+                "WHERE {position} > ? AND {position} <= ? ORDER BY {position} LIMIT ?",
+                (after, up_to, limit),
+            )
+            if not rows:
+                return
+            positions, streams, topics, states = (list(column) for column in zip(*rows, strict=True))
+            del rows
+            if streams and not isinstance(streams[0], str):  # PostgreSQL hands back UUIDs
+                streams = [s.hex for s in streams]
+            yield PlainPage(positions, streams, topics, self._open(states))
+            after = positions[-1]
+            gc.collect(0)
+
+    def _open(self, states: list) -> list[bytes]:
         try:
-            return [(e.position, e.stream_id, e.topic, loads(open_envelope(aesgcm, e.state))) for e in page]
+            if states and not isinstance(states[0], bytes):  # a driver's memoryview or bytearray
+                states = [bytes(s) for s in states]
+            return open_envelopes(self._aesgcm, states)
         except ValueError:
             raise ConfigurationError(
                 f"the store key does not open the event store ({self.settings.describe_store()})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -38,6 +39,27 @@ def seeded_store(events: int, months: int = 24) -> Path:
         )
         (home / ".complete").touch()
     return home
+
+
+def materialized_copy(store: Path, into: Path) -> Path:
+    """A fresh copy, at `into`, of `store` (a seeded PEERPULSE_HOME) with its figures built and published:
+    the build is made once (beside the cache) and copied with its hard links (`cp -a`) for each run."""
+    from warehouse.models import fingerprint, models
+
+    # the models' fingerprint in the name: a build by other models would be rebuilt whole by the first refresh
+    template = CACHE / f"materialized-{store.name}-{TODAY}-{fingerprint(models())}"
+    if not (template / ".complete").exists():
+        subprocess.run(["rm", "-rf", str(template)], check=True)
+        template.mkdir(parents=True, mode=0o700)
+        shutil.copy(store / "events.sqlite", template / "events.sqlite")
+        shutil.copytree(store / "keys", template / "keys")
+        print(f"materializing {template} (once) ...", file=sys.stderr)
+        subprocess.run([PEERPULSE, "materialize"], env=env_for(template), check=True, stdout=subprocess.DEVNULL)
+        (template / ".complete").touch()
+    subprocess.run(["rm", "-rf", str(into)], check=True)
+    into.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-a", str(template), str(into)], check=True)
+    return into
 
 
 @contextmanager

@@ -1,11 +1,15 @@
-"""Warehouse build throughput, incremental catch-up cost, and peak memory. Prints figures.
+"""A whole rebuild against the store's read limit, measured in the same run, and its peak memory. Prints
+figures; asserts nothing.
 
-1. Full rebuild at ~1M events, beside the raw read rate of the same store in the same run (the
-   store's rows read, decrypted and parsed in bulk, with no pipeline). Target: >= half the raw rate.
-2. Incremental catch-up of 1,000 new events on top of ~100k and ~1M events. Target: < 2 s, flat.
-3. Peak memory (max RSS) of the full rebuild in its own process. Target: < 1.5 GB.
+1. **The read limit**: the store's rows read in pages, each event decrypted (AES-GCM, one key schedule)
+   and parsed (orjson), with no pipeline work: how fast anything could read this store. Measured before
+   and after the rebuild (the machine is shared: the mean of the two is the baseline).
+2. **A whole rebuild** from nothing, in its own process, as `peerpulse materialize` does it: the catch-up
+   into the fact tables, every model, every blocking check, and a new serving file published; timed step
+   by step, with the process's peak memory (max RSS).
 
-Run: `.venv/bin/python tests/benchmarks/pipeline_rebuild.py [--events 1000000]`.
+Targets (issue 11): end to end >= 0.5x the read limit; peak memory <= 1 GB at 1M events, <= 3 GB at 10M.
+Run: `.venv/bin/python tests/benchmarks/pipeline_rebuild.py --store .bench1m` (or `--events N` to seed).
 """
 
 from __future__ import annotations
@@ -16,12 +20,35 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import PEERPULSE, REPO, TODAY, env_for, seeded_store
+from tests.benchmarks.common import REPO, TODAY, env_for, seeded_store
+
+READ_LIMIT = """
+import json, time, orjson
+from domain.config import Settings
+from domain.store.log import EventLog, bulk_decoding
+from domain.store.cipher import open_envelopes
+from pipelines.projection import PAGE_SIZE  # the same pages as the catch-up
+log = EventLog(Settings.from_env())
+up_to, after, events = log.max_position(), 0, 0
+loads = orjson.loads
+started = time.perf_counter()
+with bulk_decoding():  # the same garbage-collector policy as the catch-up: a fair baseline
+    while after < up_to:
+        rows = log._query(
+            "SELECT {position}, originator_id, topic, state FROM {events} WHERE {position} > ? AND {position} <= ? "
+            "ORDER BY {position} LIMIT ?", (after, up_to, PAGE_SIZE))
+        for text in open_envelopes(log._aesgcm, [r[3] for r in rows]):
+            loads(text)
+        events += len(rows)
+        after = rows[-1][0]
+import resource
+cpu = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"events": events, "seconds": time.perf_counter() - started, "cpu": cpu.ru_utime + cpu.ru_stime}))
+"""
 
 REBUILD = """
 import json, resource, sys, time
@@ -29,27 +56,26 @@ from datetime import date
 from domain.config import Settings
 from domain.store.log import EventLog
 from pipelines.projection import catch_up
-from warehouse import db
+from pipelines.refresh import count_events, publish_if_needed
+from warehouse import db, incremental
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 settings = Settings.from_env()
-source = EventLog(settings)
-con = db.connect(settings.warehouse_path)
-t0 = time.perf_counter(); result = catch_up(con, source); t1 = time.perf_counter()
-db.build_all(con, date.fromisoformat(sys.argv[1])); t2 = time.perf_counter()
-db.publish(con, settings); t3 = time.perf_counter()
-print(json.dumps({"events": result.events, "catch_up": t1 - t0, "models": t2 - t1, "publish": t3 - t2,
+started, c0 = time.perf_counter(), cpu()
+with EventLog(settings) as log:
+    con = db.connect(settings.warehouse_path)
+    caught = catch_up(con, log); t1, c1 = time.perf_counter(), cpu()
+    counts = count_events(con, log, 0, caught.end_position); t2 = time.perf_counter()
+models = incremental.refresh_models(con, date.fromisoformat(sys.argv[1]), full=True)
+t3, c3 = time.perf_counter(), cpu()
+assert counts.passed and models.committed, "the rebuild did not pass its checks"
+published = publish_if_needed(con, settings); t4, c4 = time.perf_counter(), cpu()
+con.close()
+print(json.dumps({"events": caught.events, "catch_up": t1 - started, "counts": t2 - t1, "models": t3 - t2,
+                  "publish": t4 - t3, "total": t4 - started, "tables": published.tables, "rows": published.rows,
+                  "cpu": c4 - c0, "cpu_catch_up": c1 - c0, "cpu_models": c3 - c1, "cpu_publish": c4 - c3,
                   "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-RAW_READ = """
-import json, sys, time
-from domain.config import Settings
-from domain.store.log import EventLog, bulk_decoding
-source = EventLog(Settings.from_env())
-t0 = time.perf_counter(); n = 0
-with bulk_decoding():  # the same garbage-collector policy as the catch-up: a fair baseline
-    for page in source.pages(after=0, up_to=source.max_position()):
-        n += len(source.decode(page))
-print(json.dumps({"events": n, "seconds": time.perf_counter() - t0}))
 """
 
 
@@ -73,103 +99,47 @@ def fresh_copy(store: Path, into: Path) -> Path:
     return into
 
 
-def thousand_new_events(home: Path, tmp: Path) -> None:
-    """Import about 1,000 events: a new group with members, meetings, commitments and ratings."""
-    lines = [
-        {
-            "type": "form_group",
-            "group": "bench-new",
-            "name": "New group",
-            "cadence": "weekly",
-            "formed_on": "2026-01-05",
-        }
-    ]
-    members = [f"bench-p{i:02d}" for i in range(12)]
-    for m in members:
-        lines += [
-            {"type": "register_member", "member": m, "name": f"Bench {m}", "email": f"{m}@bench.example.org"},
-            {"type": "join_group", "group": "bench-new", "member": m, "joined_on": "2026-01-05"},
-        ]
-    for week in range(80):
-        meeting, held = f"bench-m{week:02d}", date.fromordinal(date(2026, 1, 12).toordinal() + 7 * week).isoformat()
-        due = date.fromordinal(date.fromisoformat(held).toordinal() + 7).isoformat()
-        lines.append(
-            {
-                "type": "hold_meeting",
-                "group": "bench-new",
-                "meeting": meeting,
-                "held_on": held,
-                "topic": "growth",
-                "attendance": {m: "present" for m in members},
-                "speaking_seconds": {m: 300 + 10 * i for i, m in enumerate(members)},
-            }
-        )
-        for m in members:
-            lines += [
-                {
-                    "type": "make_commitment",
-                    "commitment": f"{meeting}-{m}",
-                    "member": m,
-                    "meeting": meeting,
-                    "text": "Bench",
-                    "due_on": due,
-                },
-                {"type": "rate_meeting", "meeting": meeting, "member": m, "score": 8},
-            ]
-        if len(lines) >= 1000:
-            break
-    path = tmp / "new.jsonl"
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    subprocess.run([PEERPULSE, "import", str(path)], env=env_for(home), check=True, capture_output=True)
-
-
-def incremental(store: Path, tmp: Path, repeats: int = 3) -> tuple[int, float]:
-    """Median time to catch up on ~1,000 new events, over a few fresh copies of the store."""
-    code = REBUILD.replace("db.build_all(con, date.fromisoformat(sys.argv[1]))", "pass").replace(
-        "db.publish(con, settings)", "pass"
-    )
-    times, events = [], 0
-    for attempt in range(repeats):
-        home = fresh_copy(store, tmp / f"incr-{store.name}-{attempt}")
-        python(code, home, TODAY)  # the history, caught up
-        thousand_new_events(home, tmp)
-        result = python(code, home, TODAY)
-        times.append(result["catch_up"])
-        events = result["events"]
-        shutil.rmtree(home)
-    return events, sorted(times)[len(times) // 2]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--store", type=Path, default=None, help="a seeded PEERPULSE_HOME (default: seed ~1M events)")
+    parser.add_argument("--events", type=int, default=1_000_000, help="programme size to seed if no --store")
+    parser.add_argument("--rounds", type=int, default=2, help="rebuilds, each between two read-limit runs (default 2)")
     args = parser.parse_args()
-    big = seeded_store(args.events)
-    small = seeded_store(args.events // 10)
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        raw = python(RAW_READ, big)
-        full = python(REBUILD, fresh_copy(big, tmp / "full"), TODAY)
-        small_new, small_seconds = incremental(small, tmp)
-        big_new, big_seconds = incremental(big, tmp)
-    raw_rate = raw["events"] / raw["seconds"]
-    catch_rate = full["events"] / full["catch_up"]
-    total = full["catch_up"] + full["models"] + full["publish"]
-    print(f"store: {raw['events']:,} events (SQLite, encrypted)")
-    print(f"raw read (SQL pages + decrypt + JSON parse, no pipeline): {raw_rate:,.0f} events/s")
+    store = args.store.resolve() if args.store else seeded_store(args.events)
+    limits, rebuilds = [python(READ_LIMIT, store)], []
+    for round_ in range(args.rounds):
+        with tempfile.TemporaryDirectory(dir=store.parent) as tmp_name:
+            rebuilds.append(python(REBUILD, fresh_copy(store, Path(tmp_name) / f"full-{round_}"), TODAY))
+        limits.append(python(READ_LIMIT, store))
+    # The machine is shared: each side's best run is what it does when left alone (all runs are shown).
+    limit = max(r["events"] / r["seconds"] for r in limits)
+    full = min(rebuilds, key=lambda r: r["total"])
+    rate = full["events"] / full["total"]
+    limit_runs = ", ".join(f"{r['events'] / r['seconds']:,.0f}" for r in limits)
+    rebuild_runs = ", ".join(f"{r['total']:.1f} s" for r in rebuilds)
     print(
-        f"full rebuild, catch-up into fact tables: {catch_rate:,.0f} events/s = "
-        f"{catch_rate / raw_rate:.2f}x raw (target >= 0.5x)"
+        f"store: {store} ({full['events']:,} events, SQLite, encrypted); best of {len(limits)} and {len(rebuilds)} runs"
     )
     print(
-        f"full rebuild, end to end (catch-up {full['catch_up']:.1f} s + models {full['models']:.1f} s + publish "
-        f"{full['publish']:.1f} s = {total:.1f} s): {full['events'] / total:,.0f} events/s = "
-        f"{full['events'] / total / raw_rate:.2f}x raw"
+        f"read limit (rows + AES-GCM with one key schedule + orjson, no pipeline): {limit:,.0f} events/s "
+        f"(runs: {limit_runs}; "
+        f"{min(r['cpu'] for r in limits):.1f} CPU s)"
     )
-    print(f"peak memory of the full rebuild: {full['max_rss_mb']:,.0f} MB (target < 1,536 MB)")
     print(
-        f"incremental catch-up of {small_new:,} new events on ~{args.events // 10:,}: {small_seconds:.2f} s; "
-        f"of {big_new:,} on ~{args.events:,}: {big_seconds:.2f} s (target < 2 s, flat)"
+        f"whole rebuild: catch-up {full['catch_up']:.1f} s ({full['events'] / full['catch_up']:,.0f} events/s = "
+        f"{full['events'] / full['catch_up'] / limit:.2f}x the limit) + event counts {full['counts']:.1f} s "
+        f"+ models and checks {full['models']:.1f} s + publication {full['publish']:.1f} s "
+        f"({full['tables']} tables, {full['rows']:,} rows); CPU s on 2 cores: {full['cpu']:.1f} = catch-up "
+        f"{full['cpu_catch_up']:.1f} + models and checks {full['cpu_models']:.1f} "
+        f"+ publication {full['cpu_publish']:.1f}"
+    )
+    print(
+        f"whole rebuild, end to end: {full['total']:.1f} s = {rate:,.0f} events/s = {rate / limit:.2f}x the read "
+        f"limit (target >= 0.5x; runs: {rebuild_runs})"
+    )
+    print(
+        f"peak memory of the whole rebuild: {max(r['max_rss_mb'] for r in rebuilds):,.0f} MB "
+        "(target <= 1,024 MB at 1M, 3,072 at 10M)"
     )
 
 

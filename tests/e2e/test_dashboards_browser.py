@@ -299,7 +299,7 @@ def test_pages_keep_loading_while_materialize_publishes(programme, server, brows
     )
     loads = 0
     with visitor(browser, people["facilitator"]) as facilitator, visitor(browser, people["member"]) as member:
-        while loads == 0 or materialize.poll() is None:  # every page, again and again, until it has published
+        while loads < 8 or materialize.poll() is None:  # every page, again and again, until it has published
             for me, role in ((facilitator, "facilitator"), (member, "member")):
                 for path, title in PAGES[role]:
                     me.open(url(server, role, path))

@@ -16,9 +16,7 @@ from domain.config import Settings
 from notifications.config import MailConfig
 from notifications.outbox import FolderOutbox
 from notifications.sending import send_reminders
-from tests.conftest import build_warehouse
 from tests.e2e.test_dashboards_browser import SCREENSHOTS
-from warehouse import db
 from warehouse.db import ServingReader
 
 pytestmark = pytest.mark.slow
@@ -58,9 +56,9 @@ def test_every_kind_of_message_renders_in_chromium_with_nothing_fetched(tmp_path
     settings = Settings(home=tmp_path / "home")
     monkeypatch.setenv("PEERPULSE_HOME", str(settings.home))
     seed_programme(groups=4, months=10, seed=9, until=AS_OF)
-    con = build_warehouse(settings, AS_OF)
-    db.publish(con, settings)
-    con.close()
+    from pipelines.refresh import refresh
+
+    refresh(settings, as_of=AS_OF, full=True, say=lambda _: None)
 
     reader = ServingReader(settings.serving_path)
     mail = MailConfig(sender="PeerPulse <peerpulse@example.org>", dashboards_url="https://peerpulse.example.org")

@@ -207,3 +207,47 @@ def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+
+
+def test_the_dagster_job_runs_the_same_refresh_and_publishes_the_same_figures(seeded):
+    """The Dagster assets call the refresh's own steps: the job publishes what `materialize` does, and
+    a second run with nothing new rebuilds nothing."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    settings, env = seeded
+    saved = {k: os.environ.get(k) for k in ("PEERPULSE_HOME", "PEERPULSE_TODAY")}
+    os.environ.update(PEERPULSE_HOME=str(settings.home), PEERPULSE_TODAY=env["PEERPULSE_TODAY"])
+    try:
+        job = defs().resolve_job_def("materialize_all")
+        quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+        first = job.execute_in_process(run_config=quiet, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        assert first.success
+        built = {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()}
+        assert {"event_facts", "meeting_summary", "serving_file"} <= built
+        by_dagster = everything_published(settings)
+        again = job.execute_in_process(run_config=quiet, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        assert again.success
+        rebuilt = {
+            e.asset_key.to_user_string(): e.materialization.metadata["rebuilt"].value
+            for e in again.get_asset_materialization_events()
+            if "rebuilt" in e.materialization.metadata
+        }
+        assert set(rebuilt.values()) == {"unchanged"}
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.update({key: value})
+    assert peerpulse(env, "materialize").returncode == 0
+    assert everything_published(settings) == by_dagster
+
+
+def everything_published(settings: Settings) -> dict[str, list[tuple]]:
+    from warehouse.models import published
+
+    return {
+        name: sorted(serving(settings, f"SELECT * EXCLUDE (published_at) FROM {name}"), key=repr)
+        if name == "publication_state"
+        else sorted(serving(settings, f"SELECT * FROM {name}"), key=repr)
+        for name in published()
+    }

@@ -101,6 +101,21 @@ def server(home):
         yield base
 
 
+def figures_follow(home: Path, timeout: float = 60) -> None:
+    """Wait until the serving file includes every event saved so far: `peerpulse serve` refreshes the
+    figures by itself (pipelines/follower.py), as it would for a person, with no other command."""
+    from domain.application import open_application
+    from domain.config import Settings
+    from tests.e2e.test_follower import published_position
+
+    with open_application(Settings(home=home)) as app:
+        saved = app.event_count()
+    deadline = time.monotonic() + timeout
+    while published_position(home) < saved:
+        assert time.monotonic() < deadline, f"the figures did not reach event {saved} within {timeout:.0f} s"
+        time.sleep(0.1)
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick `option` in the Streamlit selectbox labelled `label` (typing it, as a person can)."""
     wait_rendered(page)
@@ -169,7 +184,7 @@ def test_a_facilitator_records_a_meeting_from_a_zoom_export_and_members_see_it(h
         made = app.commitment(f"abbey-{TODAY}-c1")
         assert made.text == "Write the bridge for the new song" and made.member == "paul"
 
-    run(base_env(home, PEERPULSE_TODAY=TODAY), "materialize")  # until the figures follow by themselves
+    figures_follow(home)
     with visitor(browser, "paul@gmail.com", height=1200) as paul:
         paul.open(f"{server}/my_check_in")
         click(paul.page, "Check in")
@@ -178,7 +193,7 @@ def test_a_facilitator_records_a_meeting_from_a_zoom_export_and_members_see_it(h
         see(paul, "Your rating is recorded")
         screenshot(paul.page, SCREENSHOTS / "member-my_check_in.png")
 
-    run(base_env(home, PEERPULSE_TODAY=TODAY), "materialize")  # until the figures follow by themselves
+    figures_follow(home)
     with visitor(browser, "fay@example.org") as fay:
         fay.open(f"{server}/group_next_meeting")
         see(fay, "Write the bridge for the new song")

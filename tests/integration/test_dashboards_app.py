@@ -27,8 +27,7 @@ from dashboards import ui
 from domain import ids
 from domain.application import open_application
 from domain.config import Settings
-from tests.conftest import REPO, build_warehouse
-from warehouse import db
+from tests.conftest import REPO
 from warehouse import formatting as fmt
 
 APP = REPO / "dashboards" / "app.py"
@@ -112,14 +111,11 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 def seed_and_publish(home: Path, groups: int = 4, months: int = 12, seed: int = 9) -> Settings:
     from entrypoints.seeding import seed_programme
+    from pipelines.refresh import refresh
 
     settings = Settings(home=home)
     seed_programme(groups=groups, months=months, seed=seed, until=AS_OF)
-    con = build_warehouse(settings, AS_OF)
-    try:
-        db.publish(con, settings)
-    finally:
-        con.close()
+    refresh(settings, as_of=AS_OF, full=True, say=lambda _: None)
     return settings
 
 

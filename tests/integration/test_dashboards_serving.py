@@ -1,5 +1,6 @@
-"""The dashboards keep serving while the pipeline publishes new serving files, and pick each one up
-without a restart: pages load with zero errors while `warehouse.db.publish` swaps the file in a loop."""
+"""The dashboards keep serving while the pipeline publishes, and pick each publication up without a
+restart: pages load with zero errors while `warehouse.publication` links new and updated serving
+generations in a loop (and finds the ones the readers hold busy)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tests.integration.test_dashboards_app import (
     seed_and_publish,
     signed_in,
 )
-from warehouse import db
+from warehouse import db, incremental, publication
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,8 @@ def small_programme(tmp_path_factory) -> Iterator[Settings]:
 
 
 class Publisher(threading.Thread):
-    """Publishes a new serving file, again and again, until stopped: what `peerpulse materialize` does last."""
+    """Publishes again and again, until stopped, what a refresh does last: alternately a new generation
+    built whole, and a generation nobody holds updated in place (readers in this process hold others)."""
 
     def __init__(self, settings: Settings):
         super().__init__(daemon=True)
@@ -40,9 +42,14 @@ class Publisher(threading.Thread):
 
     def run(self) -> None:
         con = db.connect(self.settings.warehouse_path)
+        epoch = incremental.read_state(con).epoch
+        position = incremental.read_state(con).last_position
         try:
             while not self._halt.is_set():
-                db.publish(con, self.settings)
+                if self.published % 2:
+                    publication.publish(con, self.settings.serving_path, epoch, position)
+                else:
+                    publication.publish_whole(con, self.settings.serving_path, epoch)
                 self.published += 1
                 time.sleep(0.01)
         except Exception as e:  # pragma: no cover - reported by the test
@@ -129,3 +136,21 @@ def test_concurrent_readers_never_fail_while_the_file_is_swapped(small_programme
     assert not publisher.errors
     assert not errors, f"{len(errors)} failed reads of {reads[0]}: {errors[:3]!r}"
     assert publisher.published >= 10 and reads[0] > 100
+
+
+def test_a_page_can_tell_which_events_the_published_figures_include(small_programme, tmp_path):
+    from dashboards.data.serving import published_position
+    from domain.application import open_application
+    from domain.jsonl import commands_from
+    from pipelines.refresh import refresh
+
+    with open_application(small_programme) as app:
+        saved = app.recorder.max_notification_id()
+    assert published_position() == saved
+    more = [{"type": "register_member", "member": "late-comer", "name": "Late Comer", "email": "late@example.org"}]
+    with open_application(small_programme) as app:
+        app.apply_commands(commands_from(more, "more"), "more")
+        saved_now = app.recorder.max_notification_id()
+    assert saved_now > saved and published_position() == saved  # saved, not yet in the figures
+    refresh(small_programme, say=lambda _: None)
+    assert published_position() == saved_now  # "your change is in the figures"

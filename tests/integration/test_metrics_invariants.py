@@ -68,7 +68,7 @@ CONTRACT = {  # the warehouse contract (warehouse/README.md): these columns, in 
     "retention_curve": ["scope", "cohort", "month", "at_risk", "dropouts", "survival"],
 }
 RECORDED_IN_THE_BROWSER_ONLY = {"commitment_check_ins"}  # the synthetic programme makes no check-ins (yet)
-PLAIN_TYPES = {"VARCHAR", "DATE", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}
+PLAIN_TYPES = {"VARCHAR", "DATE", "TIMESTAMP", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}  # warehouse.models
 RATES = [
     ("meeting_summary", "attendance_rate"),
     ("meeting_summary", "airtime_gini"),

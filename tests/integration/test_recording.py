@@ -21,10 +21,8 @@ from dashboards.viewer import NotEntitled, Viewer
 from domain import ids
 from domain.application import open_application
 from domain.roster_csv import read_roster
-from tests.conftest import build_warehouse
 from tests.integration.programmes import Programme
 from tests.integration.test_dashboards_app import APP, AUTH, environment
-from warehouse import db
 
 TODAY = date(2026, 6, 30)
 ADMIN = "admin@example.org"
@@ -61,11 +59,9 @@ def home(tmp_path) -> Iterator:
 
 
 def publish(settings) -> None:
-    con = build_warehouse(settings, TODAY)
-    try:
-        db.publish(con, settings)
-    finally:
-        con.close()
+    from pipelines.refresh import refresh
+
+    refresh(settings, as_of=TODAY, full=True, say=lambda _: None)
 
 
 def signed_in(email: str, page: str | None = None) -> AppTest:

@@ -29,10 +29,9 @@ from domain.jsonl import import_file
 from notifications.config import MailConfig
 from notifications.outbox import MailServerError, SmtpOutbox
 from notifications.sending import send_reminders
-from tests.conftest import build_warehouse, free_port
+from tests.conftest import free_port
 from tests.integration.programmes import Programme
 from tests.mailbox import Mailbox, mailbox
-from warehouse import db
 from warehouse.db import ServingReader
 
 AS_OF = date(2026, 7, 5)
@@ -93,11 +92,9 @@ def published(tmp_path_factory) -> Path:
 
 
 def publish(settings: Settings) -> None:
-    con = build_warehouse(settings, AS_OF)
-    try:
-        db.publish(con, settings)
-    finally:
-        con.close()
+    from pipelines.refresh import refresh
+
+    refresh(settings, as_of=AS_OF, full=True, say=lambda _: None)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ description: >
   and landmark, never per meeting, so a weekly group weighs no more than a quarterly one.
 grain: one row per membership spell running on a landmark day at which the member had met with the group
 published: false
+refresh: daily
 key: [group_id, member_id, spell_no, landmark]
 columns:
   group_id:

@@ -4,6 +4,7 @@ description: >
   "Group health", the evidence): the outcome the health score and its components are validated against.
 grain: one row per group_health row whose six months after it end on or before the as-of date
 published: false
+refresh: daily
 key: [group_id, month]
 columns:
   group_id:

@@ -9,6 +9,7 @@ grain: >
   one row per roster member of every meeting held on or before the as-of date (on_roster), plus one row
   at the group's latest meeting for each active member who is not on its roster (they joined since)
 published: false
+partition: group_id
 key: [group_id, member_id, meeting_id]
 columns:
   group_id:

@@ -7,6 +7,7 @@ description: >
   history sees what the method is worth where there is something to find, and where there is nothing.
 grain: one row per precursor and model
 published: false
+refresh: daily
 key: [precursor, model]
 columns:
   precursor:

@@ -6,6 +6,7 @@ description: >
   them beside the programme's own.
 grain: one row per precursor, kind and figure
 published: false
+refresh: daily
 key: [precursor, kind, figure]
 columns:
   precursor:

@@ -8,6 +8,7 @@ grain: one row per (group, member, meeting) alert
 published: true
 contract: true
 readers: {facilitator: group_id}
+partition: group_id
 key: [meeting_id, member_id]
 columns:
   group_id:

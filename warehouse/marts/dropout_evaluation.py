@@ -11,6 +11,7 @@ published: true
 readers: {lead: all}
 reads: [dropout_landmarks, member_risk_signals, memberships, group_formations, facilitator_assignments, dropout_levels,
   synthetic_dropout_evaluation]
+refresh: daily
 key: [source, model, cadence]
 columns:
   source:

@@ -1,13 +1,15 @@
 """
 description: >
-  The dropout score in use, as published (docs/metrics.md, "Dropout risk"): refitted on every build on
-  all of the programme's history whose 90-day outcome is known, it is the model dropout_evaluation chose
-  (the logistic regression, or the baseline that beat it), term by term. dropout_risk scores each member
-  with it. Without enough history to fit, it is the share of the last 6 meetings missed, as it is.
+  The dropout score in use, as published (docs/metrics.md, "Dropout risk"): refitted once a day (every
+  whole rebuild) on all of the programme's history whose 90-day outcome is known, it is the model
+  dropout_evaluation chose (the logistic regression, or the baseline that beat it), term by term.
+  dropout_risk scores each member with it, at every refresh. Without enough history to fit, it is the
+  share of the last 6 meetings missed, as it is.
 grain: one row per term of the score in use (the intercept, then each figure it weighs)
 published: true
 readers: {lead: all}
 reads: [dropout_evaluation, dropout_landmarks, member_risk_signals, dropout_levels]
+refresh: daily
 key: [term]
 columns:
   model:

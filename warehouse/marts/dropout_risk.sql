@@ -7,6 +7,7 @@ grain: one row per active member of each group
 published: true
 contract: true
 readers: {facilitator: group_id}
+partition: group_id
 key: [group_id, member_id]
 columns:
   group_id:
@@ -61,7 +62,7 @@ columns:
     checks: [not_null]
 notes: |
   Each member is scored on their figures at the group's latest meeting (member_risk_signals), with the
-  terms of dropout_model: the logistic regression refitted on the programme's own history on every build,
+  terms of dropout_model: the logistic regression refitted on the programme's own history once a day,
   or the baseline that beat it on held-out history (dropout_evaluation). Active members who joined after
   the latest meeting are scored on their earlier history in the group, if any; with none, every figure
   counts at its center (an average member's probability) and no reason is named.

@@ -4,6 +4,7 @@ description: >
 grain: one row per facilitator assignment dated on or before the as-of date
 published: true
 readers: {member: member_id, admin: all}
+partition: group_id
 key: [group_id, member_id, assigned_on]
 columns:
   group_id:

@@ -6,6 +6,7 @@ grain: one row per group and calendar month in which the group held a meeting, o
 published: true
 contract: true
 readers: {lead: all}
+partition: group_id
 key: [group_id, month]
 columns:
   group_id:

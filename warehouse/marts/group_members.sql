@@ -5,6 +5,7 @@ description: >
 grain: one row per membership spell (a member who left and rejoined has two)
 published: true
 readers: {facilitator: group_id, member: member_id, admin: all}
+partition: group_id
 key: [group_id, member_id, spell_no]
 columns:
   group_id:

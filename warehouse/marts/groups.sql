@@ -5,6 +5,7 @@ description: >
 grain: one row per group formed on or before the as-of date
 published: true
 readers: {lead: all, facilitator: group_id, admin: all}
+partition: group_id
 key: [group_id]
 columns:
   group_id:

@@ -9,6 +9,7 @@ grain: one row per component, the score, and each tier
 published: true
 readers: {lead: all}
 reads: [group_health, group_month_losses, health_weights, health_tiers, synthetic_health_validation]
+refresh: daily
 key: [source, kind, figure]
 columns:
   source:

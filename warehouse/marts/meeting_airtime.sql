@@ -6,6 +6,7 @@ grain: one row per participant of each meeting that recorded speaking_seconds
 published: true
 contract: true
 readers: {facilitator: group_id, member: member_id}
+partition: group_id
 key: [meeting_id, member_id]
 columns:
   group_id:

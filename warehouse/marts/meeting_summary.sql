@@ -7,6 +7,7 @@ grain: one row per meeting held on or before the as-of date
 published: true
 contract: true
 readers: {facilitator: group_id}
+partition: group_id
 key: [meeting_id]
 columns:
   group_id:

@@ -7,6 +7,7 @@ grain: one row per commitment made at a meeting held on or before the as-of date
 published: true
 contract: true
 readers: {facilitator: group_id, member: member_id}
+partition: group_id
 key: [commitment_id]
 columns:
   member_id:

@@ -5,6 +5,7 @@ description: >
 grain: one row per member with a roster meeting or a commitment
 published: true
 readers: {member: member_id}
+partition: member_id
 key: [member_id]
 columns:
   member_id:

@@ -5,6 +5,7 @@ description: >
 grain: one row per active membership
 published: true
 readers: {facilitator: group_id}
+partition: group_id
 key: [group_id, member_id]
 columns:
   group_id:

@@ -5,6 +5,7 @@ description: >
   carries no date of its own: it goes with its meeting.
 grain: one row per airtime correction of a meeting held on or before the as-of date
 published: false
+partition: group_id
 key: [meeting_id, member_id, position]
 columns:
   meeting_id:
@@ -23,8 +24,12 @@ columns:
     type: BIGINT
     description: the correction's position in the event log
     checks: [not_null]
+  group_id:
+    type: VARCHAR
+    description: the meeting's group (what a refresh rebuilds it by)
+    checks: [not_null]
 */
-SELECT m.meeting_id, c.member_id, c.seconds, c.position
+SELECT m.meeting_id, c.member_id, c.seconds, c.position, m.group_id
 FROM fact_airtime_corrected c
 JOIN fact_meeting_held m USING (stream_id)
 WHERE m.held_on <= getvariable('as_of')

@@ -5,6 +5,7 @@ description: >
   (docs/metrics.md, "Commitments").
 grain: one row per follow-up at a meeting held on or before the as-of date
 published: false
+partition: group_id
 key: [commitment_id, position]
 columns:
   commitment_id:

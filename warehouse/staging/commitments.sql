@@ -4,6 +4,7 @@ description: >
   with: the staging of commitment_made facts (docs/metrics.md, "Commitments").
 grain: one row per commitment made on or before the as-of date
 published: false
+partition: group_id
 key: [commitment_id]
 columns:
   commitment_id:

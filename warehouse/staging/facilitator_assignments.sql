@@ -4,6 +4,7 @@ description: >
   of facilitator_assigned facts.
 grain: one row per facilitator assignment dated on or before the as-of date
 published: false
+partition: group_id
 key: [group_id, member_id, assigned_on]
 columns:
   group_id:

@@ -3,6 +3,7 @@ description: >
   Every group formed on or before the as-of date, with its cadence: the staging of group_formed facts.
 grain: one row per group formed on or before the as-of date
 published: false
+partition: group_id
 key: [group_id]
 columns:
   group_id:

@@ -5,6 +5,7 @@ description: >
   low_ratings signal.
 grain: one row per rating of a meeting held on or before the as-of date
 published: false
+partition: group_id
 key: [meeting_id, member_id]
 columns:
   group_id:

@@ -4,6 +4,7 @@ description: >
   were held: the spine that every per-meeting figure hangs off (docs/metrics.md, "Attendance" and "Airtime").
 grain: one row per meeting held on or before the as-of date
 published: false
+partition: group_id
 key: [meeting_id]
 columns:
   group_id:

@@ -5,6 +5,7 @@ description: >
   published as group_members.
 grain: one row per membership spell that began on or before the as-of date
 published: false
+partition: group_id
 key: [group_id, member_id, spell_no]
 columns:
   group_id:

@@ -4,6 +4,7 @@ description: >
   them (before any correction): the staging of meeting_roster facts.
 grain: one row per roster member of each meeting held on or before the as-of date
 published: false
+partition: group_id
 key: [meeting_id, member_id]
 columns:
   meeting_id:
@@ -25,7 +26,12 @@ columns:
     type: BOOLEAN
     description: hold_meeting listed the member among the presenters
     checks: [not_null]
+  group_id:
+    type: VARCHAR
+    description: the meeting's group (what a refresh rebuilds it by)
+    checks: [not_null]
 */
-SELECT r.meeting_id, r.member_id, r.recorded_status, r.seconds, r.presented AS listed_as_presenter
+SELECT r.meeting_id, r.member_id, r.recorded_status, r.seconds, r.presented AS listed_as_presenter, m.group_id
 FROM fact_meeting_roster r
-WHERE r.meeting_id IN (SELECT meeting_id FROM fact_meeting_held WHERE held_on <= getvariable('as_of'))
+JOIN fact_meeting_held m USING (meeting_id)
+WHERE m.held_on <= getvariable('as_of')
