@@ -108,7 +108,7 @@ def main() -> None:
     store = args.store.resolve() if args.store else seeded_store(args.events)
     limits, rebuilds = [python(READ_LIMIT, store)], []
     for round_ in range(args.rounds):
-        with tempfile.TemporaryDirectory(dir=store.parent) as tmp_name:
+        with tempfile.TemporaryDirectory(dir=store.parent, prefix=".bench-rebuild-") as tmp_name:
             rebuilds.append(python(REBUILD, fresh_copy(store, Path(tmp_name) / f"full-{round_}"), TODAY))
         limits.append(python(READ_LIMIT, store))
     # The machine is shared: each side's best run is what it does when left alone (all runs are shown).
