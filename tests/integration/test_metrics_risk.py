@@ -398,3 +398,26 @@ def test_the_evaluation_counts_spells_recall_and_alerts_by_hand(warehouse):
         "dropout_model": (None, None),
         "rating_last_3": (None, None),
     }
+
+
+def test_a_leave_dated_before_a_meeting_already_recorded_still_publishes(warehouse):
+    """A facilitator may record a leave late, dated before meetings that already counted the member on
+    their roster: that is a value a user can record, so it may not fail a check and stop publication.
+    Those meetings stay in the spell they were held in (the member's latest spell joined by then)."""
+    from warehouse import checks
+    from warehouse.models import models
+
+    programme = Programme().group("g", "2024-01-01").join("g", "ana", "2024-01-01").join("g", "late", "2024-01-01")
+    for number, held_on in enumerate(MEETINGS[:4], start=1):
+        programme.meeting("g", f"m{number}", held_on, {"ana": "present", "late": "absent"})
+    con = warehouse(programme.leave("g", "late", "2024-02-01", "dropped_out"), "2024-12-31")
+
+    failed = [
+        (o.model.name, o.check.rule, o.sample)
+        for model in models().values()
+        for o in checks.run_all(con, model)
+        if not o.passed
+    ]
+    assert failed == []
+    signals = rows(con, "SELECT held_on, spell_no FROM member_risk_signals WHERE member_id = 'late' ORDER BY 1")
+    assert [(str(r["held_on"]), r["spell_no"]) for r in signals] == [(held_on, 1) for held_on in MEETINGS[:4]]

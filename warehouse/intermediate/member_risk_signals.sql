@@ -169,9 +169,10 @@ roster_meeting AS (
     FROM meeting_attendance a
     JOIN meetings m USING (meeting_id)
     JOIN group_member k ON k.group_id = a.group_id AND k.member_id = a.member_id
-    LEFT JOIN spell s
-      ON s.group_id = a.group_id AND s.member_id = a.member_id
-     AND s.joined_on <= a.held_on AND (s.left_on IS NULL OR s.left_on > a.held_on)
+    -- the spell joined last by the meeting: the one it fell in, or, for a leave recorded late and dated
+    -- before meetings that already counted the member, the spell they were on the roster in
+    ASOF LEFT JOIN spell s
+      ON s.group_id = a.group_id AND s.member_id = a.member_id AND a.held_on >= s.joined_on
 ),
 first_missed_of_first_three AS (
     SELECT member_key, spell_no, min(meeting_no) AS first_missed_no
