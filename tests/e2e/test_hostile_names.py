@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
@@ -150,6 +151,16 @@ def main_text(me) -> str:
     return me.page.locator('[data-testid="stMain"]').inner_text().replace(JOINER, "")
 
 
+def shows(me, text: str, seconds: float = 20) -> bool:
+    """Whether the page shows `text` within `seconds`: a chart's labels are drawn after the page is."""
+    deadline = time.monotonic() + seconds
+    while text not in main_text(me):
+        if time.monotonic() > deadline:
+            return False
+        me.page.wait_for_timeout(250)
+    return True
+
+
 def sidebar_text(me) -> str:
     return me.page.locator('[data-testid="stSidebar"]').inner_text().replace(JOINER, "")
 
@@ -189,7 +200,7 @@ def test_hostile_names_and_texts_render_as_text_for_every_role(home, outside, br
                 me.open(url(base, "lead", path))
                 nothing_fetched_or_linked(me)
             me.open(url(base, "lead", "programme_portfolio"))
-            assert p["group"][:30] in main_text(me)  # the component heatmap's row label (cut short to fit)
+            assert shows(me, p["group"][:30]), main_text(me)  # the component heatmap's row label (cut short to fit)
 
         with visitor(browser, "fay@example.org") as me:
             me.open(url(base, "facilitator", "group_next_meeting"))

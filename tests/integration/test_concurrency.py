@@ -14,11 +14,11 @@ BATCHES = 6
 MEMBERS_PER_BATCH = 3
 
 
-def writer(settings: Settings, writer_no: int, start, results) -> None:
-    start.wait()
+def writer(settings: Settings, writer_no: int, together, results) -> None:
     attempts = 0
     with open_application(settings) as app:
         for batch in range(BATCHES):
+            together.wait(timeout=120)  # every writer starts each batch at once (not as process start-up allows)
             commands = []
             for k in range(MEMBERS_PER_BATCH):
                 ref = f"w{writer_no}-b{batch}-m{k}"
@@ -53,11 +53,10 @@ def test_concurrent_writers_to_one_group_lose_and_duplicate_nothing(settings):
         )
 
     ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
-    processes = [ctx.Process(target=writer, args=(settings, n, start, results)) for n in range(WRITERS)]
+    together, results = ctx.Barrier(WRITERS), ctx.Queue()
+    processes = [ctx.Process(target=writer, args=(settings, n, together, results)) for n in range(WRITERS)]
     for p in processes:
         p.start()
-    start.set()
     for p in processes:
         p.join(timeout=180)
         assert p.exitcode == 0, "a writer process failed"
