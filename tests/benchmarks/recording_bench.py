@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.benchmarks.common import TODAY  # the day the shared benchmark stores were seeded up to
 from tests.e2e.test_dashboards_browser import (
     HEADER,
     PEERPULSE,
@@ -31,8 +32,6 @@ from tests.e2e.test_dashboards_browser import (
     visitor,
     wait_rendered,
 )
-
-TODAY = "2026-06-30"
 
 
 def p95(values: list[float]) -> float:
@@ -61,10 +60,11 @@ def main() -> int:
     args = parser.parse_args()
     home = args.home or Path("/tmp/peerpulse-recording-bench/home")
     env = base_env(home, PEERPULSE_TODAY=TODAY)
-    if not (home / "serving.duckdb").exists():
+    if not (home / "events.sqlite").exists():
         print(f"seeding {args.groups} groups into {home} ...", flush=True)
-        for command in (["seed", "--groups", str(args.groups), "--months", "24"], ["materialize"]):
-            subprocess.run([PEERPULSE, *command], env=env, check=True)
+        subprocess.run([PEERPULSE, "seed", "--groups", str(args.groups), "--months", "24"], env=env, check=True)
+    if not (home / "serving.duckdb").exists():  # a store without figures yet (e.g. copied from another bench)
+        subprocess.run([PEERPULSE, "materialize"], env=env, check=True)
     events = serving(home, "SELECT last_position FROM publication_state") if _has_state(home) else [(None,)]
     facilitator, group = serving(
         home,
