@@ -65,6 +65,7 @@ bench: venv browser
 	$(VENV)/bin/python tests/benchmarks/import_rate.py
 	$(VENV)/bin/python tests/benchmarks/pipeline_rebuild.py
 	$(VENV)/bin/python tests/benchmarks/freshness.py
+	$(VENV)/bin/python tests/benchmarks/dagster_freshness.py
 	$(VENV)/bin/python tests/benchmarks/erasure.py
 	$(VENV)/bin/python tests/benchmarks/sealing_cost.py
 	$(VENV)/bin/python tests/benchmarks/dashboards_bench.py
