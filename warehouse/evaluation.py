@@ -53,18 +53,52 @@ def resampled_aucs(
     scores: Sequence[float], outcomes: Sequence[bool], groups: Sequence[str], draws: int = DRAWS, seed: int = SEED
 ) -> np.ndarray:
     """The AUC on each of `draws` resamples of whole groups (NaN where a resample lacks a case or a
-    non-case). The same seed and groups draw the same resamples, so two scores' arrays pair up."""
+    non-case). The same seed and groups draw the same resamples, so two scores' arrays pair up.
+
+    A draw weighs every point of a group by the times k the group was drawn, so its AUC's numerator is
+    the sum over pairs of groups (g, h) of k_g · k_h · wins(g, h), where wins(g, h) is what the cases of g
+    win over the non-cases of h (ties half). That groups × groups table is made once, and each draw is
+    then a product with it; without room for the table (more than PAIR_TABLE_GROUPS groups) each draw
+    weighs every point instead. Both give the same AUCs."""
     scores, outcomes = np.asarray(scores, dtype=float), np.asarray(outcomes, dtype=bool)
     names, group_of = np.unique(np.asarray(groups, dtype=object).astype(str), return_inverse=True)
     if outcomes.size == 0 or outcomes.all() or not outcomes.any():
         return np.full(draws, np.nan)
+    wins = _wins_by_group_pair(scores, outcomes, group_of, len(names)) if len(names) <= PAIR_TABLE_GROUPS else None
+    cases = np.bincount(group_of, weights=outcomes, minlength=len(names))
+    others = np.bincount(group_of, weights=~outcomes, minlength=len(names))
     rng = np.random.default_rng(seed)
     found = []
     for first in range(0, draws, CHUNK):
         n = min(CHUNK, draws - first)
-        times_drawn = rng.multinomial(len(names), np.full(len(names), 1 / len(names)), size=n)
-        found.append(_weighted_auc(scores, outcomes, times_drawn[:, group_of].astype(float)))
+        times_drawn = rng.multinomial(len(names), np.full(len(names), 1 / len(names)), size=n).astype(float)
+        if wins is None:
+            found.append(_weighted_auc(scores, outcomes, times_drawn[:, group_of]))
+            continue
+        pairs = (times_drawn @ cases) * (times_drawn @ others)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            found.append(np.where(pairs > 0, ((times_drawn @ wins) * times_drawn).sum(axis=1) / pairs, np.nan))
     return np.concatenate(found)
+
+
+PAIR_TABLE_GROUPS = 4000  # a groups × groups table of at most 128 MB
+
+
+def _wins_by_group_pair(scores: np.ndarray, outcomes: np.ndarray, group_of: np.ndarray, groups: int) -> np.ndarray:
+    """wins[g, h]: over the cases of group g and the non-cases of group h, the pairs the case scored above,
+    ties counting half."""
+    case_scores, case_groups = scores[outcomes], group_of[outcomes]
+    other_scores, other_groups = scores[~outcomes], group_of[~outcomes]
+    order = np.lexsort((other_scores, other_groups))  # by group, then score
+    other_scores, other_groups = other_scores[order], other_groups[order]
+    bounds = np.searchsorted(other_groups, np.arange(groups + 1))
+    wins = np.zeros((groups, groups))
+    for h in np.flatnonzero(np.diff(bounds)):
+        block = other_scores[bounds[h] : bounds[h + 1]]
+        below = np.searchsorted(block, case_scores, side="left")
+        tied = np.searchsorted(block, case_scores, side="right") - below
+        wins[:, h] = np.bincount(case_groups, weights=below + 0.5 * tied, minlength=groups)
+    return wins
 
 
 def interval(values: np.ndarray) -> tuple[float | None, float | None]:
