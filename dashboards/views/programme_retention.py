@@ -45,6 +45,7 @@ if own.is_empty():
 in_use = own.filter("in_use").row(0, named=True)
 levels = lead.dropout_levels(viewer)
 medium = levels.filter(pl.col("level") == "medium").row(0, named=True)
+high = levels.filter(pl.col("level") == "high").row(0, named=True)
 
 if in_use["enough_history"]:
     st.markdown(
@@ -187,10 +188,10 @@ terms = lead.dropout_model(viewer).filter(pl.col("term") != "intercept")
 if terms.row(0, named=True)["calibrated"]:
     st.caption(
         ui.md(
-            "The score in use, refitted on this programme's history at every build: a probability of dropping "
+            "The score in use, refitted on this programme's history once a day: a probability of dropping "
             "out within 90 days. Medium from {medium}, high from {high}.",
             medium=fmt.percent(medium["min_probability"]),
-            high=fmt.percent(levels.row(0, named=True)["min_probability"]),
+            high=fmt.percent(high["min_probability"]),
         )
     )
     st.altair_chart(
@@ -203,6 +204,6 @@ else:
             "The share of their last 6 meetings a member missed: medium from {medium}, high from {high}. No "
             "probability: there is not yet the history to calibrate one.",
             medium=fmt.percent(medium["min_absence_rate"]),
-            high=fmt.percent(levels.row(0, named=True)["min_absence_rate"]),
+            high=fmt.percent(high["min_absence_rate"]),
         )
     )
