@@ -26,6 +26,18 @@ def run(args: list[str], env: dict[str, str], check: bool = True) -> subprocess.
     return subprocess.run([PEERPULSE, *args], env=env, capture_output=True, text=True, check=check, timeout=600)
 
 
+def kill_at_random(args: list[str], env: dict[str, str], after: float) -> None:
+    """Start `peerpulse <args>` and kill it hard (SIGKILL, its whole process group) `after` seconds in, if
+    it is still running."""
+    process = subprocess.Popen(
+        [PEERPULSE, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    time.sleep(after)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+
+
 def tables(path: Path) -> dict[str, list[tuple]]:
     """Every table's rows, sorted, leaving out when the catch-up, the models or the publication last ran
     (timestamps), and which whole rebuild the models descend from (a random epoch)."""
@@ -73,17 +85,7 @@ def test_killed_runs_then_a_rerun_equal_a_clean_rebuild(tmp_path):
     # Random instants: a hard kill (SIGKILL) somewhere in the run, several times.
     rng = random.Random(11)
     for _ in range(4):
-        process = subprocess.Popen(
-            [PEERPULSE, "materialize"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        time.sleep(rng.uniform(1.0, 6.0))
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
+        kill_at_random(["materialize"], env, rng.uniform(1.0, 6.0))
 
     finished = run(["materialize"], env)
     assert "published" in finished.stdout
@@ -145,17 +147,7 @@ def test_killed_incremental_refreshes_then_a_rerun_equal_a_clean_rebuild(tmp_pat
 
     for _ in range(3):
         arrive(batches.pop(0))
-        process = subprocess.Popen(
-            [PEERPULSE, "materialize", "--changed"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        time.sleep(rng.uniform(1.5, 5.0))
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
+        kill_at_random(["materialize", "--changed"], env, rng.uniform(1.5, 5.0))
 
     arrive([c for batch in batches for c in batch])
     finished = run(["materialize", "--changed"], env)

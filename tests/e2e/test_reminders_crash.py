@@ -7,7 +7,6 @@ one plain message."""
 from __future__ import annotations
 
 import email
-import json
 import subprocess
 import time
 from collections import Counter
@@ -18,9 +17,8 @@ import pytest
 
 from domain.application import open_application
 from domain.config import Settings
-from domain.jsonl import import_file
 from tests.conftest import PEERPULSE, env_for, free_port
-from tests.integration.test_reminders import LEAD, NOW, programme, publish
+from tests.integration.test_reminders import LEAD, NOW, published_with_cy_erased
 from tests.mailbox import Mailbox, mailbox
 
 pytestmark = pytest.mark.slow
@@ -37,14 +35,7 @@ EVERY_MESSAGE = {
 
 @pytest.fixture
 def home(tmp_path) -> Settings:
-    settings = Settings(home=tmp_path / "home")
-    path = tmp_path / "programme.jsonl"
-    path.write_text("".join(json.dumps(c) + "\n" for c in programme().commands))
-    with open_application(settings) as app:
-        import_file(app, path)
-        app.erase_member("cy", requested_by="test")
-    publish(settings)
-    return settings
+    return published_with_cy_erased(tmp_path)
 
 
 def mail_env(settings: Settings, box: Mailbox | None, leads: bool = True) -> dict[str, str]:

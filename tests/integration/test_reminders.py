@@ -80,15 +80,19 @@ def programme() -> Programme:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """The programme imported and published once; each test works on a copy of its data folder."""
-    root = tmp_path_factory.mktemp("reminders")
-    settings = Settings(home=root / "home")
-    path = root / "programme.jsonl"
+    return published_with_cy_erased(tmp_path_factory.mktemp("reminders")).home
+
+
+def published_with_cy_erased(folder: Path) -> Settings:
+    """The programme imported into a new store in `folder` as `peerpulse import` would, cy erased, published."""
+    settings = Settings(home=folder / "home")
+    path = folder / "programme.jsonl"
     path.write_text("".join(json.dumps(c) + "\n" for c in programme().commands))
     with open_application(settings) as app:
         import_file(app, path)
         app.erase_member("cy", requested_by="test")
     publish(settings)
-    return settings.home
+    return settings
 
 
 def publish(settings: Settings) -> None:
