@@ -268,16 +268,19 @@ def evaluate(landmarks: pl.DataFrame, history: History, levels: Levels) -> list[
         if cadence != "all":
             chosen = (data.held_out["cadence"] == cadence).to_numpy()
         points = data.held_out.filter(pl.Series(chosen))
+        resampled = {name: _resampled(points, scores[chosen]) for name, (scores, _) in scored.items()}
         baseline = None  # the best baseline's AUC here, and on each resample
-        if best_baseline and (resampled := _resampled(points, scored[best_baseline][0][chosen])) is not None:
-            baseline = (_auc(points, scored[best_baseline][0][chosen]), resampled)
+        if best_baseline and resampled[best_baseline] is not None:
+            baseline = (_auc(points, scored[best_baseline][0][chosen]), resampled[best_baseline])
         for scorer in SCORERS:
             scores, flagged = scored.get(scorer.name, (None, None))
             rows.append(
                 {
                     "model": scorer.name,
                     "cadence": cadence,
-                    **_auc_row(points, None if scores is None else scores[chosen], baseline),
+                    **_auc_row(
+                        points, None if scores is None else scores[chosen], resampled.get(scorer.name), baseline
+                    ),
                     "recall_30d": None if flagged is None else _recall(period, flagged, cadence),
                     "alerts_per_facilitator_month": None if flagged is None else _burden(period, flagged, cadence),
                     "in_use": scorer.name == in_use,
@@ -306,10 +309,10 @@ def _scores(scorer: Scorer, fitted: Pipeline | None, rows: pl.DataFrame) -> np.n
 
 def _auc(rows: pl.DataFrame, scores: np.ndarray) -> float | None:
     """The AUC on the points judged (dropped out or stayed); None below MIN_AUC_DROPOUTS dropouts."""
-    judged = rows["warning_outcome"].is_in(["dropped_out", "stayed"]).to_numpy()
     if _dropouts(rows, "warning_outcome") < MIN_AUC_DROPOUTS:
         return None
-    return evaluation.auc(scores[judged], (rows["warning_outcome"] == "dropped_out").to_numpy()[judged])
+    judged, cases, _ = _judged(rows)
+    return evaluation.auc(scores[judged], cases)
 
 
 def _judged(rows: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -326,12 +329,17 @@ def _resampled(rows: pl.DataFrame, scores: np.ndarray) -> np.ndarray | None:
     return evaluation.resampled_aucs(scores[judged], cases, groups)
 
 
-def _auc_row(rows: pl.DataFrame, scores: np.ndarray | None, baseline: tuple[float, np.ndarray] | None) -> dict:
-    """The AUC on the points judged, its interval, its gain over the best baseline (`baseline`: its AUC,
-    and its AUCs on the same resamples) with that gain's interval, and the counts."""
+def _auc_row(
+    rows: pl.DataFrame,
+    scores: np.ndarray | None,
+    resampled: np.ndarray | None,
+    baseline: tuple[float, np.ndarray] | None,
+) -> dict:
+    """The AUC on the points judged, its interval (from `resampled`, the score's AUCs on each resample of
+    groups), its gain over the best baseline (`baseline`: its AUC, and its AUCs on the same resamples) with
+    that gain's interval, and the counts."""
     judged, cases, _ = _judged(rows)
     auc = low = high = gain = gain_low = gain_high = None
-    resampled = None if scores is None else _resampled(rows, scores)
     if resampled is not None:
         auc = evaluation.auc(scores[judged], cases)
         low, high = evaluation.interval(resampled)
