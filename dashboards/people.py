@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError
 from dashboards.viewer import NotEntitled, Viewer
 from domain import ids
 from domain.application import PeerPulse, Recorded
+from domain.clock import today
 from domain.config import Settings
 
 ERASED = "(erased)"
@@ -291,3 +292,24 @@ def group_member_ids(viewer: Viewer, group_id: str) -> frozenset[str]:
     """Everyone who is or was in a group the viewer facilitates."""
     viewer.require_facilitator_of(group_id)
     return _group_members(group_id, _store_version())
+
+
+def facilitation(viewer: Viewer, group_id: str) -> list[tuple[str, str, str]]:
+    """A group's facilitator assignments as the domain holds them now, for a programme admin:
+    (member id, assigned_on, "current" | "planned" | "former"), by date. The current one is the domain's
+    rule (`Group.facilitator_on` today); a future-dated one is planned, not current."""
+    viewer.require_admin()
+    day = today().isoformat()
+
+    def look(app: PeerPulse) -> list[tuple[str, str, str]]:
+        group = app.group(group_id)
+        if group is None:
+            return []
+        now = group.current_assignment(day)
+        rows = []
+        for member, on in sorted({tuple(f) for f in group.facilitators}, key=lambda f: (f[1], f[0])):
+            state = "planned" if on > day else ("current" if (member, on) == now else "former")
+            rows.append((member, on, state))
+        return rows
+
+    return _read(look)

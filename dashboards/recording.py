@@ -78,7 +78,7 @@ def _apply(viewer: Viewer, source: str, entitled: Callable[[PeerPulse], Sequence
 
 def _facilitated(app: PeerPulse, viewer: Viewer, group_id: str) -> None:
     group = app.group(group_id)
-    if group is None or viewer.member_id is None or group.facilitator != viewer.member_id:
+    if group is None or viewer.member_id is None or group.facilitator_on(today().isoformat()) != viewer.member_id:
         raise NotEntitled("a facilitator records only into the groups they facilitate")
 
 

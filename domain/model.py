@@ -96,9 +96,26 @@ class Group(Aggregate):
             if any(s[0] <= day and (s[1] is None or s[1] > day) for s in spells)
         )
 
-    @property
-    def facilitator(self) -> str | None:
-        return self.facilitators[-1][0] if self.facilitators else None
+    def facilitator_on(self, day: str) -> str | None:
+        """Who facilitates the group on `day`: the assignment with the latest `assigned_on` on or before
+        it, ties broken by the order recorded. One rule for the domain, the warehouse
+        (`group_facilitators.current`), write entitlement and the briefing's recipient: a handover
+        planned for next month takes effect next month, and a back-filled older assignment never makes a
+        former facilitator current again."""
+        current = self.current_assignment(day)
+        return current[0] if current is not None else None
+
+    def current_assignment(self, day: str) -> tuple[str, str] | None:
+        """The assignment ((member, assigned_on)) that decides `facilitator_on(day)`."""
+        dated = [(on, order, member) for order, (member, on) in enumerate(self.facilitators) if on <= day]
+        if not dated:
+            return None
+        on, _, member = max(dated)
+        return member, on
+
+    def planned_facilitators(self, day: str) -> list[tuple[str, str]]:
+        """Assignments dated after `day` ((member, assigned_on), soonest first): handovers still to come."""
+        return sorted(((m, on) for m, on in self.facilitators if on > day), key=lambda f: f[1])
 
     # -- verbs -----------------------------------------------------------------------------------
     def join(self, member: str, joined_on: str) -> bool:
@@ -132,7 +149,7 @@ class Group(Aggregate):
         return True
 
     def assign_facilitator(self, member: str, assigned_on: str) -> bool:
-        if (member, assigned_on) in self.facilitators:
+        if any(tuple(f) == (member, assigned_on) for f in self.facilitators):
             return False
         self._facilitator_assigned(member=member, assigned_on=assigned_on)
         return True

@@ -166,12 +166,14 @@ def groups_meeting_soon(reader: Reader, now: datetime, hours: float) -> pl.DataF
     return overviews.filter(pl.Series(due, dtype=pl.Boolean))
 
 
-def briefing(reader: Reader, people: People, overview: dict, base: str) -> Briefing | None:
-    """The briefing for one group's next meeting, for its facilitator now; None when the group has no
-    facilitator who can receive it (none assigned, or erased)."""
+def briefing(reader: Reader, people: People, overview: dict, base: str, today: date) -> Briefing | None:
+    """The briefing for one group's next meeting, for whoever facilitates it `today` (the send day, by
+    the one rule of `Group.facilitator_on`: a handover planned for later does not receive it yet, and a
+    back-filled older assignment never does); None when the group has no facilitator who can receive it
+    (none assigned, or erased)."""
     group_id = overview["group_id"]
     group = people.group(group_id)
-    facilitator = group.facilitator if group is not None else None
+    facilitator = group.facilitator_on(today.isoformat()) if group is not None else None
     person = people.reachable(facilitator) if facilitator else None
     if group is None or person is None:
         return None

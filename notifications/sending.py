@@ -92,7 +92,7 @@ def planned(
     published = _published(reader)
     today = now.date()
     for overview in content.groups_meeting_soon(reader, now, config.briefing_hours).iter_rows(named=True):
-        found = content.briefing(reader, people, overview, base)
+        found = content.briefing(reader, people, overview, base, today)
         if found is not None:
             person = people.reachable(found.facilitator_id)
             yield Outgoing(

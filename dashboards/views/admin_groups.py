@@ -1,6 +1,8 @@
 """Programme admin: form groups, and run their rosters: who joins and leaves (and why), who facilitates,
 who has signed the confidentiality agreement. Names and emails only; never a commitment or a figure."""
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -63,6 +65,22 @@ st.dataframe(
     ),
     hide_index=True,
 )
+
+assignments = people.facilitation(viewer, chosen)
+if assignments:
+    facilitators = people.member_directory(viewer, [m for m, _, _ in assignments])
+    STATES = {"current": "facilitates now", "planned": "planned: takes over on this day", "former": "before"}
+    st.caption("Facilitators: who facilitates the group now, and any handover planned for a later day.")
+    st.dataframe(
+        pl.DataFrame(
+            {
+                "Facilitator": [facilitators.get(m, (fmt.NO_DATA, ""))[0] for m, _, _ in assignments],
+                "From": [fmt.day(date.fromisoformat(on)) for _, on, _ in assignments],
+                "State": [STATES[state] for _, _, state in assignments],
+            }
+        ),
+        hide_index=True,
+    )
 
 forms.show_saved(MEMBERSHIP, "The change")
 key = forms.form_key(MEMBERSHIP)

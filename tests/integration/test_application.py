@@ -83,7 +83,7 @@ def test_example_programme_is_recorded_and_read_back(settings, tmp_path):
         assert meeting.attendance == {"ana": "late", "bob": "excused"}
         commitment = app.commitment("c-001")
         assert (commitment.due_on, commitment.times_carried_forward, commitment.is_open) == ("2025-03-10", 1, True)
-        assert app.group("north").facilitator == "bob"
+        assert app.group("north").facilitator_on("2025-03-10") == "bob"
         assert [e.member for e in app.roster("north", "2025-01-13")] == ["ana", "bob"]
         # Topics are the domain's names, independent of where the classes live in the code.
         assert sorted(set(stored_topics(app))) == [
