@@ -16,6 +16,7 @@ from dashboards import identity, ui
 from dashboards.data.serving import NothingPublished, WarehouseIncomplete, publication
 from dashboards.identity import SignIn
 from dashboards.viewer import NotEntitled, Viewer
+from warehouse.queries import pages
 
 log = logging.getLogger("peerpulse.dashboards")
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -23,6 +24,11 @@ VIEWS = Path(__file__).resolve().parent / "views"
 
 def page(file: str, title: str, icon: str) -> st.Page:
     return st.Page(VIEWS / file, title=title, icon=icon)
+
+
+def served(found: pages.Page) -> st.Page:
+    """A page at the path `warehouse.queries.pages` gives it: the same path the emails link to."""
+    return st.Page(VIEWS / found.file, title=found.title, icon=found.icon, url_path=found.path)
 
 
 def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]:
@@ -36,31 +42,17 @@ def pages_for(viewer: Viewer | None, method: SignIn) -> dict[str, list[st.Page]]
         return {"": [page("nothing_published.py", "Nothing to show yet", "⏳")]}
     sections: dict[str, list[st.Page]] = {}
     if viewer.is_lead:
-        sections["Programme"] = [
-            page("programme_portfolio.py", "Portfolio", "📊"),
-            page("programme_trends.py", "Attendance and follow-through", "📈"),
-            page("programme_retention.py", "Retention and dropout risk", "🧭"),
-        ]
+        sections["Programme"] = [served(p) for p in (pages.PORTFOLIO, pages.TRENDS, pages.RETENTION)]
     if viewer.is_facilitator:
         sections["My groups"] = [
-            page("group_next_meeting.py", "Before the next meeting", "🗓️"),
-            page("group_airtime.py", "Airtime", "🎙️"),
-            page("record_meeting.py", "Record a meeting", "📝"),
-            page("correct_meeting.py", "Correct a meeting", "🛠️"),
+            served(p) for p in (pages.NEXT_MEETING, pages.AIRTIME, pages.RECORD_MEETING, pages.CORRECT_MEETING)
         ]
     if viewer.is_member:
-        sections["Me"] = [
-            page("my_commitments.py", "My commitments", "✅"),
-            page("my_attendance.py", "My attendance and airtime", "🙋"),
-            page("my_check_in.py", "Check in and rate", "☑️"),
-        ]
+        sections["Me"] = [served(p) for p in (pages.MY_COMMITMENTS, pages.MY_ATTENDANCE, pages.MY_CHECK_IN)]
     if viewer.is_lead or viewer.is_facilitator or viewer.is_member:
-        sections["Settings"] = [page("my_emails.py", "Emails", "✉️")]
+        sections["Settings"] = [served(pages.MY_EMAILS)]
     if viewer.is_admin:
-        sections["Programme admin"] = [
-            page("admin_groups.py", "Groups", "🏛️"),
-            page("admin_members.py", "Members", "🪪"),
-        ]
+        sections["Programme admin"] = [served(pages.ADMIN_GROUPS), served(pages.ADMIN_MEMBERS)]
     return sections or {"": [page("not_registered.py", "Not registered", "👋")]}
 
 

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboards import people, sign_in_config
-from dashboards.data import viewers
+from dashboards.data.serving import system
 from dashboards.sign_in_config import Role, SignIn, SignInConfig, email_address
 from dashboards.viewer import NotEntitled, Viewer
+from warehouse.queries import identity as lookups
 
 DEMO_LEAD_EMAIL = "programme.lead@peerpulse.demo"
 DEMO_ADMIN_EMAIL = "programme.admin@peerpulse.demo"
@@ -137,7 +138,7 @@ def viewer_for(email: str) -> Viewer:
     if person is None:
         return Viewer(email=email, is_lead=is_lead, is_admin=is_admin)
     member_id, name = person
-    facilitates, member_of = viewers.roles(member_id)
+    facilitates, member_of = system(lookups.roles, member_id)
     return Viewer(
         email=email,
         member_id=member_id,
@@ -185,7 +186,7 @@ def demo_personas() -> list[Persona]:
             DEMO_ADMIN_EMAIL,
         ),
     ]
-    for role, member_id in viewers.demo_people().items():
+    for role, member_id in system(lookups.demo_people).items():
         found = people.demo_persona(member_id)
         if found is not None:
             name, email = found

@@ -18,10 +18,10 @@ import polars as pl
 import streamlit as st
 
 from dashboards import people
-from dashboards.data import facilitator
-from dashboards.data.serving import publication
+from dashboards.data.serving import ask, publication
 from dashboards.viewer import Viewer
 from warehouse import formatting as fmt
+from warehouse.queries import facilitator
 
 CHOSEN_GROUP_KEY = "peerpulse_facilitated_group"
 # The characters that can start Markdown anywhere in a line: emphasis, code, links and images, HTML and
@@ -86,7 +86,7 @@ def named(
 def choose_group(viewer: Viewer) -> tuple[dict, str]:
     """One of the groups the viewer facilitates, and its name: the one whose meeting comes soonest,
     unless they chose another (the choice carries over between the facilitator's pages)."""
-    overviews = facilitator.group_overviews(viewer)
+    overviews = ask(viewer, facilitator.group_overviews, viewer.facilitates)
     names = people.group_names(viewer, overviews["group_id"])
     group_ids = overviews["group_id"].to_list()
     chosen = st.session_state.get(CHOSEN_GROUP_KEY)

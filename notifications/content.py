@@ -13,9 +13,10 @@ send time, so a commitment closed or checked in on since the figures were publis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 
@@ -23,19 +24,13 @@ from domain.application import PeerPulse
 from domain.model import Commitment, Group, Member
 from notifications import occasions
 from warehouse import formatting as fmt
-from warehouse.queries import Reader
+from warehouse.queries import Reader, pages
 from warehouse.queries import facilitator as facilitator_figures
 from warehouse.queries import lead as lead_figures
 from warehouse.queries import member as member_figures
+from warehouse.queries.facilitator import NextMeeting
 
-PRESENT_NEXT = 3  # members a briefing suggests inviting to present
 SLIPPING_SHOWN = 10  # groups a digest lists by name; the rest are counted
-PAGES = {  # the dashboards' pages a message links to (dashboards/app.py registers them at these paths)
-    "briefing": "group_next_meeting",
-    "nudge": "my_check_in",
-    "digest": "",  # the lead's first page, the portfolio, is the dashboards' root
-    "emails": "my_emails",
-}
 
 
 # -- the people a run reads from the event store --------------------------------------------------
@@ -77,82 +72,81 @@ class People:
 
 def links(base: str, kind: str) -> tuple[str, str]:
     """(the page the message is about, the page where its kind is turned off)."""
-    page = PAGES[kind]
-    return (f"{base}/{page}" if page else f"{base}/"), f"{base}/{PAGES['emails']}?kind={kind}"
+    return pages.url(base, pages.FOR_MESSAGE[kind]), pages.url(base, pages.PREFERENCES, kind=kind)
 
 
 # -- the facilitator's briefing ------------------------------------------------------------------
 @dataclass(frozen=True)
-class CheckedIn:
-    on: date
-    progress: str
-    confidence: int
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    member: str
-    text: str
-    due_on: date
-    made_on: date
-    overdue: bool
-    times_carried_forward: int
-    checked_in: CheckedIn | None
-
-
-@dataclass(frozen=True)
-class AtRisk:
-    member: str
-    level: str
-    figure: str  # what the score says, in words (warehouse.formatting.risk_figure)
-    reasons: str
-
-
-@dataclass(frozen=True)
-class Presenter:
-    member: str
-    meetings_since_presented: int
-    last_presented_on: date | None
-
-
-@dataclass(frozen=True)
-class TookTheFloor:
-    member: str
-    dominance_ratio: float
-    held_on: date
-
-
-@dataclass(frozen=True)
 class Briefing:
+    """ "Before the next meeting" in the facilitator's inbox: the page's own read model
+    (`warehouse.queries.facilitator.NextMeeting`) with the names and texts its facilitator may see. A row
+    about someone erased, or a commitment whose text is gone, is left out of the message."""
+
     facilitator_id: str
     facilitator: str
-    group_id: str
     group: str
-    meeting_on: date
-    cadence: str
-    last_held_on: date
-    last_attended: int | None
-    last_roster_size: int | None
-    active_members: int
-    follow_ups: list[FollowUp]
-    check_in_with: list[AtRisk]
-    present_next: list[Presenter]
-    took_the_floor: list[TookTheFloor]
+    meeting: NextMeeting
+    names: Mapping[str, str]  # member id -> name, for the people the meeting names (the erased left out)
+    texts: Mapping[str, str]  # commitment id -> text
     page_url: str
     preferences_url: str
     published: datetime | None = None
 
     @property
+    def group_id(self) -> str:
+        return self.meeting.group_id
+
+    @property
+    def meeting_on(self) -> date:
+        return self.meeting.meeting_on
+
+    @property
+    def follow_ups(self) -> list[Named]:
+        return [
+            Named(self.names[f.member_id], f, self.texts[f.commitment_id])
+            for f in self.meeting.follow_ups
+            if f.member_id in self.names and f.commitment_id in self.texts
+        ]
+
+    @property
+    def check_in_with(self) -> list[Named]:
+        return self._named(self.meeting.check_in_with)
+
+    @property
+    def present_next(self) -> list[Named]:
+        return self._named(self.meeting.present_next)
+
+    @property
+    def took_the_floor(self) -> list[Named]:
+        return self._named(self.meeting.took_the_floor)
+
+    def _named(self, rows) -> list[Named]:
+        return [Named(self.names[row.member_id], row) for row in rows if row.member_id in self.names]
+
+    @property
     def overdue(self) -> int:
-        return sum(f.overdue for f in self.follow_ups)
+        return sum(f.row.overdue for f in self.follow_ups)
 
     @property
     def high_risk(self) -> int:
-        return sum(r.level == "high" for r in self.check_in_with)
+        return sum(r.row.level == "high" for r in self.check_in_with)
 
     @property
     def airtime_alerts(self) -> int:
-        return len({t.member for t in self.took_the_floor})
+        return len({t.row.member_id for t in self.took_the_floor})
+
+
+@dataclass(frozen=True)
+class Named:
+    """A row of the read model with the name of the person it is about (and a commitment's text)."""
+
+    member: str
+    row: Any
+    text: str | None = None
+
+    @property
+    def figure(self) -> str:  # a risk row's score, in words
+        return fmt.risk_figure(self.row.probability, self.row.risk_score)
 
 
 def groups_meeting_soon(reader: Reader, now: datetime, hours: float) -> pl.DataFrame:
@@ -177,61 +171,24 @@ def briefing(reader: Reader, people: People, overview: dict, base: str, today: d
     person = people.reachable(facilitator) if facilitator else None
     if group is None or person is None:
         return None
+    meeting = facilitator_figures.next_meeting(reader, group_id, overview["next_meeting_on"])
+    if meeting is None:
+        return None
     in_group = set(group.spells)  # a facilitator sees the names of their group's members, past and present
-
-    def named(frame: pl.DataFrame) -> Iterable[tuple[str, dict]]:
-        for row in frame.iter_rows(named=True):
-            name = people.name(row["member_id"]) if row["member_id"] in in_group else None
-            if name is not None:  # an erased member is in nobody's message
-                yield name, row
-
-    meeting_on = overview["next_meeting_on"]
-    latest = {r["commitment_id"]: r for r in facilitator_figures.check_ins(reader, group_id).iter_rows(named=True)}
-    follow_ups = []
-    for name, row in named(facilitator_figures.commitments_due(reader, group_id, meeting_on)):
-        commitment = people.commitment(row["commitment_id"])
-        if commitment is None or commitment.group != group_id or not commitment.text:
-            continue
-        checked = latest.get(row["commitment_id"])
-        follow_ups.append(
-            FollowUp(
-                member=name,
-                text=commitment.text,
-                due_on=row["due_on"],
-                made_on=row["made_on"],
-                overdue=bool(row["overdue"]),
-                times_carried_forward=row["times_carried_forward"],
-                checked_in=CheckedIn(checked["checked_in_on"], checked["progress"], checked["confidence"])
-                if checked
-                else None,
-            )
-        )
-    at_risk = [
-        AtRisk(name, row["level"], fmt.risk_figure(row["probability"], row["risk_score"]), row["reasons"])
-        for name, row in named(facilitator_figures.drifting_members(reader, group_id))
-    ]
-    presenters = [
-        Presenter(name, row["meetings_since_presented"], row["last_presented_on"])
-        for name, row in named(facilitator_figures.presenting(reader, group_id))
-    ][:PRESENT_NEXT]
-    alerts = facilitator_figures.dominance_alerts(reader, group_id).filter(pl.col("recent"))
-    floor = [TookTheFloor(name, row["dominance_ratio"], row["held_on"]) for name, row in named(alerts)]
+    names = {m: n for m in meeting.member_ids if m in in_group and (n := people.name(m)) is not None}
+    texts = {}
+    for f in meeting.follow_ups:
+        commitment = people.commitment(f.commitment_id)
+        if commitment is not None and commitment.group == group_id and commitment.text:
+            texts[f.commitment_id] = commitment.text
     page, preferences = links(base, "briefing")
     return Briefing(
         facilitator_id=facilitator,
         facilitator=person.name,
-        group_id=group_id,
         group=group.name,
-        meeting_on=meeting_on,
-        cadence=overview["cadence"],
-        last_held_on=overview["last_held_on"],
-        last_attended=overview["last_attended"],
-        last_roster_size=overview["last_roster_size"],
-        active_members=overview["active_members"],
-        follow_ups=follow_ups,
-        check_in_with=at_risk,
-        present_next=presenters,
-        took_the_floor=floor,
+        meeting=meeting,
+        names=names,
+        texts=texts,
         page_url=page,
         preferences_url=preferences,
     )

@@ -33,7 +33,8 @@ def meeting_event(briefing: Briefing, stamp: datetime, domain: str) -> bytes:
     event.add("summary", f"{briefing.group}: next meeting")
     event.add(
         "description",
-        f"Expected by the group's {briefing.cadence} cadence (last met {briefing.last_held_on.isoformat()}). "
+        f"Expected by the group's {briefing.meeting.cadence} cadence "
+        f"(last met {briefing.meeting.last_held_on.isoformat()}). "
         f"Prepare it: {briefing.page_url}",
     )
     event.add("url", briefing.page_url)

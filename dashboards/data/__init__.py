@@ -1,11 +1,4 @@
-"""Every figure a page shows, read from the serving file and scoped to the viewer.
-
-- `serving`: which publication is current, the read-only reader, and `figures`, the one decorator that
-  makes a query entitled, cached, and keyed by the publication.
-- `lead`, `facilitator`, `member`: the queries of each role's pages.
-- `published`: any published table, for any role its declaration (warehouse/*/<table>.sql, `readers`)
-  lets read it: how a new figure reaches a page without a new query here.
-- `viewers`: the look-ups that work out a viewer's roles.
-
-Figures are computed in the warehouse; here SQL only selects, filters, joins and orders.
-"""
+"""The serving file as the pages read it (`serving`): which publication is current, the read-only reader,
+and `ask`, which runs a query of `warehouse.queries` for a viewer as its declaration allows, cached and
+keyed by the publication. Every figure a page shows is read that way: the queries themselves, and what
+they read, are in `warehouse/queries/`, shared with the emails."""

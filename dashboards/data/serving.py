@@ -5,9 +5,9 @@
   load, without a restart.
 - `published_position()` says which events the figures include (the log position of the last one), so a
   page that has just saved events can tell its viewer when they are in the figures.
-- `figures(entitlement)` is that shape: the entitlement refuses what the viewer may not see and turns the
-  viewer into the ids they may see; only those ids reach the query and its cache key, never the viewer,
-  so no viewer can be served rows cached for another.
+- `ask(viewer, query, *args)` is that shape, for every query of `warehouse.queries`: the query's own
+  declaration (`@reads`) refuses what the viewer may not see; only the arguments reach the query and its
+  cache key, never the viewer, so no viewer can be served rows cached for another.
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboards.viewer import Viewer
+from dashboards.viewer import NotEntitled, Viewer
 from domain.config import Settings
 from warehouse.db import ServingReader, file_identity
+from warehouse.queries import Declaration, Role, Scope, declaration, every_query
 
 CACHE = {"show_spinner": False, "max_entries": 2000, "ttl": 3600}
 
@@ -107,48 +108,47 @@ class _Pages:
 
 
 PAGES = _Pages()
+T = TypeVar("T")
 
 
-# -- entitlements: (viewer, *arguments) -> the arguments the query runs with --------------------------
-Entitlement = Callable[..., tuple]
+def _entitled(viewer: Viewer, declared: Declaration, args: tuple) -> None:
+    """Refuse a viewer the query's declaration does not let ask, with these arguments."""
+    if declared.role is Role.LEAD:
+        viewer.require_lead()
+    elif declared.role is Role.ADMIN:
+        viewer.require_admin()
+    elif declared.role is Role.FACILITATOR:
+        groups = (args[0],) if declared.scope is Scope.GROUP else tuple(args[0])
+        for group_id in groups:
+            viewer.require_facilitator_of(group_id)
+    elif declared.role is Role.MEMBER:
+        if args[0] != viewer.require_member():
+            raise NotEntitled("a member sees only their own figures")
+    else:
+        raise NotEntitled("this query is the product's own, never a viewer's")
 
 
-def programme_lead(viewer: Viewer, *args: Any) -> tuple:
-    viewer.require_lead()
-    return args
+def ask(viewer: Viewer, query: Callable[..., T], *args: Any) -> T:
+    """Run a declared query of `warehouse.queries` for a viewer: its declaration (`@reads`) decides whether
+    this viewer may ask it with these arguments; then it runs, or is served from cache, keyed by the
+    query, the current publication and the arguments, never by the viewer."""
+    declared = declaration(query)
+    _entitled(viewer, declared, args)
+    return _run(_name(query), current(), *args)
 
 
-def programme_admin(viewer: Viewer, *args: Any) -> tuple:
-    viewer.require_admin()
-    return args
+def system(query: Callable[..., T], *args: Any) -> T:
+    """Run one of the product's own queries (`Role.SYSTEM`: the look-ups that work out who is signing in),
+    cached by publication and arguments."""
+    if declaration(query).role is not Role.SYSTEM:
+        raise NotEntitled("a viewer's query is asked with `ask`")
+    return _run(_name(query), current(), *args)
 
 
-def facilitator_of_group(viewer: Viewer, group_id: str, *args: Any) -> tuple:
-    viewer.require_facilitator_of(group_id)
-    return (group_id, *args)
+def _name(query: Callable) -> str:
+    return f"{query.__module__.rsplit('.', 1)[-1]}.{query.__name__}"
 
 
-def groups_facilitated(viewer: Viewer, *args: Any) -> tuple:
-    return (tuple(viewer.facilitates), *args)
-
-
-def oneself(viewer: Viewer, *args: Any) -> tuple:
-    return (viewer.require_member(), *args)
-
-
-def figures(entitlement: Entitlement) -> Callable[[Callable[..., pl.DataFrame]], Callable[..., pl.DataFrame]]:
-    """Make `run(publication, *arguments)` a query for a viewer: `query(viewer, *args)` checks the
-    entitlement, then runs (or serves from cache) `run` with the current publication and the arguments
-    the entitlement returned."""
-
-    def decorate(run: Callable[..., pl.DataFrame]) -> Callable[..., pl.DataFrame]:
-        cached = st.cache_data(**CACHE)(run)
-
-        def for_viewer(viewer: Viewer, *args: Any) -> pl.DataFrame:
-            return cached(current(), *entitlement(viewer, *args))
-
-        for_viewer.__name__, for_viewer.__qualname__, for_viewer.__doc__ = run.__name__, run.__qualname__, run.__doc__
-        for_viewer.clear = cached.clear  # type: ignore[attr-defined]
-        return for_viewer
-
-    return decorate
+@st.cache_data(**CACHE)
+def _run(name: str, publication: str, *args: Any) -> Any:
+    return every_query()[name](PAGES, *args)

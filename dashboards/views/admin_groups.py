@@ -7,11 +7,12 @@ import polars as pl
 import streamlit as st
 
 from dashboards import forms, people, recording, ui
-from dashboards.data import admin
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from domain.clock import today
 from domain.model import CADENCES, LEAVE_REASONS
 from warehouse import formatting as fmt
+from warehouse.queries import admin
 
 FORM_GROUP, MEMBERSHIP = "form_group", "membership"
 KINDS = {"join": "joins", "leave": "leaves", "facilitate": "facilitates (from)", "sign": "signed confidentiality"}
@@ -20,7 +21,7 @@ viewer = require_viewer()
 viewer.require_admin()
 st.title("Groups")
 
-groups = admin.groups(viewer)
+groups = ask(viewer, admin.groups)
 names = people.admin_group_names(viewer, groups["group_id"])
 
 st.subheader("Form a group")
@@ -47,8 +48,8 @@ if groups.is_empty():
 
 st.subheader("A group's roster")
 chosen = st.selectbox("Group", groups["group_id"].to_list(), format_func=lambda g: f"{names.get(g, g)} ({g})")
-spells = admin.memberships(viewer, chosen)
-directory = people.member_directory(viewer, admin.members(viewer)["member_id"])
+spells = ask(viewer, admin.memberships, chosen)
+directory = people.member_directory(viewer, ask(viewer, admin.members)["member_id"])
 st.dataframe(
     ui.table(
         spells,

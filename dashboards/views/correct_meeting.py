@@ -5,10 +5,11 @@ import polars as pl
 import streamlit as st
 
 from dashboards import forms, people, recording, ui
-from dashboards.data import facilitator
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from domain.model import ATTENDANCE_STATUSES
 from warehouse import formatting as fmt
+from warehouse.queries import facilitator
 
 FORM = "correct_meeting"
 
@@ -18,7 +19,7 @@ group_id = group["group_id"]
 key = forms.form_key(FORM)
 
 st.title(ui.md("Correct a meeting of {name}", name=name))
-meetings = facilitator.meetings(viewer, group_id).sort("held_on", descending=True)
+meetings = ask(viewer, facilitator.meetings, group_id).sort("held_on", descending=True)
 if meetings.is_empty():
     ui.empty(ui.md("{name} has no meeting recorded yet.", name=name))
     st.stop()
@@ -74,7 +75,7 @@ with right, st.form(f"{key}-airtime"):
     forms.refused_at(FORM, "seconds")
 
 st.subheader("History")
-made_here = facilitator.commitments_made_at(viewer, group_id, meeting_id)
+made_here = ask(viewer, facilitator.commitments_made_at, group_id, meeting_id)
 history = people.meeting_history(viewer, meeting_id, made_here["commitment_id"])
 everyone = {h.who.removeprefix("member:") for h in history if h.who and h.who.startswith("member:")}
 who = people.member_names(viewer, group_id, everyone & people.group_member_ids(viewer, group_id))

@@ -4,9 +4,10 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards.data import facilitator
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from warehouse import formatting as fmt
+from warehouse.queries import facilitator
 
 viewer = require_viewer()
 group, name = ui.choose_group(viewer)
@@ -15,7 +16,7 @@ group_id = group["group_id"]
 st.title(ui.md("Airtime in {name}", name=name))
 ui.published_caption()
 
-airtime = facilitator.airtime(viewer, group_id)
+airtime = ask(viewer, facilitator.airtime, group_id)
 if airtime.is_empty():
     ui.empty(
         ui.md(
@@ -25,8 +26,8 @@ if airtime.is_empty():
         )
     )
     st.stop()
-meetings = facilitator.meetings(viewer, group_id).filter(pl.col("airtime_gini").is_not_null())
-alerts = facilitator.dominance_alerts(viewer, group_id)
+meetings = ask(viewer, facilitator.meetings, group_id).filter(pl.col("airtime_gini").is_not_null())
+alerts = ask(viewer, facilitator.dominance_alerts, group_id)
 names = people.member_names(viewer, group_id, pl.concat([airtime["member_id"], alerts["member_id"]]))
 airtime = ui.named(airtime, names)
 

@@ -5,10 +5,11 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards.data import facilitator, published
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from domain.clock import today
 from warehouse import formatting as fmt
+from warehouse.queries import facilitator
 
 viewer = require_viewer()
 group, name = ui.choose_group(viewer)
@@ -24,39 +25,31 @@ if group["last_held_on"] is None:
         )
     )
     st.stop()
-next_meeting = max(group["next_meeting_on"] or today(), today())
+meeting = ask(viewer, facilitator.next_meeting, group_id, today())
 st.markdown(
     ui.md(
         "Next meeting expected **{next}** (meets {cadence}). Last met {last}: {attended} of {roster} attended. "
         "{members} now.",
-        next=fmt.weekday(next_meeting),
-        cadence=group["cadence"],
-        last=fmt.day(group["last_held_on"]),
-        attended=group["last_attended"],
-        roster=group["last_roster_size"],
-        members=fmt.count(group["active_members"], "member"),
+        next=fmt.weekday(meeting.meeting_on),
+        cadence=meeting.cadence,
+        last=fmt.day(meeting.last_held_on),
+        attended=meeting.last_attended,
+        roster=meeting.last_roster_size,
+        members=fmt.count(meeting.active_members, "member"),
     )
 )
 ui.published_caption()
 
-due = facilitator.commitments_due(viewer, group_id, next_meeting)
-drifting = facilitator.drifting_members(viewer, group_id)
-presenting = facilitator.presenting(viewer, group_id)
-alerts = facilitator.dominance_alerts(viewer, group_id)
-recent_alerts = alerts.filter(pl.col("recent"))
-grid = facilitator.attendance_grid(viewer, group_id)
-everyone = pl.concat([f["member_id"] for f in (due, drifting, presenting, alerts, grid)])
-names = people.member_names(viewer, group_id, everyone)
+grid = ask(viewer, facilitator.attendance_grid, group_id)
+names = people.member_names(viewer, group_id, [*meeting.member_ids, *grid["member_id"]])
 
-longest = presenting.row(0, named=True) if presenting.height else None
-high = drifting.filter(pl.col("level") == "high").height
-overdue = int(due["overdue"].sum())
+longest = meeting.present_next[0] if meeting.present_next else None
 tiles = st.columns(4)
 ui.metric(
     tiles[0],
     "Follow-ups due",
-    due.height,
-    f"{overdue} overdue" if overdue else None,
+    len(meeting.follow_ups),
+    f"{meeting.overdue} overdue" if meeting.overdue else None,
     delta_color="inverse",
     delta_arrow="off",
     border=True,
@@ -65,8 +58,8 @@ ui.metric(
 ui.metric(
     tiles[1],
     "To check in with",
-    drifting.height,
-    f"{high} at high risk" if high else None,
+    len(meeting.check_in_with),
+    f"{meeting.high_risk} at high risk" if meeting.high_risk else None,
     delta_color="inverse",
     delta_arrow="off",
     border=True,
@@ -75,7 +68,7 @@ ui.metric(
 ui.metric(
     tiles[2],
     "Airtime alerts",
-    recent_alerts["member_id"].n_unique(),
+    meeting.airtime_alerts,
     border=True,
     help="Members who took twice a fair share or more at 2 of their last 3 meetings at which they did not present, "
     "lately (the group's last 3 meetings with airtime).",
@@ -83,8 +76,8 @@ ui.metric(
 ui.metric(
     tiles[3],
     "Waiting to present",
-    longest["meetings_since_presented"] if longest else fmt.NO_DATA,
-    names.get(longest["member_id"]) if longest else None,
+    longest.meetings_since_presented if longest else fmt.NO_DATA,
+    names.get(longest.member_id) if longest else None,
     delta_color="off",
     delta_arrow="off",
     border=True,
@@ -92,85 +85,79 @@ ui.metric(
 )
 
 st.subheader("1 · Follow up these commitments")
-if due.is_empty():
-    ui.empty(ui.md("No open commitment falls due by {day}.", day=fmt.day(next_meeting)))
+if not meeting.follow_ups:
+    ui.empty(ui.md("No open commitment falls due by {day}.", day=fmt.day(meeting.meeting_on)))
 else:
-    texts = people.commitment_texts(viewer, due["commitment_id"])
-    latest = {r["commitment_id"]: r for r in facilitator.check_ins(viewer, group_id).iter_rows(named=True)}
-    for row in ui.named(due, names).iter_rows(named=True):
-        late = "⏰ overdue, " if row["overdue"] else ""
-        checked = latest.get(row["commitment_id"])
-        if checked is not None:  # the member's own word since, between meetings
+    texts = people.commitment_texts(viewer, [f.commitment_id for f in meeting.follow_ups])
+    for f in meeting.follow_ups:
+        late = "⏰ overdue, " if f.overdue else ""
+        if f.checked_in is not None:  # the member's own word since, between meetings
             late = (
-                f"checked in {fmt.day(checked['checked_in_on'])}: {fmt.progress(checked['progress'])}, "
-                f"confidence {checked['confidence']}/10 · "
+                f"checked in {fmt.day(f.checked_in.on)}: {fmt.progress(f.checked_in.progress)}, "
+                f"confidence {f.checked_in.confidence}/10 · "
             ) + late
-        moved = (
-            f", carried forward {fmt.count(row['times_carried_forward'], 'time')}"
-            if row["times_carried_forward"]
-            else ""
-        )
+        moved = f", carried forward {fmt.count(f.times_carried_forward, 'time')}" if f.times_carried_forward else ""
         st.markdown(
             ui.md(
                 "- **{member}**: {text}  \n  {late}due {due}, made {made}{moved}",
-                member=row["member"],
-                text=texts.get(row["commitment_id"], fmt.NO_DATA),
+                member=names.get(f.member_id, fmt.NO_DATA),
+                text=texts.get(f.commitment_id, fmt.NO_DATA),
                 late=late,
-                due=fmt.day(row["due_on"]),
-                made=fmt.day(row["made_on"]),
+                due=fmt.day(f.due_on),
+                made=fmt.day(f.made_on),
                 moved=moved,
             )
         )
 
 st.subheader("2 · Check in with")
-if drifting.is_empty():
+if not meeting.check_in_with:
     ui.empty("Nobody in the group shows signs of drifting away (no member at medium or high dropout risk).")
 else:
-    for row in ui.named(drifting, names).iter_rows(named=True):
+    for r in meeting.check_in_with:
         st.markdown(
             ui.md(
                 "- **{member}** — {level} risk ({score}): {reasons}",
-                member=row["member"],
-                level=fmt.risk_level(row["level"]),
-                score=fmt.risk_figure(row["probability"], row["risk_score"]),
-                reasons=fmt.reasons(row["reasons"]),
+                member=names.get(r.member_id, fmt.NO_DATA),
+                level=fmt.risk_level(r.level),
+                score=fmt.risk_figure(r.probability, r.risk_score),
+                reasons=fmt.reasons(r.reasons),
             )
         )
 
 st.subheader("3 · Invite to present")
-if presenting.is_empty():
+if not meeting.present_next:
     ui.empty("No presenting history yet.")
 else:
     st.caption(
         "Current members, longest since they last presented first (or since they joined, if they never have), "
         "and how often they presented at the meetings they were on the roster of in the last twelve months."
     )
-    rates = published.for_facilitator(viewer, "member_presenting_rate", group_id)
     st.dataframe(
-        ui.table(
-            ui.named(presenting, names).join(rates, on=["group_id", "member_id"], how="left").head(5),
-            pl.col("member").alias("Member"),
-            pl.col("meetings_since_presented").alias("Meetings since presenting"),
-            ui.shown("last_presented_on", fmt.day, "Last presented"),
-            ui.shown("presenting_rate", fmt.percent, "Presented, last 12 months"),
+        pl.DataFrame(
+            {
+                "Member": [names.get(p.member_id, fmt.NO_DATA) for p in meeting.present_next],
+                "Meetings since presenting": [p.meetings_since_presented for p in meeting.present_next],
+                "Last presented": [fmt.day(p.last_presented_on) for p in meeting.present_next],
+                "Presented, last 12 months": [fmt.percent(p.presenting_rate) for p in meeting.present_next],
+            }
         ),
         hide_index=True,
     )
 
 st.subheader("4 · Balance the airtime")
-if recent_alerts.is_empty():
+if not meeting.took_the_floor:
     ui.empty(
         "No one took twice a fair share of the airtime, lately, at two of their last three meetings at which they "
         "did not present."
     )
 else:
-    for row in ui.named(recent_alerts, names).iter_rows(named=True):
+    for t in meeting.took_the_floor:
         st.markdown(
             ui.md(
                 "- **{member}** took {ratio} on {day}",
-                member=row["member"],
-                ratio=fmt.times_fair_share(row["dominance_ratio"]),
-                day=fmt.day(row["held_on"]),
+                member=names.get(t.member_id, fmt.NO_DATA),
+                ratio=fmt.times_fair_share(t.dominance_ratio),
+                day=fmt.day(t.held_on),
             )
         )
     st.caption("Consider giving the quieter members the first word, or a round where everyone speaks once.")

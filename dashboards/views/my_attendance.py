@@ -3,15 +3,16 @@
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards.data import member
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from warehouse import formatting as fmt
+from warehouse.queries import member
 
 viewer = require_viewer()
 st.title("My attendance and airtime")
 ui.published_caption()
 
-memberships = member.memberships(viewer)
+memberships = ask(viewer, member.memberships, viewer.member_id)
 groups = people.group_names(viewer, memberships["group_id"])
 for spell in memberships.iter_rows(named=True):
     until = "now" if spell["active"] else fmt.day(spell["left_on"])
@@ -25,11 +26,11 @@ for spell in memberships.iter_rows(named=True):
     )
 
 st.subheader("Attendance")
-attendance = member.attendance(viewer)
+attendance = ask(viewer, member.attendance, viewer.member_id)
 if attendance.is_empty():
     ui.empty("No meeting has been held since you joined. Your attendance appears here after your first meeting.")
 else:
-    summary = member.engagement(viewer).row(0, named=True)
+    summary = ask(viewer, member.engagement, viewer.member_id).row(0, named=True)
     tiles = st.columns(3)
     ui.metric(tiles[0], "Meetings attended", f"{summary['attended']} of {summary['meetings']}", border=True)
     ui.metric(
@@ -48,7 +49,7 @@ else:
     st.altair_chart(charts.attendance_strip(attendance), width="stretch")
 
 st.subheader("My airtime")
-airtime = member.airtime(viewer)
+airtime = ask(viewer, member.airtime, viewer.member_id)
 if airtime.is_empty():
     ui.empty("None of your meetings recorded who spoke for how long, so there is no airtime to show.")
 else:

@@ -7,11 +7,12 @@ import polars as pl
 import streamlit as st
 
 from dashboards import forms, people, recording, ui
-from dashboards.data import member, published
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from domain.clock import today
 from domain.model import PROGRESS, RATING_WINDOW_DAYS
 from warehouse import formatting as fmt
+from warehouse.queries import member
 
 CHECK_IN, RATE = "check_in", "rate"
 
@@ -19,14 +20,14 @@ viewer = require_viewer()
 st.title("Check in and rate")
 
 st.subheader("How is it going?")
-commitments = member.commitments(viewer)
+commitments = ask(viewer, member.commitments, viewer.member_id)
 still_open = commitments.filter(pl.col("status") == "open").sort("due_on")
 forms.show_saved(CHECK_IN, "Your check-in")
 if still_open.is_empty():
     ui.empty("You have no open commitment to check in on.")
 else:
     texts = people.commitment_texts(viewer, still_open["commitment_id"])
-    latest = published.for_member(viewer, "commitment_check_ins")
+    latest = ask(viewer, member.check_ins, viewer.member_id)
     key = forms.form_key(CHECK_IN)
     due = dict(zip(still_open["commitment_id"], still_open["due_on"], strict=True))
     with st.form(f"{key}-form"):
@@ -66,7 +67,11 @@ else:
 
 st.subheader("Rate a meeting")
 since = today() - timedelta(days=RATING_WINDOW_DAYS)
-attended = member.attendance(viewer).filter(pl.col("attended") & (pl.col("held_on") >= since)).sort("held_on")
+attended = (
+    ask(viewer, member.attendance, viewer.member_id)
+    .filter(pl.col("attended") & (pl.col("held_on") >= since))
+    .sort("held_on")
+)
 already = people.rated(viewer, attended["meeting_id"])
 to_rate = attended.filter(~pl.col("meeting_id").is_in(list(already)))
 forms.show_saved(RATE, "Your rating")

@@ -4,22 +4,23 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards.data import member
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from warehouse import formatting as fmt
+from warehouse.queries import member
 
 viewer = require_viewer()
 st.title("My commitments")
 ui.published_caption()
 
-commitments = member.commitments(viewer)
+commitments = ask(viewer, member.commitments, viewer.member_id)
 if commitments.is_empty():
     ui.empty(
         "You have not made a commitment yet. When you commit to an action at a meeting, it appears here with its "
         "due date, and how you followed it through once the group has followed it up."
     )
     st.stop()
-summary = member.engagement(viewer).row(0, named=True)
+summary = ask(viewer, member.engagement, viewer.member_id).row(0, named=True)
 texts = people.commitment_texts(viewer, commitments["commitment_id"])
 groups = people.group_names(viewer, commitments["group_id"])
 

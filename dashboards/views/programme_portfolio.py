@@ -7,9 +7,10 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards.data import lead
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from warehouse import formatting as fmt
+from warehouse.queries import lead
 
 ATTENTION = 20  # groups in the component breakdown
 
@@ -17,7 +18,7 @@ viewer = require_viewer()
 st.title("Programme portfolio")
 ui.published_caption()
 
-groups = lead.portfolio(viewer)
+groups = ask(viewer, lead.portfolio)
 if groups.is_empty():
     ui.empty(
         "No group has a health score yet. A group's health is measured for each month in which it held a "
@@ -25,7 +26,7 @@ if groups.is_empty():
     )
     st.stop()
 
-tiers = lead.health_tiers(viewer)
+tiers = ask(viewer, lead.health_tiers)
 names = people.group_names(viewer, groups["group_id"])
 groups = ui.named(groups, names, column="group_id", alias="group")
 running = groups.filter(pl.col("active_members") > 0)
@@ -35,7 +36,7 @@ tiles = st.columns(len(tiers) + 1)
 for tile, tier in zip(tiles, tiers["tier"].to_list(), strict=False):
     ui.metric(tile, ui.md("{tier}", tier=fmt.tier(tier)), running.filter(pl.col("tier") == tier).height, border=True)
 ui.metric(tiles[-1], "High dropout risk", int(running["high_risk_members"].sum()), border=True)
-check_ins = lead.check_in_counts(viewer)
+check_ins = ask(viewer, lead.check_in_counts)
 if not check_ins.is_empty():
     open_now, checked = int(check_ins["open_commitments"].sum()), int(check_ins["checked_in"].sum())
     stuck = int(check_ins["at_risk"].sum() + check_ins["blocked"].sum())
@@ -95,7 +96,7 @@ st.dataframe(
 )
 
 with st.expander("What the health score is worth: how well it foretold later losses"):
-    validation = lead.health_validation(viewer)
+    validation = ask(viewer, lead.health_validation)
     own = validation.filter(pl.col("source") == "programme")
     enough = own["enough_history"].any()
     evidence = own if enough else validation.filter(pl.col("source") == "synthetic_weak")
@@ -150,10 +151,10 @@ if running.height > ATTENTION:
             n=ATTENTION,
         )
     )
-components = lead.health_components(viewer, tuple(attention["group_id"]))
+components = ask(viewer, lead.health_components, tuple(attention["group_id"]))
 latest = components.join(attention.select("group_id", "month", "group"), on=["group_id", "month"])
 st.altair_chart(charts.component_heatmap(latest, attention["group"].to_list()), width="stretch")
 
 st.subheader("One group over time")
 group_id = st.selectbox("Group", running["group_id"].to_list() or groups["group_id"].to_list(), format_func=names.get)
-st.altair_chart(charts.health_trend(lead.health_components(viewer, (group_id,)), tiers), width="stretch")
+st.altair_chart(charts.health_trend(ask(viewer, lead.health_components, (group_id,)), tiers), width="stretch")

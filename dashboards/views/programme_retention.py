@@ -6,21 +6,22 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, people, ui
-from dashboards.data import lead
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from warehouse import formatting as fmt
+from warehouse.queries import lead
 
 viewer = require_viewer()
 st.title("Retention and dropout risk")
 ui.published_caption()
 
 st.subheader("How long members stay")
-group_ids = lead.all_groups(viewer)["group_id"].to_list()
+group_ids = ask(viewer, lead.all_groups)["group_id"].to_list()
 names = people.group_names(viewer, group_ids)
 scope = st.selectbox(
     "Scope", ["programme", *group_ids], format_func=lambda s: "Whole programme" if s == "programme" else names.get(s, s)
 )
-curve = lead.retention(viewer, scope)
+curve = ask(viewer, lead.retention, scope)
 if curve.is_empty():
     ui.empty("No membership has started yet in this scope, so there is no retention curve.")
 else:
@@ -37,13 +38,13 @@ else:
     )
 
 st.subheader("Does the dropout warning see it coming?")
-evaluation = lead.dropout_evaluation(viewer)
+evaluation = ask(viewer, lead.dropout_evaluation)
 own = evaluation.filter((pl.col("source") == "programme") & (pl.col("cadence") == "all"))
 if own.is_empty():
     ui.empty("The dropout warning has not been evaluated yet: run `peerpulse materialize`.")
     st.stop()
 in_use = own.filter("in_use").row(0, named=True)
-levels = lead.dropout_levels(viewer)
+levels = ask(viewer, lead.dropout_levels)
 medium = levels.filter(pl.col("level") == "medium").row(0, named=True)
 high = levels.filter(pl.col("level") == "high").row(0, named=True)
 
@@ -184,7 +185,7 @@ if in_use["enough_history"]:
         )
 
 st.subheader("What the check-in list weighs")
-terms = lead.dropout_model(viewer).filter(pl.col("term") != "intercept")
+terms = ask(viewer, lead.dropout_model).filter(pl.col("term") != "intercept")
 if terms.row(0, named=True)["calibrated"]:
     st.caption(
         ui.md(

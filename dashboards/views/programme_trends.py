@@ -4,15 +4,16 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, ui
-from dashboards.data import lead
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from warehouse import formatting as fmt
+from warehouse.queries import lead
 
 viewer = require_viewer()
 st.title("Attendance and follow-through")
 ui.published_caption()
 
-trends = lead.programme_trends(viewer).with_columns(pl.col("figure").replace_strict(fmt.FIGURES))
+trends = ask(viewer, lead.programme_trends).with_columns(pl.col("figure").replace_strict(fmt.FIGURES))
 if trends.is_empty():
     ui.empty("No group has held a meeting yet, so there is no trend to show.")
     st.stop()
@@ -46,7 +47,7 @@ st.caption(
 )
 
 st.subheader("Groups by health tier")
-st.altair_chart(charts.tier_mix(lead.tier_mix(viewer)), width="stretch")
+st.altair_chart(charts.tier_mix(ask(viewer, lead.tier_mix)), width="stretch")
 st.caption(
     ui.md(
         "Latest month: {month}. A group counts in a month when it held a meeting in it.", month=fmt.month(latest_month)

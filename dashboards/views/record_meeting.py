@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import forms, people, recording, ui
-from dashboards.data import facilitator
+from dashboards.data.serving import ask
 from dashboards.identity import require_viewer
 from domain.application import RosterEntry
 from domain.clock import today
@@ -18,6 +18,7 @@ from domain.meeting_exports.matching import Aliases
 from domain.meeting_exports.vtt import read_transcript
 from domain.model import ATTENDANCE_STATUSES, FORMATS, OUTCOMES, TOPICS
 from warehouse import formatting as fmt
+from warehouse.queries import facilitator
 
 FORM = "record_meeting"
 GUEST = "a guest (not counted)"
@@ -170,7 +171,7 @@ forms.refused_at(FORM, "member", "text", "due_on")
 
 # -- 5 · follow-ups of earlier commitments -------------------------------------------------------------
 st.subheader("5 · Follow-ups")
-due = facilitator.commitments_due(viewer, group_id, held_on)
+due = ask(viewer, facilitator.commitments_due, group_id, held_on)
 due = due.filter(pl.col("made_on") < held_on)
 follow_ups: list[tuple[str, str, str | None, str | None]] = []
 if due.is_empty():

@@ -11,10 +11,12 @@ import polars as pl
 import pytest
 
 from dashboards import charts, people
-from dashboards.data import facilitator, lead, member, published, serving
+from dashboards.data import serving
+from dashboards.data.serving import ask
 from dashboards.viewer import NotEntitled, Viewer
 from domain.errors import ConfigurationError
 from warehouse import formatting as fmt
+from warehouse.queries import facilitator, identity, lead, member
 
 LEAD = Viewer(email="lead@example.org", is_lead=True)
 FACILITATOR = Viewer(email="f@example.org", member_id="f1", facilitates=("g1",), member_of=("g2",))
@@ -193,22 +195,21 @@ def test_data_functions_refuse_before_they_read(monkeypatch):
     monkeypatch.setattr(serving, "current", lambda: "publication")
     monkeypatch.setattr(ServingReader, "query", no_reading)
     for refused in (
-        lambda: lead.portfolio(MEMBER),
-        lambda: lead.retention(FACILITATOR),
-        lambda: lead.dropout_evaluation(MEMBER),
-        lambda: lead.health_validation(FACILITATOR),
-        lambda: facilitator.commitments_due(MEMBER, "g1", date(2026, 1, 1)),
-        lambda: facilitator.airtime(FACILITATOR, "g2"),
-        lambda: facilitator.drifting_members(LEAD, "g1"),
-        lambda: member.commitments(LEAD),
-        lambda: member.airtime(STRANGER),
-        # a published table is read only by the roles its declaration names, on their own rows
-        lambda: published.for_lead(FACILITATOR, "group_health"),
-        lambda: published.for_facilitator(FACILITATOR, "meeting_airtime", "g2"),
-        lambda: published.for_member(MEMBER, "group_health"),
-        lambda: published.for_lead(LEAD, "no_such_table"),
-        lambda: published.for_lead(LEAD, "memberships"),
-    ):  # an internal model is not published
+        lambda: ask(MEMBER, lead.portfolio),
+        lambda: ask(FACILITATOR, lead.retention),
+        lambda: ask(MEMBER, lead.dropout_evaluation),
+        lambda: ask(FACILITATOR, lead.health_validation),
+        lambda: ask(MEMBER, facilitator.commitments_due, "g1", date(2026, 1, 1)),
+        lambda: ask(FACILITATOR, facilitator.airtime, "g2"),
+        lambda: ask(LEAD, facilitator.drifting_members, "g1"),
+        lambda: ask(FACILITATOR, facilitator.group_overviews, ("g1", "g2")),  # one group not theirs
+        lambda: ask(FACILITATOR, facilitator.next_meeting, "g2", date(2026, 1, 1)),
+        lambda: ask(LEAD, member.commitments, "m1"),
+        lambda: ask(STRANGER, member.airtime, None),
+        lambda: ask(MEMBER, member.airtime, "m2"),  # another member's rows, asked by id
+        lambda: ask(MEMBER, member.commitments_falling_due, date(2026, 1, 1), date(2026, 1, 8)),  # the sender's
+        lambda: ask(LEAD, identity.demo_people),  # the product's own look-up, never a viewer's
+    ):
         with pytest.raises(NotEntitled):
             refused()
 

@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards.data.serving import figures, programme_admin, query
+from warehouse.queries import Reader, Role, reads
 
 
-@figures(programme_admin)
-def groups(publication: str) -> pl.DataFrame:
-    return query("SELECT group_id, cadence, formed_on, active_members, last_held_on FROM groups ORDER BY group_id")
+@reads(Role.ADMIN, "groups")
+def groups(reader: Reader) -> pl.DataFrame:
+    return reader.query(
+        "SELECT group_id, cadence, formed_on, active_members, last_held_on FROM groups ORDER BY group_id"
+    )
 
 
-@figures(programme_admin)
-def members(publication: str) -> pl.DataFrame:
-    return query("SELECT member_id, active_groups, facilitated_groups FROM members ORDER BY member_id")
+@reads(Role.ADMIN, "members")
+def members(reader: Reader) -> pl.DataFrame:
+    return reader.query("SELECT member_id, active_groups, facilitated_groups FROM members ORDER BY member_id")
 
 
-@figures(programme_admin)
-def memberships(publication: str, group_id: str) -> pl.DataFrame:
+@reads(Role.ADMIN, "group_members", "group_facilitators")
+def memberships(reader: Reader, group_id: str) -> pl.DataFrame:
     """The group's spells, current ones first, and who facilitates it."""
-    return query(
+    return reader.query(
         """
         SELECT m.member_id, m.joined_on, m.left_on, m.leave_reason, m.active,
                coalesce(f.current, false) AS facilitates
@@ -30,5 +32,5 @@ def memberships(publication: str, group_id: str) -> pl.DataFrame:
         WHERE m.group_id = ?
         ORDER BY m.active DESC, m.joined_on, m.member_id
         """,
-        group_id,
+        [group_id],
     )
