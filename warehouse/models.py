@@ -10,6 +10,7 @@ built as a table of that name:
     published: true            # copied into the serving file
     readers: {lead: all, facilitator: group_id, member: member_id}
     partition: group_id        # its rows for a group come from that group's rows alone: refreshed by group
+    may_be_empty: why          # optional: why the synthetic programme may leave it empty (tests allow it)
     key: [meeting_id, member_id]
     columns:
       meeting_id:
@@ -74,7 +75,7 @@ PLAIN_TYPES = ("VARCHAR", "DATE", "TIMESTAMP", "BIGINT", "INTEGER", "DOUBLE", "B
 NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE")
 TABLE_KEYS = {
     "description", "grain", "published", "readers", "contract", "partition", "refresh", "key", "columns", "notes",
-    "reads",
+    "reads", "may_be_empty",
 }  # fmt: skip
 STREAM_PARTITION = "group_id"  # what events are partitioned by: the group their stream belongs to (facts.STREAM_GROUPS)
 REQUIRED_TABLE_KEYS = {"description", "grain", "published", "key", "columns"}
@@ -169,6 +170,7 @@ class Model:
     depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
     facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
     kind: str = "sql"  # or "python": built by the module's build(inputs), reading what `reads:` declares
+    may_be_empty: str | None = None  # why the table may hold no row on the synthetic programme (the tests')
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -377,7 +379,7 @@ def _declared(file: str, name: str, layer: str, path: Path, declared: dict, sql:
         raise ModelError(f"{file}: only marts are published; move it to marts/ or make it published: false")
     if contract and not published:
         raise ModelError(f"{file}: a contract table is published")
-    for field in ("description", "grain", "notes"):
+    for field in ("description", "grain", "notes", "may_be_empty"):
         if field in declared and not (isinstance(declared[field], str) and declared[field].strip()):
             raise ModelError(f"{file}: {field} is text")
     return Model(
@@ -396,6 +398,7 @@ def _declared(file: str, name: str, layer: str, path: Path, declared: dict, sql:
         partition=partition,
         daily=declared.get("refresh") == "daily",
         kind="python" if path.suffix == ".py" else "sql",
+        may_be_empty=" ".join(declared["may_be_empty"].split()) if "may_be_empty" in declared else None,
     )
 
 

@@ -5,6 +5,7 @@ description: >
 grain: one row per commitment with at least one check-in dated on or before the as-of date
 published: true
 readers: {facilitator: group_id, member: member_id}
+may_be_empty: check-ins are recorded by members in the browser; the synthetic programme makes none
 key: [commitment_id]
 columns:
   commitment_id:
