@@ -63,11 +63,12 @@ def env_for(settings: Settings) -> dict[str, str]:
 
 
 def build_warehouse(settings: Settings, as_of):
-    """Project the store into a fresh warehouse and build every model as of `as_of`: the pipeline's
-    steps without Dagster, for tests of the figures. Returns the open DuckDB connection."""
+    """Project the store into a fresh warehouse and build every model as of `as_of`, as production does
+    (`refresh_models(full=True)`, checks included), without publishing. Returns the open DuckDB connection."""
     from domain.store.log import EventLog
     from pipelines.projection import catch_up
     from warehouse import db
+    from warehouse.incremental import refresh_models
 
     source = EventLog(settings)
     try:
@@ -75,5 +76,6 @@ def build_warehouse(settings: Settings, as_of):
         catch_up(con, source)
     finally:
         source.close()
-    db.build_all(con, as_of)
+    built = refresh_models(con, as_of, full=True)
+    assert not built.failed, built.failed
     return con

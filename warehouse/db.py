@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 
 from warehouse import facts
-from warehouse.models import Model, ModelError, models, tables_read
+from warehouse.models import Model, ModelError, tables_read
 
 HERE = Path(__file__).resolve().parent
 
@@ -91,43 +91,6 @@ def python_rows(con: duckdb.DuckDBPyConnection, model: Model, as_of: date) -> pl
         found = frame.columns if isinstance(frame, pl.DataFrame) else type(frame).__name__
         raise ModelError(f"{model.file}: build() returns the declared columns {list(model.column_names)}, not {found}")
     return frame
-
-
-def build_model(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> int:
-    """(Re)build one model table from its SQL (or its Python), in one transaction; returns its row count.
-    A table whose columns are not the ones its header declares is not committed (`ModelError`, naming
-    the file)."""
-    return build(con, models()[name], as_of)
-
-
-def build(con: duckdb.DuckDBPyConnection, model: Model, as_of: date) -> int:
-    """`build_model`, for a model given by its declaration."""
-    name = model.name
-    set_as_of(con, as_of)
-    rows = python_rows(con, model, as_of) if model.kind == "python" else None
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if rows is None:
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS {model.sql}")
-        else:
-            con.register("python_model_rows", rows)
-            typed = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in model.columns)
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {typed} FROM python_model_rows")
-            con.unregister("python_model_rows")
-        mismatch = model.mismatch([(column, kind) for column, kind, *_ in con.execute(f"DESCRIBE {name}").fetchall()])
-        if mismatch:
-            raise ModelError(mismatch)
-        crash_if_asked(f"model-{name}-before-commit")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return scalar(con, f"SELECT COUNT(*) FROM {name}")
-
-
-def build_all(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
-    """Every model, each after what it reads (warehouse.models)."""
-    return {name: build_model(con, name, as_of) for name in models()}
 
 
 def generations(serving_path: Path) -> list[Path]:

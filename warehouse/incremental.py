@@ -101,10 +101,13 @@ def mark_published(con: duckdb.DuckDBPyConnection, position: int) -> None:
     con.execute("UPDATE model_state SET published_position = ? WHERE id = 1", [position])
 
 
-def refresh_models(con: duckdb.DuckDBPyConnection, as_of: date, full: bool = False) -> ModelsRefresh:
+def refresh_models(
+    con: duckdb.DuckDBPyConnection, as_of: date, full: bool = False, found: Mapping[str, Model] | None = None
+) -> ModelsRefresh:
     """Bring the models up to the facts' position, as of `as_of`: by partition when it can, whole when
-    it must or `full` asks. Returns what it did; with failed checks, nothing was kept."""
-    found = models()
+    it must or `full` asks. Returns what it did; with failed checks, nothing was kept. `found` is the
+    warehouse's own models unless given (a test's models, loaded from its own folder)."""
+    found = models() if found is None else found
     state = read_state(con)
     position = scalar(con, "SELECT last_position FROM projection_state WHERE id = 1") or 0
     result = ModelsRefresh(as_of, state.last_position if state else 0, position, full, "asked" if full else "")

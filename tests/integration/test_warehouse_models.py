@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from warehouse import checks, db, docs
+from warehouse.incremental import refresh_models
 from warehouse.models import ModelError, fact_tables, load, models, published
 
 
@@ -18,7 +19,7 @@ from warehouse.models import ModelError, fact_tables, load, models, published
 def empty_warehouse(tmp_path_factory):
     """Every model built on no events: the tables exist with their columns, and no rows."""
     con = db.connect(tmp_path_factory.mktemp("empty") / "warehouse.duckdb")
-    db.build_all(con, date(2026, 6, 30))
+    assert not refresh_models(con, date(2026, 6, 30), full=True).failed
     yield con
     con.close()
 
@@ -281,8 +282,8 @@ def test_a_python_model_loads_builds_and_is_typed_as_declared(tmp_path):
             "INSERT INTO fact_group_formed (position, stream_id, group_id, cadence, formed_on) "
             "VALUES (1, 's', 'g1', 'monthly', DATE '2026-01-01')"
         )
-        assert db.build(con, found["formed"], date(2026, 6, 30)) == 1
-        assert db.build(con, counted, date(2026, 6, 30)) == 1
+        built = refresh_models(con, date(2026, 6, 30), full=True, found=found)
+        assert (built.models["formed"].rows, built.models["counted"].rows) == (1, 1)
         assert [r[:2] for r in con.execute("DESCRIBE counted").fetchall()] == [
             ("group_id", "VARCHAR"),
             ("members", "BIGINT"),  # cast from polars' Int32 to the declared type
@@ -306,9 +307,8 @@ def test_a_python_model_reads_only_what_it_declares_and_returns_its_columns(tmp_
     found = load(tmp_path)
     con = db.connect(tmp_path / "warehouse.duckdb")
     try:
-        db.build(con, found["formed"], date(2026, 6, 30))
         with pytest.raises(ModelError, match=re.escape(message)) as raised:
-            db.build(con, found["counted"], date(2026, 6, 30))
+            refresh_models(con, date(2026, 6, 30), full=True, found=found)
         assert f"{tmp_path.name}/marts/counted.py" in str(raised.value)
         assert con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'counted'"
