@@ -49,6 +49,7 @@ reads it reads what the last of them made.
 from __future__ import annotations
 
 import ast
+import graphlib
 import hashlib
 import heapq
 import importlib.util
@@ -577,38 +578,34 @@ def _resolve(model: Model, reads: set[str], ctes: set[str], found: dict, facts: 
 
 
 def _build_order(found: dict[str, Model]) -> dict[str, Model]:
-    """A topological order, staging first and by name among the models that are ready."""
-    waiting = {name: set(m.depends_on) for name, m in found.items()}
-    readers: dict[str, list[str]] = {name: [] for name in found}
-    for name, needs in waiting.items():
-        for need in needs:
-            readers[need].append(name)
-    ready = [(LAYERS.index(found[n].layer), n) for n, needs in waiting.items() if not needs]
-    heapq.heapify(ready)
-    ordered: dict[str, Model] = {}
-    while ready:
-        _, name = heapq.heappop(ready)
-        ordered[name] = found[name]
-        for reader in readers[name]:
-            waiting[reader].discard(name)
-            if not waiting[reader]:
-                heapq.heappush(ready, (LAYERS.index(found[reader].layer), reader))
-    if len(ordered) < len(found):
-        cycle = _a_cycle({n: waiting[n] for n in found if n not in ordered})
+    """A topological order (graphlib), staging first and by name among the models that are ready."""
+    sorter = graphlib.TopologicalSorter({name: m.depends_on for name, m in found.items()})
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as e:
+        cycle = _from_smallest(e.args[1])
         raise ModelError(
             f"{found[cycle[0]].file}: the models read each other in a cycle: {' -> '.join(cycle)} "
             f"({', '.join(found[n].file for n in cycle[:-1])})"
-        )
+        ) from None
+    ready: list[tuple[int, str]] = []
+    ordered: dict[str, Model] = {}
+    while sorter.is_active():
+        for name in sorter.get_ready():
+            heapq.heappush(ready, (LAYERS.index(found[name].layer), name))
+        _, name = heapq.heappop(ready)
+        ordered[name] = found[name]
+        sorter.done(name)
     return ordered
 
 
-def _a_cycle(waiting: dict[str, set[str]]) -> list[str]:
-    """One cycle among models that each still wait for another (every one of them does)."""
-    path, seen = [min(waiting)], set()
-    while path[-1] not in seen:
-        seen.add(path[-1])
-        path.append(min(waiting[path[-1]]))
-    return path[path.index(path[-1]) :]
+def _from_smallest(cycle: list[str]) -> list[str]:
+    """graphlib's cycle (each node reads the one before it, the first repeated last), read the other way
+    (each reads the next) and started at its smallest name."""
+    nodes = list(reversed(cycle[:-1]))
+    start = nodes.index(min(nodes))
+    nodes = nodes[start:] + nodes[:start]
+    return [*nodes, nodes[0]]
 
 
 def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[str, tuple[str, ...]]) -> None:

@@ -3,6 +3,7 @@ refusals, the templates (HTML autoescaped, plain text as written), subjects, and
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,41 +12,40 @@ from icalendar import Calendar
 from domain.errors import ConfigurationError
 from notifications import config, content, ical, occasions
 from notifications.render import mime, render, subject
+from warehouse.queries.facilitator import AtRisk, CheckedIn, FollowUp, NextMeeting, Presenter, TookTheFloor
 
 UTC = UTC
 EVIL = "<script>alert('x')</script> & <b>Eve</b>"
 
 
-def briefing(**changes) -> content.Briefing:
-    values = dict(
-        facilitator_id="kim",
-        facilitator="Kim Berg",
+def briefing(empty: bool = False, **changes) -> content.Briefing:
+    """A briefing as content.briefing makes it: the page's read model, with the names and texts."""
+    meeting = NextMeeting(
         group_id="north",
-        group="North Forum",
-        meeting_on=date(2026, 7, 7),
         cadence="weekly",
+        meeting_on=date(2026, 7, 7),
         last_held_on=date(2026, 6, 30),
         last_attended=3,
         last_roster_size=4,
         active_members=4,
-        follow_ups=[
-            content.FollowUp(
-                EVIL,
-                "Hire a COO <now>",
-                date(2026, 7, 6),
-                date(2026, 6, 2),
-                True,
-                1,
-                content.CheckedIn(date(2026, 7, 1), "at_risk", 4),
-            )
-        ],
-        check_in_with=[
-            content.AtRisk(
-                "Bob Lee", "high", "55% chance of dropping out within 90 days", "consecutive_absences,new_member"
-            )
-        ],
-        present_next=[content.Presenter("Ana Ruiz", 4, None)],
-        took_the_floor=[content.TookTheFloor("Ana Ruiz", 2.449, date(2026, 6, 30))],
+        follow_ups=(
+            FollowUp(
+                "eve", "c-1", date(2026, 7, 6), date(2026, 6, 2), True, 1, CheckedIn(date(2026, 7, 1), "at_risk", 4)
+            ),
+        ),
+        check_in_with=(AtRisk("bob", "high", 0.7, 0.55, "consecutive_absences,new_member"),),
+        present_next=(Presenter("ana", 4, None, 0.25),),
+        took_the_floor=(TookTheFloor("ana", 2.449, date(2026, 6, 30)),),
+    )
+    if empty:
+        meeting = replace(meeting, follow_ups=(), check_in_with=(), present_next=(), took_the_floor=())
+    values = dict(
+        facilitator_id="kim",
+        facilitator="Kim Berg",
+        group="North Forum",
+        meeting=meeting,
+        names={"eve": EVIL, "bob": "Bob Lee", "ana": "Ana Ruiz"},
+        texts={"c-1": "Hire a COO <now>"},
         page_url="https://pp.example.org/group_next_meeting",
         preferences_url="https://pp.example.org/my_emails?kind=briefing",
     )
@@ -154,7 +154,7 @@ def test_html_is_autoescaped_and_the_text_part_is_plain():
 
 
 def test_empty_sections_say_so_rather_than_vanish():
-    rendered = render(briefing(follow_ups=[], check_in_with=[], present_next=[], took_the_floor=[]))
+    rendered = render(briefing(empty=True))
     assert "No open commitment falls due by 7 Jul 2026." in rendered.text
     assert "Nobody in the group shows signs of drifting away." in rendered.text
     assert "No one took twice a fair share" in rendered.html
