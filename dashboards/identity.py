@@ -30,8 +30,9 @@ import streamlit as st
 
 from dashboards import people, sign_in_config
 from dashboards.data.serving import system
-from dashboards.sign_in_config import Role, SignIn, SignInConfig, email_address
+from dashboards.sign_in_config import Role, SignIn, SignInConfig
 from dashboards.viewer import NotEntitled, Viewer
+from domain.config import email_address
 from warehouse.queries import identity as lookups
 
 DEMO_LEAD_EMAIL = "programme.lead@peerpulse.demo"

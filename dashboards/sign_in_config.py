@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from domain.config import named_people, table
 from domain.errors import ConfigurationError
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -55,14 +56,6 @@ class SignIn(enum.Enum):
 class Role(enum.Enum):
     LEAD = "lead"
     ADMIN = "admin"
-
-
-def email_address(value: object) -> str | None:
-    """An email as PeerPulse compares them (trimmed, lower case), or None for anything that is not one."""
-    if not isinstance(value, str):
-        return None
-    value = value.strip().lower()
-    return value if "@" in value and len(value) <= 320 else None
 
 
 @dataclass(frozen=True)
@@ -203,44 +196,19 @@ def redirect_uri_problems(redirect: str, host: str, port: int) -> list[str]:
 def read(secrets: Mapping[str, object], environ: Mapping[str, str], demo: bool) -> SignInConfig:
     """The sign-in configuration from the secrets file's contents, the environment, and whether the
     demo sign-in was asked for (on 127.0.0.1). Malformed values are a ConfigurationError."""
-    peerpulse = _table(secrets, "peerpulse", "[peerpulse]")
-    auth = _table(secrets, "auth", "[auth]")
+    peerpulse = table(secrets, "peerpulse", "[peerpulse]")
+    auth = table(secrets, "auth", "[auth]")
     header = (environ.get("PEERPULSE_TRUSTED_HEADER") or "").strip() or None
     configured = ((SignIn.DEMO, demo), (SignIn.TRUSTED_HEADER, header is not None), (SignIn.OIDC, "auth" in secrets))
     return SignInConfig(
         sources=tuple(source for source, on in configured if on),
         trusted_header=header,
         auth=auth,
-        leads=_emails(environ.get("PEERPULSE_LEADS", ""), peerpulse.get("leads"), "leads"),
-        admins=_emails(environ.get("PEERPULSE_ADMINS", ""), peerpulse.get("admins"), "admins"),
+        leads=named_people(secrets, environ, "leads"),
+        admins=named_people(secrets, environ, "admins"),
         roles_claim=_roles_claim(peerpulse.get("roles")),
         session_hours=_session_hours(peerpulse.get("session_hours", DEFAULT_SESSION_HOURS)),
     )
-
-
-def _table(secrets: Mapping[str, object], key: str, name: str) -> Mapping[str, object]:
-    found = secrets.get(key, {})
-    if not isinstance(found, Mapping):
-        raise ConfigurationError(f"{name} in the secrets file must be a table")
-    return found
-
-
-def _emails(from_environment: str, from_secrets: object, key: str) -> frozenset[str]:
-    if from_secrets is None:
-        from_secrets = []
-    if not isinstance(from_secrets, list):
-        raise ConfigurationError(f'[peerpulse] {key} must be a list of emails, e.g. {key} = ["ada@example.org"]')
-    found = set()
-    places = ((f"PEERPULSE_{key.upper()}", from_environment.split(",")), (f"[peerpulse] {key}", from_secrets))
-    for place, entries in places:
-        for number, entry in enumerate(entries, 1):
-            if isinstance(entry, str) and not entry.strip():
-                continue
-            email = email_address(entry)
-            if email is None:
-                raise ConfigurationError(f"{place}: entry {number} is not an email address")
-            found.add(email)
-    return frozenset(found)
 
 
 def _roles_claim(table: object) -> RolesClaim | None:

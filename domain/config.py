@@ -1,23 +1,36 @@
-"""One config loader: where PeerPulse keeps its data, which event store it uses, and its keys.
+"""One config loader: where PeerPulse keeps its data, which event store it uses, its keys, and the
+secrets file. The command line, the dashboards, the mail and Dagster all read their configuration here
+(`Config.load()`); each part then reads its own table of it (sign-in: dashboards/sign_in_config.py, mail:
+notifications/config.py).
 
-Everything comes from the environment (a 12-factor app), with defaults that work out of the box:
+Settings come from the environment (a 12-factor app), with defaults that work out of the box:
 
 - `PEERPULSE_HOME`          data folder (default `./.peerpulse`): SQLite event store, keys, DuckDB files
 - `PEERPULSE_DATABASE_URL`  `postgresql://user:password@host:port/dbname[?schema=name]` to share the
                             event store in PostgreSQL; unset means the SQLite file under PEERPULSE_HOME
 - `PEERPULSE_STORE_KEY`     the store key (base64 AES key); unset means `$PEERPULSE_HOME/keys/store.key`,
                             created on first use with owner-only permissions
+- `PEERPULSE_SECRETS`       the secrets file (default `.streamlit/secrets.toml` in the project folder, the
+                            file `peerpulse serve` gives Streamlit); `--secrets FILE` wins over it
+
+The secrets file holds what may not be in the environment or on a command line: the OpenID Connect
+`[auth]` table, `[peerpulse]` (the leads and admins, by email), `[peerpulse.mail]`. Programme leads and
+admins are named there or in PEERPULSE_LEADS / PEERPULSE_ADMINS (comma-separated emails), both counted.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from domain.errors import ConfigurationError
+
+PROJECT = Path(__file__).resolve().parents[1]  # the repository: .streamlit/ lives here
+SECRETS = PROJECT / ".streamlit" / "secrets.toml"
 
 
 @dataclass(frozen=True)
@@ -111,3 +124,87 @@ class Settings:
         except ValueError:
             port = "?"
         return f"PostgreSQL database '{url.path.lstrip('/')}' on {url.hostname}:{port}"
+
+
+# -- the secrets file, and the people it names ---------------------------------------------------------
+def read_secrets(path: Path) -> dict:
+    """The secrets file's contents ({} when there is none), as Streamlit will read it."""
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as e:  # says where, never what
+        raise ConfigurationError(f"{path} is not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigurationError(f"{path} cannot be read: {e.strerror}") from None
+
+
+def email_address(value: object) -> str | None:
+    """An email as PeerPulse compares them (trimmed, lower case), or None for anything that is not one."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip().lower()
+    return value if "@" in value and len(value) <= 320 else None
+
+
+def table(secrets: Mapping[str, object], key: str, name: str) -> Mapping[str, object]:
+    """A table of the secrets file ({} when absent); anything else there is a ConfigurationError."""
+    found = secrets.get(key, {})
+    if not isinstance(found, Mapping):
+        raise ConfigurationError(f"{name} in the secrets file must be a table")
+    return found
+
+
+def named_people(secrets: Mapping[str, object], environ: Mapping[str, str], key: str) -> frozenset[str]:
+    """The emails named for a role (`leads`, `admins`): PEERPULSE_<KEY> and `[peerpulse] <key>` together.
+    An entry that is not an email is a ConfigurationError naming where, never what."""
+    from_secrets = table(secrets, "peerpulse", "[peerpulse]").get(key)
+    if from_secrets is None:
+        from_secrets = []
+    if not isinstance(from_secrets, list):
+        raise ConfigurationError(f'[peerpulse] {key} must be a list of emails, e.g. {key} = ["ada@example.org"]')
+    found = set()
+    env_key = f"PEERPULSE_{key.upper()}"
+    places = ((env_key, environ.get(env_key, "").split(",")), (f"[peerpulse] {key}", from_secrets))
+    for place, entries in places:
+        for number, entry in enumerate(entries, 1):
+            if isinstance(entry, str) and not entry.strip():
+                continue
+            email = email_address(entry)
+            if email is None:
+                raise ConfigurationError(f"{place}: entry {number} is not an email address")
+            found.add(email)
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything PeerPulse runs with: the settings, the secrets file's contents and the environment.
+    Never shown whole (it holds passwords): `repr` names the secrets file only."""
+
+    settings: Settings
+    secrets_path: Path
+    secrets: Mapping[str, object]
+    environ: Mapping[str, str]
+
+    @classmethod
+    def load(cls, secrets: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+        """The configuration from the environment and the secrets file: `secrets` if given, else
+        PEERPULSE_SECRETS, else the project's .streamlit/secrets.toml. A malformed file is a
+        ConfigurationError naming it."""
+        environ = os.environ if environ is None else environ
+        path = (secrets or Path(environ.get("PEERPULSE_SECRETS") or SECRETS)).expanduser().absolute()
+        return cls(Settings.from_env(environ), path, read_secrets(path), environ)
+
+    def __repr__(self) -> str:
+        return f"Config(home={str(self.settings.home)!r}, secrets={str(self.secrets_path)!r})"
+
+    @property
+    def leads(self) -> frozenset[str]:
+        """The programme leads named by email (the digest's recipients; the dashboards add the provider's)."""
+        return named_people(self.secrets, self.environ, "leads")
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return named_people(self.secrets, self.environ, "admins")

@@ -20,17 +20,15 @@ import os
 import signal
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 from dashboards import sign_in_config
 from dashboards.sign_in_config import SignIn, SignInConfig
-from domain.config import Settings
+from domain.config import SECRETS, Config, Settings
 from domain.errors import ConfigurationError
 
 PROJECT = Path(__file__).resolve().parents[1]  # the repository: dashboards/ and .streamlit/ live here
 APP = PROJECT / "dashboards" / "app.py"
-SECRETS = PROJECT / ".streamlit" / "secrets.toml"
 LOOPBACK = "127.0.0.1"
 
 # Privacy and robustness settings that must not depend on which folder `peerpulse serve` runs in.
@@ -72,22 +70,23 @@ def environment(demo: bool) -> dict[str, str]:
     return env
 
 
-def checked_sign_in(host: str, port: int, demo: bool, secrets: Path = SECRETS) -> SignInConfig:
+def checked_sign_in(host: str, port: int, demo: bool, secrets: Path | None = None) -> SignInConfig:
     """The sign-in configuration a server on host:port would run with, or a ConfigurationError naming
     every problem with it (`peerpulse demo` asks before it seeds, `serve` before Streamlit starts)."""
     if demo and host != LOOPBACK:
         raise ConfigurationError(f"the demo sign-in lets anyone be anyone: it only runs on {LOOPBACK}, not on {host}")
-    config = sign_in_config.read(read_secrets(secrets), os.environ, demo=demo)
+    loaded = Config.load(secrets)
+    config = sign_in_config.read(loaded.secrets, loaded.environ, demo=demo)
     problems = config.problems(host, port)
     if problems:
-        raise ConfigurationError(f"sign-in is not set up right ({secrets}): " + "; ".join(problems))
+        raise ConfigurationError(f"sign-in is not set up right ({loaded.secrets_path}): " + "; ".join(problems))
     return config
 
 
 def serve(
-    host: str = LOOPBACK, port: int = 8501, demo: bool = False, secrets: Path = SECRETS, refresh: bool = True
+    host: str = LOOPBACK, port: int = 8501, demo: bool = False, secrets: Path | None = None, refresh: bool = True
 ) -> int:
-    secrets = secrets.expanduser().absolute()
+    secrets = Config.load(secrets).secrets_path  # the file given, else PEERPULSE_SECRETS, else the project's
     config = checked_sign_in(host, port, demo, secrets)
     sign_in = _sign_in_summary(config)
     if config.source is SignIn.TRUSTED_HEADER and host != LOOPBACK:
@@ -135,19 +134,6 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def read_secrets(path: Path) -> dict:
-    """The secrets file's contents ({} when there is none), as Streamlit will read it."""
-    try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as e:  # says where, never what
-        raise ConfigurationError(f"{path} is not valid TOML: {e}") from None
-    except OSError as e:
-        raise ConfigurationError(f"{path} cannot be read: {e.strerror}") from None
-
-
 def _sign_in_summary(config: SignInConfig) -> str:
     if config.source is SignIn.DEMO:
         return "demo sign-in"
@@ -171,10 +157,9 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--secrets",
         type=Path,
-        default=SECRETS,
         metavar="FILE",
         help="the secrets file: OpenID Connect [auth], [peerpulse] leads, admins and roles "
-        "(default .streamlit/secrets.toml in the project folder)",
+        "(default $PEERPULSE_SECRETS, else .streamlit/secrets.toml in the project folder)",
     )
     p.add_argument(
         "--no-refresh",

@@ -2,7 +2,7 @@
 
 One implementation with three triggers: `peerpulse materialize` runs it once (whole: every model rebuilt
 from the facts), the follower inside `peerpulse serve` runs it whenever the log grows (by partition:
-pipelines/follower.py), and the Dagster assets call its steps (pipelines/defs/).
+pipelines/follower.py), and Dagster's one step calls it (pipelines/defs/refresh/assets.py).
 
 1. **Catch-up** (pipelines/projection.py): the events after the facts' position, page by page.
 2. **Event counts**: the warehouse holds exactly the store's events of each type (the new ones, or all of

@@ -1,7 +1,7 @@
 """The checks a model's header declares, run against its built table: each finds the offending rows
 and names a few of them by the table's key, so a person can go and look.
 
-The Dagster asset checks (pipelines/defs/marts/checks.py) run these and block publication when one fails;
+The Dagster asset checks (pipelines/defs/refresh/checks.py) run these and block publication when one fails;
 tests run them directly.
 """
 

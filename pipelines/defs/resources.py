@@ -5,18 +5,18 @@ from contextlib import contextmanager
 from datetime import date
 
 import dagster as dg
-import duckdb
 
 from domain.clock import today
 from domain.config import Settings
 from domain.store.log import EventLog
-from warehouse import db
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse built from the event store, as of a day (default: today)."""
+    """The DuckDB warehouse built from the event store, as of a day (default: today). A refresh waits up
+    to `wait_seconds` for another one on the same data folder (a `materialize`, the follower) to finish."""
 
     as_of: str | None = None
+    wait_seconds: float = 600
 
     @property
     def settings(self) -> Settings:
@@ -24,14 +24,6 @@ class Warehouse(dg.ConfigurableResource):
 
     def as_of_date(self) -> date:
         return date.fromisoformat(self.as_of) if self.as_of else today()
-
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = db.connect(self.settings.warehouse_path)
-        try:
-            yield con
-        finally:
-            con.close()
 
     @contextmanager
     def event_log(self) -> Iterator[EventLog]:

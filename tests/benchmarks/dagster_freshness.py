@@ -1,9 +1,9 @@
 """Freshness in Dagster: from the commit of new events to the serving file showing them, with only
-`dagster dev` running (its daemon ticks the `new_events` sensor and the declared automation). Prints
+`dagster dev` running (its daemon ticks the `new_events` sensor). Prints
 figures; asserts nothing.
 
 On a copy of a materialized programme (default `peerpulse seed --groups 60 --months 24`, ~44k events),
-`dagster dev -m pipelines.definitions` starts on loopback with its own DAGSTER_HOME (telemetry off). Once it
+`dagster dev -m entrypoints.dagster_definitions` starts on loopback with its own DAGSTER_HOME (telemetry off). Once it
 is idle (the sensor's first run, which finds nothing new, has finished), this process repeatedly runs
 `peerpulse import` of a small JSONL (a meeting of an existing group, held on the as-of day), notes the
 instant the store's transaction committed (the log position seen to move, looked at every 10 ms) and
@@ -77,7 +77,7 @@ def start_dagster(env: dict[str, str], dagster_home: Path, log: Path) -> tuple[s
     (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     port = free_port()
     process = subprocess.Popen(
-        [DAGSTER, "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        [DAGSTER, "dev", "-m", "entrypoints.dagster_definitions", "-h", "127.0.0.1", "-p", str(port)],
         cwd=REPO,
         env=env | {"DAGSTER_HOME": str(dagster_home)},
         stdout=log.open("w"),

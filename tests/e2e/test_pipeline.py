@@ -143,7 +143,7 @@ def test_a_failing_check_blocks_publication(seeded):
 def test_the_sensor_requests_a_run_only_when_the_log_has_grown(seeded, tmp_path):
     import dagster as dg
 
-    from pipelines.defs.events.sensors import new_events
+    from pipelines.defs.refresh.sensors import new_events
     from pipelines.defs.resources import Warehouse
 
     settings, env = seeded
@@ -174,7 +174,7 @@ def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):
             str(REPO / ".venv" / "bin" / "dagster"),
             "dev",
             "-m",
-            "pipelines.definitions",
+            "entrypoints.dagster_definitions",
             "-h",
             "127.0.0.1",
             "-p",
@@ -210,11 +210,13 @@ def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):
 
 
 def test_the_dagster_job_runs_the_same_refresh_and_publishes_the_same_figures(seeded):
-    """The Dagster assets call the refresh's own steps: the job publishes what `materialize` does, and
-    a second run with nothing new rebuilds nothing."""
+    """Dagster's one step is `refresh()`: the job publishes what `materialize` does, records a
+    materialization for each model it rebuilt and the checks it ran, and a second run with nothing new
+    records none."""
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from entrypoints.dagster_definitions import defs
+    from warehouse.models import models
 
     settings, env = seeded
     saved = {k: os.environ.get(k) for k in ("PEERPULSE_HOME", "PEERPULSE_TODAY")}
@@ -225,21 +227,57 @@ def test_the_dagster_job_runs_the_same_refresh_and_publishes_the_same_figures(se
         first = job.execute_in_process(run_config=quiet, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
         assert first.success
         built = {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()}
-        assert {"event_facts", "meeting_summary", "serving_file"} <= built
+        assert built == {"event_facts", "serving_file", *models()}  # a first refresh builds every model
+        checked = {(e.asset_key.to_user_string(), e.check_name) for e in first.get_asset_check_evaluations()}
+        assert ("event_facts", "event_counts_match_store") in checked and (
+            "meeting_summary",
+            "key_is_unique",
+        ) in checked
+        assert all(e.passed for e in first.get_asset_check_evaluations())
         by_dagster = everything_published(settings)
         again = job.execute_in_process(run_config=quiet, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
         assert again.success
-        rebuilt = {
-            e.asset_key.to_user_string(): e.materialization.metadata["rebuilt"].value
-            for e in again.get_asset_materialization_events()
-            if "rebuilt" in e.materialization.metadata
-        }
-        assert set(rebuilt.values()) == {"unchanged"}
+        assert again.get_asset_materialization_events() == []  # nothing new: nothing rebuilt, nothing recorded
     finally:
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.update({key: value})
     assert peerpulse(env, "materialize").returncode == 0
     assert everything_published(settings) == by_dagster
+
+
+def test_the_dagster_step_waits_for_the_lock_and_rebuilds_a_damaged_warehouse(seeded):
+    """The step takes the refresh's lock (it waits for a `materialize` in progress, and says so when it
+    cannot) and, like `materialize`, rebuilds a warehouse file it finds damaged."""
+    import dagster as dg
+
+    from entrypoints.dagster_definitions import defs
+    from pipelines.refresh import only_one_at_a_time
+
+    settings, env = seeded
+    assert peerpulse(env, "materialize").returncode == 0
+    before = everything_published(settings)
+    settings.warehouse_path.write_bytes(b"not a database" * 100)
+    saved = {k: os.environ.get(k) for k in ("PEERPULSE_HOME", "PEERPULSE_TODAY")}
+    os.environ.update(PEERPULSE_HOME=str(settings.home), PEERPULSE_TODAY=env["PEERPULSE_TODAY"])
+    busy = {"resources": {"warehouse": {"config": {"wait_seconds": 0.2}}}}
+    try:
+        job = defs().resolve_job_def("materialize_all")
+        with only_one_at_a_time(settings):
+            held = job.execute_in_process(
+                run_config=busy, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+            )
+        assert not held.success
+        failure = held.get_step_failure_events()[0].step_failure_data.error
+        assert "another materialize is running" in failure.message
+        instance = dg.DagsterInstance.ephemeral()
+        rebuilt = job.execute_in_process(instance=instance, raise_on_error=False)
+        assert rebuilt.success
+        logged = [entry.user_message for entry in instance.all_logs(rebuilt.run_id)]
+        assert any("is damaged" in m and "rebuilding it" in m for m in logged)
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.update({key: value})
+    assert everything_published(settings) == before
 
 
 def everything_published(settings: Settings) -> dict[str, list[tuple]]:

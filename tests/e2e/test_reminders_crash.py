@@ -94,10 +94,10 @@ def test_killed_after_the_server_accepted_it_the_message_goes_again_with_the_sam
         killed = send(env, crash_at="message-1-accepted")
         assert killed.returncode == 137 and [r.kind for r in box.received] == ["briefing"]
         time.sleep(CLAIM_SECONDS + 0.2)
-        for key, value in env.items():  # the schedule's job runs the command with the environment it has
+        for key, value in env.items():  # the schedule's job sends in its own process, with its environment
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("PEERPULSE_TODAY", NOW.date().isoformat())
-        from pipelines.definitions import defs
+        from entrypoints.dagster_definitions import defs
 
         job = defs().resolve_job_def("send_reminders_job")
         assert job.execute_in_process(raise_on_error=True).success

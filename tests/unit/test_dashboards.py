@@ -276,15 +276,17 @@ def test_the_demo_sign_in_runs_only_on_loopback(monkeypatch):
 
 
 def test_serve_reads_exactly_the_secrets_file_it_checked(tmp_path):
+    from domain.config import SECRETS, Config, read_secrets
     from entrypoints import serving as cli
 
     secrets = tmp_path / "secrets.toml"
     assert f"--secrets.files={secrets}" in cli.command("127.0.0.1", 8600, secrets)
-    assert f"--secrets.files={cli.SECRETS}" in cli.command("127.0.0.1", 8600)
-    assert cli.read_secrets(tmp_path / "none.toml") == {}
+    assert f"--secrets.files={SECRETS}" in cli.command("127.0.0.1", 8600)
+    assert read_secrets(tmp_path / "none.toml") == {}
+    assert Config.load(environ={"PEERPULSE_SECRETS": str(secrets)}).secrets_path == secrets  # as Dagster finds it
     secrets.write_text('[auth]\ncookie_secret = "s3cret-value\n')
     with pytest.raises(ConfigurationError, match="not valid TOML") as e:
-        cli.read_secrets(secrets)
+        read_secrets(secrets)
     assert "s3cret" not in str(e.value)
 
 
