@@ -117,10 +117,6 @@ def run(con: duckdb.DuckDBPyConnection, model: Model, check: Check, where: str |
     return Outcome(model, check, count, [{k: _plain(v) for k, v in row.items()} for row in found])
 
 
-def run_all(con: duckdb.DuckDBPyConnection, model: Model) -> list[Outcome]:
-    return run_together(con, [(model, check, None) for check in model.checks])
-
-
 def run_together(con: duckdb.DuckDBPyConnection, planned: list[tuple[Model, Check, str | None]]) -> list[Outcome]:
     """Many checks (each a model, a check, and the rows it is narrowed to, if any) in one query that
     counts what breaks each; only a check that failed is run again, for its sample."""

@@ -34,21 +34,6 @@ def auc_interval(
     return interval(resampled_aucs(scores, outcomes, groups, draws, seed))
 
 
-def auc_gain_interval(
-    scores: Sequence[float],
-    against: Sequence[float],
-    outcomes: Sequence[bool],
-    groups: Sequence[str],
-    draws: int = DRAWS,
-    seed: int = SEED,
-) -> tuple[float | None, float | None]:
-    """The 95% interval of AUC(scores) − AUC(against) on the same points, both taken on the same
-    resamples of groups (a paired bootstrap): an interval above 0 means `scores` ranks clearly better."""
-    return interval(
-        resampled_aucs(scores, outcomes, groups, draws, seed) - resampled_aucs(against, outcomes, groups, draws, seed)
-    )
-
-
 def resampled_aucs(
     scores: Sequence[float], outcomes: Sequence[bool], groups: Sequence[str], draws: int = DRAWS, seed: int = SEED
 ) -> np.ndarray:

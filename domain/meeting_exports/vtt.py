@@ -41,10 +41,6 @@ class Cue:
     text: str
     line: int  # of the timing line
 
-    @property
-    def duration_ms(self) -> int:
-        return self.end_ms - self.start_ms
-
 
 def read_cues(path: Path) -> list[Cue]:
     lines = LINE_BREAK.split(read_text(path))

@@ -151,15 +151,6 @@ class EventLog:
         )
         return [RawEvent(r[0], r[1] if isinstance(r[1], str) else r[1].hex, r[2], bytes(r[3])) for r in rows]
 
-    def pages(self, after: int, up_to: int, limit: int = PAGE_SIZE) -> Iterator[list[RawEvent]]:
-        while after < up_to:
-            page = self.page(after, limit, up_to)
-            if not page:
-                return
-            yield page
-            after = page[-1].position
-            gc.collect(0)
-
     def decode(self, page: list[RawEvent]) -> list[tuple[int, str, str, dict[str, Any]]]:
         """Decrypt and parse a page in one pass: (position, stream id, topic, event state).
 

@@ -68,7 +68,7 @@ def test_a_failed_check_names_the_offending_rows_by_key(empty_warehouse):
     )
     try:
         model = models()["meeting_attendance"]
-        outcomes = {o.check.name: o for o in checks.run_all(con, model)}
+        outcomes = {o.check.name: o for o in checks.run_together(con, [(model, check, None) for check in model.checks])}
         reference = outcomes["member_id_references_exist"]
         assert (reference.passed, reference.offending_rows) == (False, 2)
         assert reference.sample[0] == {"meeting_id": "m1", "member_id": "ghost"}
