@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PEERPULSE = str(REPO / ".venv" / "bin" / "peerpulse")
+PEERPULSE = str(Path(sys.executable).with_name("peerpulse"))
 CACHE = Path(os.environ.get("PEERPULSE_BENCH_DIR", "/tmp/peerpulse-bench"))
 TODAY = "2026-11-30"
 EVENTS_PER_GROUP_MONTH = 30  # measured: 1,230 groups x 24 months of the seed hold ~900k events

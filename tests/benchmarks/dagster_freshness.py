@@ -45,7 +45,7 @@ from tests.benchmarks.common import (
 )
 from tests.benchmarks.freshness import TIMEOUT, facilitated_groups, one_meeting, wait_published
 
-DAGSTER = str(REPO / ".venv" / "bin" / "dagster")
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
 RUNS = (
     "{ runsOrError(limit: 50) { ... on Runs { results { runId jobName status creationTime startTime endTime "
     "tags { key value } } } } }"

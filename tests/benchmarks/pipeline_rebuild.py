@@ -81,7 +81,7 @@ print(json.dumps({"events": caught.events, "catch_up": t1 - started, "counts": t
 
 def python(code: str, home: Path, *args: str) -> dict:
     out = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "python"), "-c", code, *args],
+        [sys.executable, "-c", code, *args],
         env=env_for(home),
         cwd=REPO,
         check=True,

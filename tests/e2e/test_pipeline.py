@@ -6,8 +6,10 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -171,7 +173,7 @@ def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):
     dagster_home.mkdir()
     process = subprocess.Popen(
         [
-            str(REPO / ".venv" / "bin" / "dagster"),
+            str(Path(sys.executable).with_name("dagster")),
             "dev",
             "-m",
             "entrypoints.dagster_definitions",
