@@ -15,6 +15,7 @@ from domain.config import Settings
 from domain.errors import PeerPulseError
 from entrypoints.arguments import date_argument
 from pipelines.refresh import Refresh, only_one_at_a_time, refresh
+from warehouse.incremental import How
 
 
 class MaterializeError(PeerPulseError):
@@ -36,7 +37,7 @@ def report(done: Refresh, settings: Settings) -> int:
     )
     models = done.models
     if models is not None and models.models:
-        rebuilt = {name: r for name, r in models.models.items() if r.how != "unchanged"}
+        rebuilt = {name: r for name, r in models.models.items() if r.how is not How.UNCHANGED}
         shown = ", ".join(f"{name} {r.rows:,}" for name, r in sorted(rebuilt.items()))
         if models.full:
             print(f"built {len(rebuilt)} tables as of {models.as_of}: {shown}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from warehouse.models import Model
+from warehouse.rules import NotNull
 
 
 def column_schema(model: Model) -> dg.TableSchema:
@@ -18,7 +19,7 @@ def column_schema(model: Model) -> dg.TableSchema:
                 constraints=dg.TableColumnConstraints(
                     nullable=not column.not_null,
                     unique=model.key == (column.name,),
-                    other=[check.describe(model.key) for check in column.checks if check.kind != "not_null"],
+                    other=[check.describe(model.key) for check in column.checks if not isinstance(check, NotNull)],
                 ),
             )
             for column in model.columns

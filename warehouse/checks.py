@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse.models import Check, Model
+from warehouse.models import Model
+from warehouse.rules import Check, KeyIsUnique
 
 SAMPLE = 5  # offending rows named in a failed check's result
 
@@ -36,70 +37,29 @@ class Outcome:
         many = self.offending_rows != 1
         rows = f"{self.offending_rows} row{'s' if many else ''} of {self.model.name}"
         named = f"the sample names {'the first' if many else 'it'} by ({', '.join(self.model.key)})"
-        if self.check.kind == "references":
-            return (
-                f"{rows} name{'' if many else 's'} a {self.check.column} that the event log never recorded "
-                f"({self.check.table}.{self.check.table_column}); {named}: look for the events that name it"
-            )
         column = self.model.column(self.check.column) if self.check.column else None
-        remedy = (
-            column.remedy
-            if column is not None and column.remedy
-            else ("the SQL or its header is wrong; correct it and materialize again")
-        )
-        return (
-            f"{rows} break{'' if many else 's'} a rule {self.model.file} declares "
-            f"({self.check.describe(self.model.key)}); {named}: {remedy}"
-        )
+        remedy = column.remedy if column is not None else ""
+        return self.check.what_to_do(rows, many, named, self.model.file, self.model.key, remedy)
 
 
 def offending_rows_sql(model: Model, check: Check, where: str | None = None) -> tuple[str, list]:
     """A SELECT of the rows of `model` that break `check` (with its parameters): the key's columns and the
-    checked column; for `unique`, each duplicated key with its count. With `where` (a condition on the
-    table's columns), only those rows are checked: for `unique`, every row sharing a key with one of them."""
+    checked column; for a unique key, each duplicated key with its count. With `where` (a condition on the
+    table's columns), only those rows are checked: for a unique key, every row sharing a key with one of
+    them."""
     key = ", ".join(f'"{k}"' for k in model.key)
     table = model.name
-    if where is not None:
-        if check.kind == "unique":
+    if isinstance(check, KeyIsUnique):
+        if where is not None:
             same_key = " AND ".join(f'u."{k}" = k."{k}"' for k in model.key)
             sharing = f"SELECT 1 FROM {model.name} u WHERE ({where}) AND {same_key}"
             table = f"(SELECT * FROM {model.name} k WHERE EXISTS ({sharing}))"
-        else:
-            table = f"(SELECT * FROM {model.name} WHERE {where})"
-    if check.kind == "unique":
         return f'SELECT {key}, count(*) AS "rows" FROM {table} GROUP BY ALL HAVING count(*) > 1', []
+    if where is not None:
+        table = f"(SELECT * FROM {model.name} WHERE {where})"
     column = f'"{check.column}"'
     shown = key if check.column in model.key else f"{key}, {column}"
-    params: list = []
-    if check.kind == "not_null":
-        condition = f"{column} IS NULL"
-    elif check.kind == "range":
-        outside = []
-        if check.low is not None:
-            outside.append(f"{column} < ?")
-            params.append(check.low)
-        if check.high is not None:
-            outside.append(f"{column} > ?")
-            params.append(check.high)
-        if model.column(check.column).type == "DOUBLE":
-            outside.append(f"isnan({column})")
-        condition = " OR ".join(outside)
-    elif check.kind == "accepted_values":
-        condition = f"{column} IS NOT NULL AND {column} NOT IN (SELECT unnest(?::VARCHAR[]))"
-        params.append(list(check.values))
-    elif check.kind == "references" and where is not None:
-        # the few ids of the rows checked, looked up in one pass over the table they point at
-        condition = (
-            f'{column} IS NOT NULL AND {column} NOT IN (SELECT f."{check.table_column}" FROM {check.table} f '
-            f'SEMI JOIN {table} s ON f."{check.table_column}" = s.{column})'
-        )
-    elif check.kind == "references":
-        condition = (
-            f"{column} IS NOT NULL AND NOT EXISTS "
-            f'(SELECT 1 FROM {check.table} f WHERE f."{check.table_column}" = t.{column})'
-        )
-    else:
-        raise ValueError(f"unknown check {check.kind}")
+    condition, params = check.condition(column, model.column(check.column).type, table, where is not None)
     return f"SELECT {shown} FROM {table} t WHERE {condition}", params
 
 

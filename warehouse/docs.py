@@ -16,7 +16,8 @@ import sys
 import textwrap
 from collections.abc import Callable
 
-from warehouse.models import HERE, Check, Model, ModelError, models
+from warehouse.models import HERE, Model, ModelError, ModelKind, models
+from warehouse.rules import InRange
 
 README = HERE / "README.md"
 WIDTH = 110  # the README's prose is wrapped at this width
@@ -66,7 +67,7 @@ def table_section(model: Model) -> str:
         if model.partition
         else "refreshed: whole",
     ]
-    if model.kind == "python":
+    if model.kind is ModelKind.PYTHON:
         facts.insert(0, "**Python model**")
     if model.contract:
         facts.insert(0, "**contract table**")
@@ -86,20 +87,13 @@ def table_section(model: Model) -> str:
     ]
     for column in model.columns:
         name = f"{column.name} *(extra)*" if column.extra else column.name
-        kind = column.type + (f", {column.check('range').bounds}" if column.check("range") else "")
-        checks = "; ".join(_check(c) for c in column.checks if c.kind != "range")
+        in_range = column.check(InRange)
+        kind = column.type + (f", {in_range.bounds}" if in_range else "")
+        checks = "; ".join(c.in_docs for c in column.checks if not isinstance(c, InRange))
         lines.append(f"| {name} | {kind} | {_cell(column.description)} | {checks} |")
     if model.notes:
         lines += ["", model.notes]
     return "\n".join(lines) + "\n"
-
-
-def _check(check: Check) -> str:
-    if check.kind == "not_null":
-        return "not null"
-    if check.kind == "accepted_values":
-        return "one of " + ", ".join(f"`{v}`" for v in check.values)
-    return f"found in `{check.table}.{check.table_column}`"
 
 
 def _reads(model: Model) -> str:

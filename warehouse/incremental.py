@@ -27,12 +27,14 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 import duckdb
 
 from warehouse import checks, facts
 from warehouse.db import crash_if_asked, python_rows, scalar, set_as_of, sql_string
-from warehouse.models import Model, ModelError, fingerprint, models
+from warehouse.models import Model, ModelError, ModelKind, fingerprint, models
+from warehouse.rules import References
 
 STATE_DDL = """
 CREATE TABLE IF NOT EXISTS model_state (
@@ -51,13 +53,21 @@ class ModelState:
     published_position: int | None
 
 
+class How(StrEnum):
+    """How a refresh rebuilt a model."""
+
+    WHOLE = "whole"
+    PARTITIONS = "partitions"  # only the values of its partition column that changed
+    UNCHANGED = "unchanged"
+
+
 @dataclass
 class Rebuilt:
     """What a refresh did to one model."""
 
-    how: str  # "whole", "partitions" or "unchanged"
+    how: How
     rows: int = 0  # rows in the table after the refresh
-    partitions: int = 0  # values of its partition column rebuilt ("partitions")
+    partitions: int = 0  # values of its partition column rebuilt (PARTITIONS)
 
 
 @dataclass
@@ -228,7 +238,7 @@ class _Builder:
         if self.whole_refresh:
             rebuilt = self._whole(model)
         elif model.daily:
-            rebuilt = Rebuilt("unchanged")
+            rebuilt = Rebuilt(How.UNCHANGED)
         elif model.partition is None:
             rebuilt = self._unpartitioned(model)
         else:
@@ -238,7 +248,7 @@ class _Builder:
 
     def count_rows(self) -> None:
         """Each rebuilt table's rows, in one query (for the report)."""
-        names = [name for name, r in self.rebuilt.items() if r.how != "unchanged"]
+        names = [name for name, r in self.rebuilt.items() if r.how is not How.UNCHANGED]
         if names:
             counted = " UNION ALL ".join(
                 f"SELECT {sql_string(name)}, count(*) FROM {self.main}.{name}" for name in names
@@ -250,7 +260,7 @@ class _Builder:
     def _select(self, model: Model) -> str:
         """The model's rows: its SELECT, or for a Python model the frame its build() made (registered in
         this connection as python_rows, cast to the declared types)."""
-        if model.kind != "python":
+        if model.kind is not ModelKind.PYTHON:
             return model.sql
         self.con.register("python_rows", python_rows(self.con, model, self.as_of))
         typed = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in model.columns)
@@ -267,29 +277,29 @@ class _Builder:
             mismatch = model.mismatch([(column, kind) for column, kind, *_ in described])
             if mismatch:
                 raise ModelError(mismatch)
-        return Rebuilt("whole")
+        return Rebuilt(How.WHOLE)
 
     def _unpartitioned(self, model: Model) -> Rebuilt:
         reads_something = bool(model.depends_on or model.facts)
         if reads_something and not model.facts and not any(self._changed(r) for r in model.depends_on):
-            return Rebuilt("unchanged")
+            return Rebuilt(How.UNCHANGED)
         if not any(model.name in m.depends_on for m in self.found.values()):
             return self._whole(model)  # nothing reads it: whether it really changed matters to no one
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt AS {self._select(model)}")
         if not self._differ(f"{self.main}.{model.name}"):
-            return Rebuilt("unchanged")
+            return Rebuilt(How.UNCHANGED)
         return self._whole(model, "FROM temp.main.rebuilt")
 
     # -- by partition -----------------------------------------------------------------------------
     def _partitions(self, model: Model) -> Rebuilt:
         column = model.partition
-        if any(self.rebuilt[read].how == "whole" for read in model.depends_on):
+        if any(self.rebuilt[read].how is How.WHOLE for read in model.depends_on):
             return self._whole(model)  # an input changed everywhere
         values = set(self.touched_groups) if model.layer == "staging" else set()
         for read in model.depends_on:
             values.update(self.changed.get(read, {}).get(column, ()))
         if not values:
-            return Rebuilt("unchanged")
+            return Rebuilt(How.UNCHANGED)
         values = sorted(values)
         table = f"{self.main}.{model.name}"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt AS {self._narrowed_sql(model, values)}")
@@ -297,7 +307,7 @@ class _Builder:
         if not read:  # nobody reads it: its partitions are replaced, whether or not they came out the same
             self.con.execute("CREATE OR REPLACE TEMP TABLE differ AS FROM temp.main.rebuilt")
         elif not self._differ(f"(SELECT * FROM {table} WHERE {_one_of(column, values)})"):
-            return Rebuilt("unchanged")
+            return Rebuilt(How.UNCHANGED)
         stray, *found = self.con.execute(
             f'SELECT (SELECT count(*) FROM temp.main.rebuilt WHERE "{column}" IS NULL OR NOT {_one_of(column, values)})'
             + "".join(
@@ -322,7 +332,7 @@ class _Builder:
         self.con.execute(
             f"INSERT INTO {table} SELECT * FROM temp.main.rebuilt WHERE {_one_of(column, changed[column])}"
         )
-        return Rebuilt("partitions", partitions=len(changed[column]))
+        return Rebuilt(How.PARTITIONS, partitions=len(changed[column]))
 
     def _narrowed_sql(self, model: Model, values: list[str]) -> str:
         """The model's SELECT over its inputs narrowed to `values` of its partition column: each input
@@ -354,24 +364,24 @@ class _Builder:
         return bool(rows)
 
     def _changed(self, name: str) -> bool:
-        return self.rebuilt[name].how != "unchanged"
+        return self.rebuilt[name].how is not How.UNCHANGED
 
     # -- checks -----------------------------------------------------------------------------------
     def run_checks(self) -> list[checks.Outcome]:
         """Every check of every model rebuilt, on the rows rebuilt (all of them, if rebuilt whole)."""
         planned = []
         for name, rebuilt in self.rebuilt.items():
-            if rebuilt.how == "unchanged":
+            if rebuilt.how is How.UNCHANGED:
                 continue
             model = self.found[name]
             where = None
-            if rebuilt.how == "partitions":
+            if rebuilt.how is How.PARTITIONS:
                 where = _one_of(model.partition, self.changed[name][model.partition])
             for check in model.checks:
                 narrowed = where
-                if check.kind == "references" and check.table in self.found and self._changed(check.table):
+                if isinstance(check, References) and check.table in self.found and self._changed(check.table):
                     referenced = self.found[check.table]
-                    if referenced.partition != model.partition or self.rebuilt[check.table].how == "whole":
+                    if referenced.partition != model.partition or self.rebuilt[check.table].how is How.WHOLE:
                         narrowed = None  # what it points at changed elsewhere too
                 planned.append((model, check, narrowed))
         return checks.run_together(self.con, planned)
@@ -386,9 +396,9 @@ def _record(con: duckdb.DuckDBPyConnection, result: ModelsRefresh, builder: _Bui
     else:
         for name, rebuilt in result.models.items():
             model = builder.found[name]
-            if not model.published or rebuilt.how == "unchanged":
+            if not model.published or rebuilt.how is How.UNCHANGED:
                 continue
-            if rebuilt.how == "whole":
+            if rebuilt.how is How.WHOLE:
                 con.execute("INSERT INTO model_changes VALUES (?, ?, NULL)", [position, name])
             else:
                 con.execute(

@@ -57,14 +57,27 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 import duckdb
 import yaml
 
 from domain.errors import PeerPulseError
+from warehouse.rules import AcceptedValues, Check, InRange, KeyIsUnique, NotNull, References
+
+C = TypeVar("C", bound=Check)
+
+
+class ModelKind(StrEnum):
+    """How a model is written."""
+
+    SQL = "sql"  # one SELECT after its header
+    PYTHON = "python"  # the module's build(inputs), reading what `reads:` declares
+
 
 HERE = Path(__file__).resolve().parent
 LAYERS = ("staging", "intermediate", "marts")  # in the order they are built
@@ -89,53 +102,6 @@ class ModelError(PeerPulseError):
 
 
 @dataclass(frozen=True)
-class Check:
-    """A blocking check on a column (or, for `unique`, on the table's key)."""
-
-    kind: str  # not_null | range | accepted_values | references | unique
-    column: str | None  # None for `unique`: the key
-    low: float | None = None
-    high: float | None = None
-    values: tuple[str, ...] = ()
-    table: str | None = None  # references: the table and column an id must be found in
-    table_column: str | None = None
-
-    @property
-    def rule(self) -> str:
-        """What kind of rule it is, as a name: a table's checks of one kind run as one asset check."""
-        return {
-            "not_null": "not_null",
-            "range": "in_range",
-            "accepted_values": "accepted_values",
-            "references": "references_exist",
-            "unique": "key_is_unique",
-        }[self.kind]
-
-    @property
-    def name(self) -> str:
-        return self.rule if self.kind == "unique" else f"{self.column}_{self.rule}"
-
-    @property
-    def bounds(self) -> str:
-        """A range check's bounds in words: 0–1, ≥ 0, ≤ 10."""
-        if self.low is not None and self.high is not None:
-            return f"{self.low:g}–{self.high:g}"
-        return f"≥ {self.low:g}" if self.low is not None else f"≤ {self.high:g}"
-
-    def describe(self, key: tuple[str, ...] = ()) -> str:
-        """The rule in words, for the asset check and the README."""
-        if self.kind == "not_null":
-            return f"{self.column} is never NULL"
-        if self.kind == "range":
-            return f"{self.column} is {self.bounds} where known (NULL: no data)"
-        if self.kind == "accepted_values":
-            return f"{self.column} is one of {', '.join(self.values)} (or NULL)"
-        if self.kind == "references":
-            return f"every {self.column} is found in {self.table}.{self.table_column}"
-        return f"one row per ({', '.join(key)})"
-
-
-@dataclass(frozen=True)
 class Column:
     name: str
     type: str
@@ -146,10 +112,10 @@ class Column:
 
     @property
     def not_null(self) -> bool:
-        return any(c.kind == "not_null" for c in self.checks)
+        return any(isinstance(c, NotNull) for c in self.checks)
 
-    def check(self, kind: str) -> Check | None:
-        return next((c for c in self.checks if c.kind == kind), None)
+    def check(self, kind: type[C]) -> C | None:
+        return next((c for c in self.checks if isinstance(c, kind)), None)
 
 
 @dataclass(frozen=True)
@@ -170,7 +136,7 @@ class Model:
     daily: bool = False  # `refresh: daily`: rebuilt by whole refreshes only (the day changed, or asked)
     depends_on: tuple[str, ...] = ()  # the models it reads, from its SQL
     facts: tuple[str, ...] = ()  # the fact tables it reads, from its SQL
-    kind: str = "sql"  # or "python": built by the module's build(inputs), reading what `reads:` declares
+    kind: ModelKind = ModelKind.SQL
     may_be_empty: str | None = None  # why the table may hold no row on the synthetic programme (the tests')
 
     @property
@@ -200,7 +166,7 @@ class Model:
     @property
     def checks(self) -> tuple[Check, ...]:
         """Every blocking check: each column's, then one row per key."""
-        return tuple(check for column in self.columns for check in column.checks) + (Check("unique", None),)
+        return tuple(check for column in self.columns for check in column.checks) + (KeyIsUnique(),)
 
     def scope(self, role: str) -> str | None:
         """The column that scopes the rows `role` may read ("all" for every row), or None: it may not."""
@@ -398,7 +364,7 @@ def _declared(file: str, name: str, layer: str, path: Path, declared: dict, sql:
         contract=contract,
         partition=partition,
         daily=declared.get("refresh") == "daily",
-        kind="python" if path.suffix == ".py" else "sql",
+        kind=ModelKind.PYTHON if path.suffix == ".py" else ModelKind.SQL,
         may_be_empty=" ".join(declared["may_be_empty"].split()) if "may_be_empty" in declared else None,
     )
 
@@ -446,7 +412,7 @@ def _columns(file: str, declared: object, contract: bool) -> list[Column]:
         if not isinstance(spec.get("checks") or [], list):
             raise ModelError(f"{file}: {where}: checks is a list")
         checks = tuple(_check(file, name, kind, c) for c in spec.get("checks") or [])
-        kinds = [c.kind for c in checks]
+        kinds = [type(c) for c in checks]
         if len(set(kinds)) != len(kinds):
             raise ModelError(f"{file}: {where}: a check is given twice")
         remedy = spec.get("remedy", "")
@@ -465,7 +431,7 @@ def _columns(file: str, declared: object, contract: bool) -> list[Column]:
 def _check(file: str, column: str, kind: str, spec: object) -> Check:
     where = f"column {column}"
     if spec == "not_null":
-        return Check("not_null", column)
+        return NotNull(column)
     if not (isinstance(spec, dict) and len(spec) == 1):
         raise ModelError(
             f"{file}: {where}: unknown check {spec!r} (checks: not_null, {{range: [low, high]}}, "
@@ -483,16 +449,16 @@ def _check(file: str, column: str, kind: str, spec: object) -> Check:
         if kind not in NUMERIC_TYPES:
             raise ModelError(f"{file}: {where}: a range check needs a number, not {kind}")
         low, high = (None if v is None else float(v) for v in bounds)
-        return Check("range", column, low=low, high=high)
+        return InRange(column, low=low, high=high)
     if name == "accepted_values":
         if not (isinstance(argument, list) and argument and all(isinstance(v, str) for v in argument)):
             raise ModelError(f"{file}: {where}: accepted_values is a list of codes")
-        return Check("accepted_values", column, values=tuple(argument))
+        return AcceptedValues(column, values=tuple(argument))
     if name == "references":
         if not (isinstance(argument, str) and re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", argument)):
             raise ModelError(f"{file}: {where}: references is table.column")
         table, table_column = argument.split(".")
-        return Check("references", column, table=table, table_column=table_column)
+        return References(column, table=table, table_column=table_column)
     raise ModelError(f"{file}: {where}: unknown check {name!r} (checks: not_null, range, accepted_values, references)")
 
 
@@ -611,7 +577,7 @@ def _from_smallest(cycle: list[str]) -> list[str]:
 def _check_references(model: Model, ordered: dict[str, Model], facts: Mapping[str, tuple[str, ...]]) -> None:
     upstream = _upstream(model, ordered)
     for check in model.checks:
-        if check.kind != "references":
+        if not isinstance(check, References):
             continue
         if check.table in facts:
             found = check.table_column in facts[check.table]
@@ -649,7 +615,7 @@ def fingerprint(found: Mapping[str, Model]) -> str:
     """What every model is, in one digest: a refresh after any model changed rebuilds them all."""
     digest = hashlib.sha256()
     for model in found.values():
-        made_by = model.path.read_text() if model.kind == "python" else model.sql  # a Python model: its module
+        made_by = model.path.read_text() if model.kind is ModelKind.PYTHON else model.sql  # a Python model: its module
         digest.update(
             json.dumps(
                 [model.name, made_by, model.partition, model.daily, [(c.name, c.type) for c in model.columns]]

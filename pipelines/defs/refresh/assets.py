@@ -23,7 +23,8 @@ from pipelines.follower import describe
 from pipelines.metadata import column_schema
 from pipelines.projection import CatchUp
 from pipelines.refresh import Refresh, only_one_at_a_time, refresh
-from warehouse.models import Model, models, published
+from warehouse.incremental import How
+from warehouse.models import Model, ModelKind, models, published
 
 FACTS = dg.AssetKey("event_facts")
 SERVING = dg.AssetKey("serving_file")
@@ -45,7 +46,7 @@ def model_spec(model: Model) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=model.name,
         group_name=model.layer,
-        kinds={"duckdb", "python"} if model.kind == "python" else {"duckdb"},
+        kinds={"duckdb", "python"} if model.kind is ModelKind.PYTHON else {"duckdb"},
         deps=[dg.AssetKey(name) for name in model.depends_on] or [FACTS],
         description=model.description,
         skippable=True,
@@ -118,7 +119,7 @@ def materializations(done: Refresh) -> Iterator[dg.MaterializeResult]:
     refreshed = done.models
     if refreshed is not None and refreshed.committed:
         for name, rebuilt in refreshed.models.items():
-            if rebuilt.how == "unchanged":
+            if rebuilt.how is How.UNCHANGED:
                 continue
             yield dg.MaterializeResult(
                 asset_key=dg.AssetKey(name),

@@ -14,7 +14,8 @@ import dagster as dg
 
 from pipelines.refresh import Refresh
 from warehouse.checks import Outcome
-from warehouse.models import Check, Model, models
+from warehouse.models import Model, models
+from warehouse.rules import Check
 
 FACTS = dg.AssetKey("event_facts")
 EVENT_COUNTS = "event_counts_match_store"
