@@ -60,6 +60,7 @@ from domain.store import keys, library_environment
 from domain.store.log import existing_streams
 from domain.store.mapper import RECORDED_BY, TOPIC_BY_CLASS
 from domain.store.member_keys import MemberKeys
+from domain.store.postgres import StoreError
 
 MAX_ATTEMPTS = 8
 A = TypeVar("A", bound=Aggregate)
@@ -340,6 +341,8 @@ class PeerPulse(Application):
                     if not self.key_store_bound:
                         self._bind_key_store()
                 return summary
+            except StoreError as e:
+                raise StoreError(f"{source}: {e}") from None
             except IntegrityError:
                 # Another writer stored events for one of our aggregates first: replay on fresh state.
                 time.sleep(random.uniform(0.01, 0.05) * attempt)

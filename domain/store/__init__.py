@@ -30,7 +30,7 @@ def library_environment(settings: Settings, store_key: str) -> dict[str, str]:
         }
     pg = settings.postgres
     return env | {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "domain.store.postgres:Factory",
         "POSTGRES_DBNAME": pg.dbname,
         "POSTGRES_HOST": pg.host,
         "POSTGRES_PORT": str(pg.port),
@@ -40,6 +40,8 @@ def library_environment(settings: Settings, store_key: str) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_LOCK_TIMEOUT": "30",
         "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_PRE_PING": "y",  # a connection the server dropped (a restart) is replaced, not used
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",
     }
 
 
@@ -49,6 +51,7 @@ def connect_postgres(settings: Settings):
     import psycopg
 
     from domain.errors import ConfigurationError
+    from domain.store.postgres import connection_options
 
     pg = settings.postgres
     try:
@@ -60,6 +63,7 @@ def connect_postgres(settings: Settings):
             password=pg.password,
             autocommit=True,
             connect_timeout=10,
+            **connection_options(),
         )
     except psycopg.Error as e:  # say where, never the password
         raise ConfigurationError(
