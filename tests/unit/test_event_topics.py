@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, UUIDAsHex
 from eventsourcing.utils import resolve_topic
 
 from domain.model import AGGREGATES, Group, event_classes
@@ -64,7 +64,10 @@ def test_the_module_paths_stored_before_resolve_to_the_aggregates_wherever_they_
 def test_a_new_event_is_stored_under_its_topic_and_names_its_aggregate_by_topic():
     group = Group(group="north", name="North", cadence="monthly", formed_on="2025-01-06", purpose=None)
     group.join("ana", "2025-01-06")
-    mapper = PeerPulseMapper(transcoder=JSONTranscoder())
+    transcoder = JSONTranscoder()
+    transcoder.register(UUIDAsHex())
+    transcoder.register(DatetimeAsISO())
+    mapper = PeerPulseMapper(transcoder=transcoder)
     stored = [mapper.to_stored_event(e) for e in group.collect_events()]
     assert [s.topic for s in stored] == ["GroupFormed", "MemberJoined"]
     assert b'"originator_topic": "peerpulse:Group"' in stored[0].state.replace(b'":"', b'": "')
