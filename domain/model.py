@@ -56,10 +56,9 @@ ERASED_MEMBER = "erased member"
 
 
 def _unused_created(aggregate: str) -> type:
-    """The library's generic created event, which an aggregate with an explicit TOPIC must name too.
-    Never triggered: each aggregate is created by its own named event (GroupFormed, MemberRegistered...)."""
-    attributes = {"TOPIC": f"peerpulse:{aggregate}.Created", "__qualname__": f"{aggregate}.Created", "__module__": __name__}
-    return type("Created", (Aggregate.Created,), attributes)
+    """The library's generic `Created` event, which an aggregate with an explicit TOPIC must give a topic
+    too. Never triggered: each aggregate is created by its own named event (GroupFormed...)."""
+    return type("Created", (Aggregate.Created,), {"TOPIC": f"peerpulse:{aggregate}.Created"})
 
 
 class Group(Aggregate):
@@ -294,6 +293,7 @@ class Meeting(Aggregate):
         self.presenters = presenters
         self.guest_speaker = guest_speaker
         self.ratings: dict[str, int] = {}
+        self.rated_on: dict[str, str | None] = {}  # None: not given, or rated before it was recorded
 
     @classmethod
     def hold(
@@ -393,7 +393,7 @@ class Meeting(Aggregate):
                     f"({self.held_on}) could be rated until {last_day}",
                     "rated_on",
                 )
-        self._meeting_rated(member=member, score=score)
+        self._meeting_rated(member=member, score=score, rated_on=rated_on)
         return True
 
     @event("AttendanceCorrected", topic="AttendanceCorrected")
@@ -404,9 +404,23 @@ class Meeting(Aggregate):
     def _airtime_corrected(self, member: str, seconds: float) -> None:
         self.speaking_seconds = {**self.speaking_seconds, member: seconds}  # type: ignore[dict-item]
 
-    @event("MeetingRated", topic="MeetingRated")
-    def _meeting_rated(self, member: str, score: int) -> None:
+    class MeetingRated(Aggregate.Event):
+        """Version 2 records the day the member rated it (version 1 checked it, then dropped it)."""
+
+        TOPIC = "MeetingRated"
+        class_version = 2
+        member: str
+        score: int
+        rated_on: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["rated_on"] = None  # not recorded
+
+    @event(MeetingRated)
+    def _meeting_rated(self, member: str, score: int, rated_on: str | None) -> None:
         self.ratings[member] = score
+        self.rated_on[member] = rated_on
 
 
 class Commitment(Aggregate):

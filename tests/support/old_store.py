@@ -31,7 +31,13 @@ STORE_FILES = ("events.sqlite", "keys/store.key", "keys/members.sqlite")  # what
 def _commands() -> list[dict]:
     north = {"ana": "present", "bob": "present", "cy": "late", "dee": "absent"}
     return [
-        {"type": "form_group", "group": "north", "name": "North Forum", "cadence": "monthly", "formed_on": "2025-01-06"},
+        {
+            "type": "form_group",
+            "group": "north",
+            "name": "North Forum",
+            "cadence": "monthly",
+            "formed_on": "2025-01-06",
+        },
         {
             "type": "form_group",
             "group": "south",
@@ -190,16 +196,34 @@ def _send_messages(app) -> None:
     bob = app.recipient_for(member="bob")
     occasion = "north@2025-03-10"
     assert app.claim_message(
-        bob, "briefing", occasion, run="run-1", now="2025-03-08T08:00:00+00:00", until="2025-03-08T08:10:00+00:00", by=by
+        bob,
+        "briefing",
+        occasion,
+        run="run-1",
+        now="2025-03-08T08:00:00+00:00",
+        until="2025-03-08T08:10:00+00:00",
+        by=by,
     )
     app.message_not_sent(bob, "briefing", occasion, run="run-1", reason="SMTPRecipientsRefused", by=by)
     assert app.claim_message(
-        bob, "briefing", occasion, run="run-2", now="2025-03-08T09:00:00+00:00", until="2025-03-08T09:10:00+00:00", by=by
+        bob,
+        "briefing",
+        occasion,
+        run="run-2",
+        now="2025-03-08T09:00:00+00:00",
+        until="2025-03-08T09:10:00+00:00",
+        by=by,
     )
     app.message_sent(bob, "briefing", occasion, run="run-2", at="2025-03-08T09:00:05+00:00", by=by)
     ana = app.recipient_for(member="ana")
     assert app.claim_message(
-        ana, "nudge", "2025-03-03", run="run-3", now="2025-03-03T07:00:00+00:00", until="2025-03-03T07:10:00+00:00", by=by
+        ana,
+        "nudge",
+        "2025-03-03",
+        run="run-3",
+        now="2025-03-03T07:00:00+00:00",
+        until="2025-03-03T07:10:00+00:00",
+        by=by,
     )
     app.message_sent(ana, "nudge", "2025-03-03", run="run-3", at="2025-03-03T07:00:02+00:00", by=by)
 
