@@ -55,14 +55,23 @@ PERSONAL_FIELDS = {
 ERASED_MEMBER = "erased member"
 
 
+def _unused_created(aggregate: str) -> type:
+    """The library's generic `Created` event, which an aggregate with an explicit TOPIC must give a topic
+    too. Never triggered: each aggregate is created by its own named event (GroupFormed...)."""
+    return type("Created", (Aggregate.Created,), {"TOPIC": f"peerpulse:{aggregate}.Created"})
+
+
 class Group(Aggregate):
     """A peer group: who is in it, over which spells, and who facilitates it."""
+
+    TOPIC = "peerpulse:Group"
+    Created = _unused_created("Group")
 
     @staticmethod
     def create_id(group: str, **_: Any) -> UUID:
         return ids.group_id(group)
 
-    @event("GroupFormed")
+    @event("GroupFormed", topic="GroupFormed")
     def __init__(self, group: str, name: str, cadence: str, formed_on: str, purpose: str | None):
         self.ref = group
         self.name = name
@@ -175,24 +184,24 @@ class Group(Aggregate):
         return True
 
     # -- events ----------------------------------------------------------------------------------
-    @event("AliasRemembered")
+    @event("AliasRemembered", topic="AliasRemembered")
     def _alias_remembered(self, alias: str, member: str) -> None:
         self.aliases[alias] = member
 
-    @event("MemberJoined")
+    @event("MemberJoined", topic="MemberJoined")
     def _member_joined(self, member: str, joined_on: str) -> None:
         self.spells.setdefault(member, []).append([joined_on, None, None])
 
-    @event("MemberLeft")
+    @event("MemberLeft", topic="MemberLeft")
     def _member_left(self, member: str, left_on: str, reason: str) -> None:
         spell = self.spells[member][-1]
         spell[1], spell[2] = left_on, reason
 
-    @event("FacilitatorAssigned")
+    @event("FacilitatorAssigned", topic="FacilitatorAssigned")
     def _facilitator_assigned(self, member: str, assigned_on: str) -> None:
         self.facilitators.append((member, assigned_on))
 
-    @event("ConfidentialitySigned")
+    @event("ConfidentialitySigned", topic="ConfidentialitySigned")
     def _confidentiality_signed(self, member: str, signed_on: str) -> None:
         self.signatures.add((member, signed_on))
 
@@ -200,11 +209,14 @@ class Group(Aggregate):
 class Member(Aggregate):
     """A person known to the programme: a group member, a facilitator, or both."""
 
+    TOPIC = "peerpulse:Member"
+    Created = _unused_created("Member")
+
     @staticmethod
     def create_id(member: str, **_: Any) -> UUID:
         return ids.person_id(member)
 
-    @event("MemberRegistered")
+    @event("MemberRegistered", topic="MemberRegistered")
     def __init__(self, member: str, name: str, email: str, company: str | None, title: str | None):
         self.ref = member
         self.name = name
@@ -223,7 +235,7 @@ class Member(Aggregate):
         self._erased(requested_by=requested_by)
         return True
 
-    @event("MemberErased")
+    @event("MemberErased", topic="MemberErased")
     def _erased(self, requested_by: str) -> None:
         self.erased = True
         self.name, self.email, self.company, self.title = ERASED_MEMBER, None, None, None
@@ -232,11 +244,14 @@ class Member(Aggregate):
 class EmailClaim(Aggregate):
     """Keeps emails unique: one claim per address, keyed by a keyed digest of it (see domain.ids)."""
 
+    TOPIC = "peerpulse:EmailClaim"
+    Created = _unused_created("EmailClaim")
+
     @staticmethod
     def create_id(digest: str, **_: Any) -> UUID:
         return ids.email_claim_id(digest)
 
-    @event("EmailClaimed")
+    @event("EmailClaimed", topic="EmailClaimed")
     def __init__(self, digest: str, member: str):
         self.member = member
 
@@ -244,11 +259,14 @@ class EmailClaim(Aggregate):
 class Meeting(Aggregate):
     """A meeting of a group: its roster as it stood that day, attendance, airtime, presenters, ratings."""
 
+    TOPIC = "peerpulse:Meeting"
+    Created = _unused_created("Meeting")
+
     @staticmethod
     def create_id(meeting: str, **_: Any) -> UUID:
         return ids.meeting_id(meeting)
 
-    @event("MeetingHeld")
+    @event("MeetingHeld", topic="MeetingHeld")
     def __init__(
         self,
         meeting: str,
@@ -275,6 +293,7 @@ class Meeting(Aggregate):
         self.presenters = presenters
         self.guest_speaker = guest_speaker
         self.ratings: dict[str, int] = {}
+        self.rated_on: dict[str, str | None] = {}  # None: not given, or rated before it was recorded
 
     @classmethod
     def hold(
@@ -374,30 +393,47 @@ class Meeting(Aggregate):
                     f"({self.held_on}) could be rated until {last_day}",
                     "rated_on",
                 )
-        self._meeting_rated(member=member, score=score)
+        self._meeting_rated(member=member, score=score, rated_on=rated_on)
         return True
 
-    @event("AttendanceCorrected")
+    @event("AttendanceCorrected", topic="AttendanceCorrected")
     def _attendance_corrected(self, member: str, status: str) -> None:
         self.attendance[member] = status
 
-    @event("AirtimeCorrected")
+    @event("AirtimeCorrected", topic="AirtimeCorrected")
     def _airtime_corrected(self, member: str, seconds: float) -> None:
         self.speaking_seconds = {**self.speaking_seconds, member: seconds}  # type: ignore[dict-item]
 
-    @event("MeetingRated")
-    def _meeting_rated(self, member: str, score: int) -> None:
+    class MeetingRated(Aggregate.Event):
+        """Version 2 records the day the member rated it (version 1 checked it, then dropped it)."""
+
+        TOPIC = "MeetingRated"
+        class_version = 2
+        member: str
+        score: int
+        rated_on: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["rated_on"] = None  # not recorded
+
+    @event(MeetingRated)
+    def _meeting_rated(self, member: str, score: int, rated_on: str | None) -> None:
         self.ratings[member] = score
+        self.rated_on[member] = rated_on
 
 
 class Commitment(Aggregate):
     """What a member committed to at a meeting, and how it was followed up."""
 
+    TOPIC = "peerpulse:Commitment"
+    Created = _unused_created("Commitment")
+
     @staticmethod
     def create_id(commitment: str, **_: Any) -> UUID:
         return ids.commitment_id(commitment)
 
-    @event("CommitmentMade")
+    @event("CommitmentMade", topic="CommitmentMade")
     def __init__(self, commitment: str, member: str, group: str, meeting: str, made_on: str, due_on: str, text: str):
         self.ref = commitment
         self.member = member
@@ -491,19 +527,19 @@ class Commitment(Aggregate):
         )
         return True
 
-    @event("CommitmentCheckedIn")
+    @event("CommitmentCheckedIn", topic="CommitmentCheckedIn")
     def _checked_in(
         self, check_in: str, member: str, checked_in_on: str, progress: str, confidence: int, note: str | None
     ) -> None:
         self.check_ins[check_in] = (checked_in_on, progress, confidence)
 
-    @event("CommitmentCarriedForward")
+    @event("CommitmentCarriedForward", topic="CommitmentCarriedForward")
     def _carried_forward(self, member: str, meeting: str, held_on: str, new_due_on: str, note: str | None) -> None:
         self.due_on = new_due_on
         self.times_carried_forward += 1
         self.follow_ups.append((meeting, "carried_forward", new_due_on))
 
-    @event("CommitmentClosed")
+    @event("CommitmentClosed", topic="CommitmentClosed")
     def _closed(self, member: str, meeting: str, held_on: str, outcome: str, note: str | None) -> None:
         self.outcome = outcome
         self.follow_ups.append((meeting, outcome, None))
@@ -512,11 +548,14 @@ class Commitment(Aggregate):
 class FileImport(Aggregate):
     """Remembers that a file with these exact bytes was imported, so importing it again stores nothing."""
 
+    TOPIC = "peerpulse:FileImport"
+    Created = _unused_created("FileImport")
+
     @staticmethod
     def create_id(digest: str, **_: Any) -> UUID:
         return ids.file_import_id(digest)
 
-    @event("FileImported")
+    @event("FileImported", topic="FileImported")
     def __init__(self, digest: str, commands: int, applied: int, skipped: int):
         self.commands = commands
         self.applied = applied
@@ -531,11 +570,14 @@ class MessagePreferences(Aggregate):
     configuration). See `PeerPulse.recipient_for`.
     """
 
+    TOPIC = "peerpulse:MessagePreferences"
+    Created = _unused_created("MessagePreferences")
+
     @staticmethod
     def create_id(recipient: str, **_: Any) -> UUID:
         return ids.message_preferences_id(recipient)
 
-    @event("MessagePreferencesStarted")
+    @event("MessagePreferencesStarted", topic="MessagePreferencesStarted")
     def __init__(self, recipient: str):
         self.recipient = recipient
         self.turned_off: set[str] = set()
@@ -555,11 +597,11 @@ class MessagePreferences(Aggregate):
         self._turned_on(recipient=self.recipient, kind=kind)
         return True
 
-    @event("MessagesTurnedOff")
+    @event("MessagesTurnedOff", topic="MessagesTurnedOff")
     def _turned_off(self, recipient: str, kind: str) -> None:
         self.turned_off.add(kind)
 
-    @event("MessagesTurnedOn")
+    @event("MessagesTurnedOn", topic="MessagesTurnedOn")
     def _turned_on(self, recipient: str, kind: str) -> None:
         self.turned_off.discard(kind)
 
@@ -573,11 +615,14 @@ class Message(Aggregate):
     go at once when the server refused the message. Times are ISO 8601 in UTC, compared as strings.
     """
 
+    TOPIC = "peerpulse:Message"
+    Created = _unused_created("Message")
+
     @staticmethod
     def create_id(recipient: str, kind: str, occasion: str, **_: Any) -> UUID:
         return ids.message_id(recipient, kind, occasion)
 
-    @event("MessageClaimed")
+    @event("MessageClaimed", topic="MessageClaimed")
     def __init__(self, recipient: str, kind: str, occasion: str, run: str, claimed_until: str):
         self.recipient = recipient
         self.kind = kind
@@ -610,17 +655,17 @@ class Message(Aggregate):
         self._not_sent(run=run, reason=reason)
         return True
 
-    @event("MessageClaimedAgain")
+    @event("MessageClaimedAgain", topic="MessageClaimedAgain")
     def _claimed_again(self, run: str, claimed_until: str) -> None:
         self.run, self.claimed_until = run, claimed_until
         self.claims += 1
 
-    @event("MessageSent")
+    @event("MessageSent", topic="MessageSent")
     def _sent(self, recipient: str, kind: str, occasion: str, run: str, sent_at: str) -> None:
         self.sent = True
         self.run, self.claimed_until = run, None
 
-    @event("MessageNotSent")
+    @event("MessageNotSent", topic="MessageNotSent")
     def _not_sent(self, run: str, reason: str) -> None:
         self.run, self.claimed_until = None, None
 
@@ -630,10 +675,10 @@ AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport, Messag
 
 
 def event_classes() -> dict[str, type]:
-    """Every event class by its stable name (the name given to @event, or Created for __init__)."""
+    """Every event class by its topic: the name it is stored under, forever (docs/events.md)."""
     found: dict[str, type] = {}
     for aggregate in AGGREGATES:
         for value in vars(aggregate).values():
             if isinstance(value, type) and issubclass(value, Aggregate.Event) and value.__name__ not in _BASES:
-                found[value.__name__] = value
+                found[value.TOPIC] = value
     return found
