@@ -18,12 +18,12 @@ from datetime import date
 from dashboards import people
 from dashboards.viewer import NotEntitled, SessionEnded, Viewer
 from domain import commands as c
-from domain import sessions
+from domain import ids, sessions
 from domain.application import Actor, PeerPulse, UnitOfWork
 from domain.clock import today
 from domain.commands import Command, InvalidField
 from domain.errors import CommandError, DomainError
-from domain.model import MESSAGE_KINDS
+from domain.model import MESSAGE_KINDS, Group
 from domain.roster_csv import RosterRow, RowProblem, roster_commands
 
 
@@ -297,16 +297,20 @@ def membership(viewer: Viewer, kind: str, group: str, member: str, on: str, reas
         "sign": lambda app: c.SignConfidentiality(group=group, member=member, signed_on=on),
     }[kind]
     viewer.require_admin()
-    losing: list[str] = []
+    day = max(on, today().isoformat())  # the role at stake: today's, or the one a planned handover ends
+    before: list[str | None] = [None]
 
     def commands(app: PeerPulse) -> list[Command]:
         found = app.group(group) if kind == "facilitate" else None
-        losing[:] = [member] if kind == "leave" else []
-        if found is not None and found.facilitator not in (None, member):
-            losing.append(found.facilitator)
+        before[0] = found.facilitator_on(day) if found is not None else None
         return [make(app)]
 
     def end_their_sessions(app: PeerPulse, uow: UnitOfWork) -> None:
+        losing = [member] if kind == "leave" else []
+        if kind == "facilitate":
+            after = uow.get(ids.group_id(group), Group)
+            if before[0] is not None and after is not None and after.facilitator_on(day) != before[0]:
+                losing.append(before[0])
         for person in losing:
             sessions.end_in(uow, sessions.of_member(person), "roles_changed")
 
