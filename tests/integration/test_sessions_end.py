@@ -20,7 +20,8 @@ from dashboards.viewer import SessionEnded, Viewer
 from domain import ids, sessions
 from domain.application import open_application
 from tests.conftest import PEERPULSE
-from tests.integration.test_dashboards_app import (  # noqa: F401 - programme is a fixture
+from tests.integration import test_dashboards_app
+from tests.integration.test_dashboards_app import (
     APP,
     AUTH,
     EMAILS_PAGE,
@@ -28,8 +29,9 @@ from tests.integration.test_dashboards_app import (  # noqa: F401 - programme is
     MEMBER_PAGES,
     demo_server,
     navigation,
-    programme,
 )
+
+programme = test_dashboards_app.programme  # a fixture
 
 ADMIN = "admin@example.org"
 SIGNED_OUT = "You have been signed out"
