@@ -15,7 +15,7 @@ import streamlit as st
 from dashboards import identity, ui
 from dashboards.data.serving import NothingPublished, WarehouseIncomplete, publication
 from dashboards.identity import SignIn
-from dashboards.viewer import NotEntitled, Viewer
+from dashboards.viewer import NotEntitled, SessionEnded, Viewer
 from warehouse.queries import pages
 
 log = logging.getLogger("peerpulse.dashboards")
@@ -100,6 +100,8 @@ def main() -> None:
         st.info("Nothing has been published yet: run `peerpulse materialize`, then reload this page.", icon="⏳")
     except WarehouseIncomplete as e:
         st.warning(ui.md("The figures cannot be shown: {reason}.", reason=e), icon="🛠️")
+    except SessionEnded:  # ended on the server between this run's sign-in check and its Save
+        st.error("You have been signed out, so nothing was saved. Reload the page to sign in again.", icon="🔒")
     except NotEntitled:
         st.error("This page is not available to you.", icon="🔒")
     except Exception as e:

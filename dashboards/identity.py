@@ -11,6 +11,9 @@ the server starts):
 3. OpenID Connect through `st.login`, when the secrets file has an [auth] section. The ID token's
    claims arrive in `st.user`; an unverified email, or a session past `session_hours`, is refused.
 
+Whatever the source, a session the store says has ended (domain.sessions: the person signed out, in
+this tab or another, an admin changed their roles, they were erased) is nobody, at its next run.
+
 More than one configured is no sign-in at all. The email is never taken from a query parameter, a
 widget or session state a user can set (the demo persona is the one exception, and exists only on a
 loopback demo server). Roles: programme leads and admins are named in configuration or, with OpenID
@@ -28,16 +31,20 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboards import people, sign_in_config
+from dashboards import people, recording, sign_in_config
 from dashboards.data.serving import system
 from dashboards.sign_in_config import Role, SignIn, SignInConfig
 from dashboards.viewer import NotEntitled, Viewer
+from domain import sessions
 from domain.config import email_address
 from warehouse.queries import identity as lookups
 
 DEMO_LEAD_EMAIL = "programme.lead@peerpulse.demo"
 DEMO_ADMIN_EMAIL = "programme.admin@peerpulse.demo"
 DEMO_PERSONA_KEY = "peerpulse_demo_persona"
+DEMO_SIGNED_IN_AT = "peerpulse_demo_signed_in_at"
+HEADER_SESSION = "peerpulse_header_session"  # (email, when this Streamlit session first saw it)
+SIGNED_IN_AT = sign_in_config.SIGNED_IN_AT  # set in the sign-in cookie by entrypoints/streamlit_server.py
 LOOPBACK = "127.0.0.1"
 log = logging.getLogger("peerpulse.dashboards")
 _missing_claim_reported: set[str] = set()
@@ -49,6 +56,7 @@ class Refusal(enum.Enum):
     EMAIL_NOT_VERIFIED = "the provider has not verified the email address"
     NO_EMAIL = "the provider sent no email address"
     SESSION_ENDED = "the session has ended"
+    SIGNED_OUT = "the session was ended on the server"
 
 
 def demo_requested() -> bool:
@@ -83,7 +91,42 @@ def refusal() -> Refusal | None:
         return Refusal.NO_EMAIL
     if config().session_over(st.user, now=time.time()):
         return Refusal.SESSION_ENDED
+    if _ended(email_address(st.user.get("email")), session_began()):
+        return Refusal.SIGNED_OUT
     return None
+
+
+def session_began() -> str | None:
+    """When this session began, as domain.sessions compares them (None: not known, or nobody signed in).
+
+    OpenID Connect: the moment this server signed the person in, which it wrote into the signed cookie
+    (else the ID token's `iat`). Demo: the moment a persona was picked. Trusted header: the proxy owns the
+    session, so PeerPulse's session is this Streamlit session, from the moment it first saw the header."""
+    method = sign_in_method()
+    if method is SignIn.OIDC:
+        marked, issued = st.user.get(SIGNED_IN_AT), st.user.get("iat")
+        if sessions.is_instant(marked):
+            return marked
+        if isinstance(issued, int | float) and not isinstance(issued, bool) and 0 <= issued < 2**33:
+            return sessions.instant(issued)
+        return None
+    if method is SignIn.DEMO:
+        return st.session_state.get(DEMO_SIGNED_IN_AT)
+    if method is SignIn.TRUSTED_HEADER:
+        seen = st.session_state.get(HEADER_SESSION)
+        return seen[1] if seen else None
+    return None
+
+
+def header_session_ended() -> bool:
+    """Trusted header: the proxy vouches for someone, but this session of theirs was ended on the server."""
+    if sign_in_method() is not SignIn.TRUSTED_HEADER:
+        return False
+    return _ended(email_address(st.context.headers.get(config().trusted_header)), session_began())
+
+
+def _ended(email: str | None, began: str | None) -> bool:
+    return email is not None and sessions.has_ended(began, people.sessions_ended_before(email))
 
 
 def sign_in_outcome() -> str | None:
@@ -99,14 +142,22 @@ def signed_in_email() -> str | None:
     """The viewer's email from the configured source, or None when nobody is signed in."""
     method = sign_in_method()
     if method is SignIn.TRUSTED_HEADER:
-        return email_address(st.context.headers.get(config().trusted_header))
+        email = email_address(st.context.headers.get(config().trusted_header))
+        if email is not None and (st.session_state.get(HEADER_SESSION) or (None,))[0] != email:
+            st.session_state[HEADER_SESSION] = (email, sessions.instant())
+        return None if _ended(email, session_began()) else email
     if method is SignIn.OIDC:
         if not st.user.get("is_logged_in") or refusal() is not None:
             return None
         return email_address(st.user.get("email"))
     if method is SignIn.DEMO:
         chosen = email_address(st.session_state.get(DEMO_PERSONA_KEY))
-        return chosen if chosen in {persona.email for persona in demo_personas()} else None
+        if chosen not in {persona.email for persona in demo_personas()}:
+            return None
+        if _ended(chosen, session_began()):
+            st.session_state.pop(DEMO_PERSONA_KEY, None)
+            return None
+        return chosen
     return None
 
 
@@ -135,9 +186,9 @@ def viewer_for(email: str) -> Viewer:
     """The roles of whoever signed in with this email."""
     held = roles(email)
     is_lead, is_admin = Role.LEAD in held, Role.ADMIN in held
-    person = people.person_by_email(email)
+    person, began = people.person_by_email(email), session_began()
     if person is None:
-        return Viewer(email=email, is_lead=is_lead, is_admin=is_admin)
+        return Viewer(email=email, is_lead=is_lead, is_admin=is_admin, signed_in_at=began)
     member_id, name = person
     facilitates, member_of = system(lookups.roles, member_id)
     return Viewer(
@@ -148,6 +199,7 @@ def viewer_for(email: str) -> Viewer:
         is_admin=is_admin,
         facilitates=facilitates,
         member_of=member_of,
+        signed_in_at=began,
     )
 
 
@@ -199,10 +251,18 @@ def sign_in_as(email: str) -> None:
     """Demo sign-in only: remember the chosen persona for this browser session."""
     if sign_in_method() is SignIn.DEMO and email in {p.email for p in demo_personas()}:
         st.session_state[DEMO_PERSONA_KEY] = email
+        st.session_state[DEMO_SIGNED_IN_AT] = sessions.instant()
 
 
 def sign_out() -> None:
+    """End the session on the server (every tab, every copy of the cookie), then in this browser."""
     method = sign_in_method()
+    try:
+        viewer = current_viewer()
+        if viewer is not None and method in (SignIn.DEMO, SignIn.OIDC):
+            recording.end_sessions(viewer)
+    except Exception as e:  # the browser's own session still ends below; its type only, never its message
+        log.error("signing out could not end the session on the server: %s", type(e).__name__)
     if method is SignIn.DEMO:
         st.session_state.pop(DEMO_PERSONA_KEY, None)
     elif method is SignIn.OIDC:

@@ -18,7 +18,7 @@ import streamlit as st
 from eventsourcing.application import AggregateNotFoundError
 
 from dashboards.viewer import NotEntitled, Viewer
-from domain import ids
+from domain import ids, sessions
 from domain.application import PeerPulse, Recorded
 from domain.clock import today
 from domain.config import Settings
@@ -93,6 +93,17 @@ def _person_by_email(email: str, version: str) -> tuple[str, str] | None:
 def person_by_email(email: str) -> tuple[str, str] | None:
     """(member id, name) of the registered person with this email, or None. For dashboards.identity."""
     return _person_by_email(email.strip().lower(), _store_version())
+
+
+@st.cache_data(**LOOKUPS)
+def _sessions_ended_before(email: str, version: str) -> str | None:
+    return _read(lambda app: sessions.ended_before(app, sessions.of_email(app, email)))
+
+
+def sessions_ended_before(email: str) -> str | None:
+    """Until when the sessions of whoever signs in with this email have been ended (domain.sessions), as the
+    store says now: any new event, from any server, is a new version. For dashboards.identity."""
+    return _sessions_ended_before(email.strip().lower(), _store_version())
 
 
 @st.cache_resource(show_spinner=False)

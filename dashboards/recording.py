@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dashboards import people
-from dashboards.viewer import NotEntitled, Viewer
+from dashboards.viewer import NotEntitled, SessionEnded, Viewer
 from domain import commands as c
-from domain.application import Actor, PeerPulse
+from domain import ids, sessions
+from domain.application import Actor, PeerPulse, UnitOfWork
 from domain.clock import today
 from domain.commands import Command, InvalidField
 from domain.errors import CommandError, DomainError
-from domain.model import MESSAGE_KINDS
+from domain.model import MESSAGE_KINDS, Group
 from domain.roster_csv import RosterRow, RowProblem, roster_commands
 
 
@@ -56,14 +57,23 @@ def _as(viewer: Viewer, app: PeerPulse) -> Actor:
     return app.actor("browser", member=viewer.member_id, email=viewer.email)
 
 
-def _apply(viewer: Viewer, source: str, entitled: Callable[[PeerPulse], Sequence[Command]]) -> Saved:
-    """On the domain's thread: check the entitlement against the domain as it is now, build the commands,
-    apply them all or nothing as the viewer."""
+def _apply(
+    viewer: Viewer,
+    source: str,
+    entitled: Callable[[PeerPulse], Sequence[Command]],
+    then: Callable[[PeerPulse, UnitOfWork], object] | None = None,
+) -> Saved:
+    """On the domain's thread: check that the viewer's session has not been ended and the entitlement
+    against the domain as it is now, build the commands, apply them all or nothing as the viewer (with
+    `then`'s changes in the same transaction)."""
 
     def write(app: PeerPulse) -> Saved:
+        if sessions.session_has_ended(app, viewer.email, viewer.signed_in_at):
+            raise SessionEnded("the session has ended")
         batch = list(entitled(app))
+        also = (lambda uow: then(app, uow)) if then is not None else None
         try:
-            summary = app.apply_commands(batch, source, by=_as(viewer, app))
+            summary = app.apply_commands(batch, source, by=_as(viewer, app), then=also)
         except CommandError as e:
             raise Refused(e.reason, e.field, e.line) from None
         return Saved(summary.applied, summary.skipped, app.event_count())
@@ -277,14 +287,34 @@ def register_member(viewer: Viewer, name: str, email: str, company: str | None, 
 
 
 def membership(viewer: Viewer, kind: str, group: str, member: str, on: str, reason: str | None = None) -> Saved:
-    """`kind`: join, leave (with a reason), facilitate (assign as facilitator) or sign (confidentiality)."""
+    """`kind`: join, leave (with a reason), facilitate (assign as facilitator) or sign (confidentiality).
+    A change that takes a role away (a member who leaves, a facilitator handed over from) ends that
+    person's open sessions, in the same transaction: they sign in again, to the roles they have now."""
     make = {
         "join": lambda app: c.JoinGroup(group=group, member=member, joined_on=on),
         "leave": lambda app: c.LeaveGroup(group=group, member=member, left_on=on, reason=reason),
         "facilitate": lambda app: c.AssignFacilitator(group=group, member=member, assigned_on=on),
         "sign": lambda app: c.SignConfidentiality(group=group, member=member, signed_on=on),
     }[kind]
-    return admin(viewer, "the membership form", make)
+    viewer.require_admin()
+    day = max(on, today().isoformat())  # the role at stake: today's, or the one a planned handover ends
+    before: list[str | None] = [None]
+
+    def commands(app: PeerPulse) -> list[Command]:
+        found = app.group(group) if kind == "facilitate" else None
+        before[0] = found.facilitator_on(day) if found is not None else None
+        return [make(app)]
+
+    def end_their_sessions(app: PeerPulse, uow: UnitOfWork) -> None:
+        losing = [member] if kind == "leave" else []
+        if kind == "facilitate":
+            after = uow.get(ids.group_id(group), Group)
+            if before[0] is not None and after is not None and after.facilitator_on(day) != before[0]:
+                losing.append(before[0])
+        for person in losing:
+            sessions.end_in(uow, sessions.of_member(person), "roles_changed")
+
+    return _apply(viewer, "the membership form", commands, then=end_their_sessions)
 
 
 @dataclass(frozen=True)
@@ -319,3 +349,17 @@ def import_roster(viewer: Viewer, rows: list[RosterRow]) -> Saved:
         return found
 
     return _apply(viewer, "the roster", commands)
+
+
+# -- signing out ---------------------------------------------------------------------------------------
+def end_sessions(viewer: Viewer) -> bool:
+    """Signing out: every session signed in with the viewer's email ends now, in every tab and on every
+    server of this store, and so does any copy of its cookie. Recorded as the viewer themselves; a session
+    already ended (a second click, another tab) records nothing."""
+
+    def end(app: PeerPulse) -> bool:
+        if sessions.session_has_ended(app, viewer.email, viewer.signed_in_at):
+            return False
+        return sessions.end(app, sessions.of_email(app, viewer.email)[0], "signed_out", by=_as(viewer, app))
+
+    return people.domain().read(end)

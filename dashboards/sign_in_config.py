@@ -43,6 +43,10 @@ MAKE_A_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 OUTCOME_PARAM = "sign_in"
 FAILED = "failed"
 UNAVAILABLE = "unavailable"
+# The moment this server signed a person in (domain.sessions.instant), written by
+# entrypoints/streamlit_server.py into Streamlit's signed sign-in cookie beside the ID token's claims: what
+# a session's end on the server (signing out, a role taken away, an erasure) is compared with.
+SIGNED_IN_AT = "peerpulse_signed_in_at"
 
 
 class SignIn(enum.Enum):

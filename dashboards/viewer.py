@@ -14,6 +14,10 @@ class NotEntitled(Exception):
     """A viewer asked for figures, names or texts they are not entitled to."""
 
 
+class SessionEnded(NotEntitled):
+    """The viewer's session was ended on the server (signed out elsewhere, roles changed, erased)."""
+
+
 @dataclass(frozen=True)
 class Viewer:
     email: str
@@ -23,6 +27,7 @@ class Viewer:
     is_admin: bool = False  # programme admin: PEERPULSE_ADMINS / [peerpulse] admins, or the roles claim
     facilitates: tuple[str, ...] = ()  # group ids the person currently facilitates
     member_of: tuple[str, ...] = ()  # group ids the person is or was a member of
+    signed_in_at: str | None = None  # when this session began (domain.sessions.instant); None: unknown
 
     @property
     def is_facilitator(self) -> bool:

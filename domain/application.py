@@ -24,7 +24,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
-from domain import ids
+from domain import ids, sessions
 from domain.commands import (
     AssignFacilitator,
     CheckIn,
@@ -302,8 +302,10 @@ class PeerPulse(Application):
         by: Actor = UNKNOWN,
         file_digest: str | None = None,
         progress: Callable[[int], None] | None = None,
+        then: Callable[[UnitOfWork], object] | None = None,
     ) -> ImportSummary:
-        """Apply a batch all-or-nothing, as `by`; commands already recorded are skipped, not repeated."""
+        """Apply a batch all-or-nothing, as `by`; commands already recorded are skipped, not repeated.
+        `then`, when the batch records something, adds to the same transaction (e.g. ending sessions)."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             uow = UnitOfWork(self)
             if file_digest and uow.get(ids.file_import_id(file_digest), FileImport) is not None:
@@ -324,6 +326,8 @@ class PeerPulse(Application):
                     progress(1000)
             if progress and attempt == 1:
                 progress(len(commands) % 1000)
+            if then is not None and summary.applied:
+                then(uow)
             if file_digest and summary.applied:
                 uow.add(
                     FileImport(
@@ -586,15 +590,15 @@ class PeerPulse(Application):
     def erase_member(self, ref: str, requested_by: str, by: Actor = UNKNOWN) -> bool:
         """Destroy a member's key (their sealed personal data becomes unreadable everywhere), then record
         the erasure as an event. Safe to repeat: a crash between the two steps is finished by a rerun."""
-        member = self.member(ref)
+        member, at = self.member(ref), sessions.instant()
         if member is None:
             raise DomainError(f"member '{ref}' is not registered", "member")
         # The key goes first, then the event: whoever notices the event (a running dashboards server)
         # finds the key already gone.
         self.member_keys.destroy(ref)
         recorded = member.erase(requested_by)
-        if recorded:
-            self.save_as(by, member)
+        if recorded:  # with every session they have open, in the same transaction
+            self.save_as(by, member, *filter(None, [sessions.ended(self, sessions.of_member(ref), "erased", at)]))
         return recorded
 
     # -- reading ---------------------------------------------------------------------------------

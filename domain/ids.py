@@ -57,3 +57,8 @@ def message_preferences_id(recipient: str) -> UUID:
 def message_id(recipient: str, kind: str, occasion: str) -> UUID:
     """One message: to whom, which kind, for what occasion. Its id is the exactly-once key."""
     return uuid5(NAMESPACE, f"message:{recipient}|{kind}|{occasion}")
+
+
+def sessions_id(person: str) -> UUID:
+    """One person's sign-in sessions, by a pseudonymous id (`person:<digest>`, `member:<id>`: domain.sessions)."""
+    return uuid5(NAMESPACE, f"sessions:{person}")

@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.errors import DomainError
+from domain.sessions import Sessions
 
 CADENCES = ("weekly", "biweekly", "monthly", "quarterly")
 LEAVE_REASONS = ("dropped_out", "moved", "graduated", "removed", "group_closed", "other")
@@ -671,7 +672,7 @@ class Message(Aggregate):
 
 
 _BASES = {"Event", "Created", "Snapshot"}
-AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport, MessagePreferences, Message)
+AGGREGATES = (Group, Member, EmailClaim, Meeting, Commitment, FileImport, MessagePreferences, Message, Sessions)
 
 
 def event_classes() -> dict[str, type]:

@@ -16,6 +16,10 @@ notice; it signs nobody in). Signing out does not send the ID token to the provi
 (`id_token_hint`): a token, with the email inside it, does not belong in a URL, where browser history
 and access logs keep it.
 
+The sign-in cookie also carries the moment this server signed the person in (`peerpulse_signed_in_at`,
+signed with the rest): signing out, a role taken away or an erasure ends every session begun before then
+(domain.sessions), including copies of the cookie, which Streamlit alone would honour for 30 days.
+
 `peerpulse serve` runs `python -m entrypoints.streamlit_server run dashboards/app.py ...`.
 """
 
@@ -24,7 +28,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from dashboards.sign_in_config import FAILED, OUTCOME_PARAM, UNAVAILABLE
+from dashboards.sign_in_config import FAILED, OUTCOME_PARAM, SIGNED_IN_AT, UNAVAILABLE
+from domain.sessions import instant
 
 log = logging.getLogger("peerpulse.sign_in")
 SIGNED_IN_COOKIE = "_streamlit_user="
@@ -46,6 +51,16 @@ def close_the_doors() -> None:
         return logout_url(end_session_endpoint, client_id, post_logout_redirect_uri, id_token=None)
 
     starlette_auth_routes.build_logout_url = logout_url_without_the_token
+    starlette_auth_routes._set_auth_cookie = signed_in_now(starlette_auth_routes._set_auth_cookie)
+
+
+def signed_in_now(set_auth_cookie):
+    """Streamlit's writer of the sign-in cookie, adding the moment of signing in to what it signs."""
+
+    async def set_with_the_moment(response, user_info: dict, tokens: dict) -> None:
+        await set_auth_cookie(response, {**user_info, SIGNED_IN_AT: instant()}, tokens)
+
+    return set_with_the_moment
 
 
 def sign_in_routes(base_url: str) -> list:

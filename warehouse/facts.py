@@ -253,7 +253,8 @@ DECLARED = (
 )
 # Events the warehouse counts (in event_log) but measures nothing of: who claimed an email (a keyed
 # digest), which file was imported, who asked for an erasure, the names a group's exports use, and the
-# bookkeeping of sending a message exactly once (claims that lapse or are let go; `MessageSent` lands).
+# bookkeeping of sending a message exactly once (claims that lapse or are let go; `MessageSent` lands), and
+# the sign-in sessions that were ended (domain.sessions).
 NOT_MEASURED = frozenset(
     {
         "EmailClaimed",
@@ -264,6 +265,8 @@ NOT_MEASURED = frozenset(
         "MessageClaimed",
         "MessageClaimedAgain",
         "MessageNotSent",
+        "SessionsEnded",
+        "SessionsEndedAgain",
     }
 )
 

@@ -17,6 +17,13 @@ if refusal in (Refusal.EMAIL_NOT_VERIFIED, Refusal.NO_EMAIL):
         "account.",
         icon="🔒",
     )
+elif refusal is Refusal.SIGNED_OUT:
+    st.title("You have been signed out")
+    st.info(
+        "This session was ended: you signed out (here or in another tab), or an administrator changed your "
+        "access. Sign in again to carry on.",
+        icon="🔒",
+    )
 elif refusal is Refusal.SESSION_ENDED:
     st.title("Your session has ended")
     st.info("For your privacy, sessions end after a while. Sign in again to carry on.", icon="⏱️")

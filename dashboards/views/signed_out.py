@@ -7,7 +7,13 @@ from dashboards.identity import SignIn
 
 st.title("PeerPulse")
 method = identity.sign_in_method()
-if method is SignIn.TRUSTED_HEADER:
+if identity.header_session_ended():
+    st.info(
+        "This session was ended on the server (an administrator changed your access). Reload the page to "
+        "carry on with the access you have now.",
+        icon="🔒",
+    )
+elif method is SignIn.TRUSTED_HEADER:
     st.warning(
         "Your sign-in did not reach PeerPulse. Open it through your organisation's sign-in page "
         "(the address you were given), not directly.",
