@@ -66,11 +66,15 @@ def stored_states(app) -> list[tuple[str, dict]]:
     ]
 
 
+ADDED_SINCE_THE_FIXTURE = {"SessionsEnded", "SessionsEndedAgain"}  # issue 21, item 6
+
+
 def test_the_fixture_holds_every_event_type_under_names_that_resolve_without_its_modules(tmp_path):
     with open_application(old_store(tmp_path / "home")) as app:
         stored = stored_states(app)
-    # An event type added after a9017b8 is missing here: write a new fixture for it (docs/events.md).
-    assert {topic for topic, _ in stored} == set(event_classes())
+    # Event types added after a9017b8 are not in it; each is named here until a newer fixture holds it
+    # (docs/events.md), so a type can neither go missing from the fixture nor be added unnoticed.
+    assert {topic for topic, _ in stored} == set(event_classes()) - ADDED_SINCE_THE_FIXTURE
     # Its created events name their aggregate by module path, each one a registered old name.
     originators = {state["originator_topic"] for _, state in stored if "originator_topic" in state}
     assert originators == set(STORED_MODULE_TOPICS)
@@ -99,7 +103,7 @@ def test_an_old_store_replays_reimports_erases_and_publishes_the_same_figures(tm
     run([PEERPULSE, "erase-member", "eve", "--yes"], settings)
     with open_application(settings) as app:
         assert app.member("eve").name == ERASED_MEMBER and app.commitment("c-004").text is None
-        assert app.event_count() == events + 1  # MemberErased
+        assert app.event_count() == events + 2  # MemberErased, and SessionsEnded for the erased person
     run([PEERPULSE, "materialize", "--as-of", AS_OF.isoformat()], settings)
     assert dump_figures(settings.serving_path, tmp_path / "figures") == RECORDED
 
