@@ -10,6 +10,8 @@ import argparse
 import os
 import sys
 
+from domain.config import Settings
+from domain.disk import DiskFull, disk_full, is_disk_full
 from domain.errors import PeerPulseError
 from entrypoints import corrections, erasing, importing, materializing, meeting_exports, reminders, seeding, serving
 from entrypoints.arguments import printable
@@ -41,7 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except PeerPulseError as e:
+    except Exception as e:
+        if not isinstance(e, DiskFull) and is_disk_full(e):
+            # the store's transaction was rolled back, the serving file not replaced: nothing half-written
+            e = disk_full(e, Settings.from_env())
+        elif not isinstance(e, PeerPulseError):  # a bug: its traceback
+            raise
         print(f"peerpulse {args.command}: error: {printable(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
