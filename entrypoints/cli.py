@@ -11,12 +11,17 @@ import os
 import sys
 
 from domain.config import Settings
-from domain.disk import DiskFull, disk_full, is_disk_full
+from domain.disk import disk_full
 from domain.errors import PeerPulseError
 from entrypoints import corrections, erasing, importing, materializing, meeting_exports, reminders, seeding, serving
 from entrypoints.arguments import printable
 
 SUBCOMMANDS = (importing, meeting_exports, corrections, seeding, materializing, serving, erasing, reminders)
+# what a full disk left behind, said after "no space left on <folder>:" (domain/disk.py); else nothing was
+# recorded: the store's transaction was rolled back, no file was replaced
+AFTER_DISK_FULL = {
+    "send-reminders": "the run stopped there; the messages recorded as sent stay so, run again once there is space",
+}
 
 
 class Parser(argparse.ArgumentParser):
@@ -44,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except Exception as e:
-        if not isinstance(e, DiskFull) and is_disk_full(e):
-            # the store's transaction was rolled back, the serving file not replaced: nothing half-written
-            e = disk_full(e, Settings.from_env())
+        full = disk_full(e, Settings.from_env(), AFTER_DISK_FULL.get(args.command, "nothing was recorded"))
+        if full is not None:
+            e = full
         elif not isinstance(e, PeerPulseError):  # a bug: its traceback
             raise
         print(f"peerpulse {args.command}: error: {printable(str(e))}", file=sys.stderr)
