@@ -16,6 +16,8 @@ from dashboards import identity, ui
 from dashboards.data.serving import NothingPublished, WarehouseIncomplete, publication
 from dashboards.identity import SignIn
 from dashboards.viewer import NotEntitled, SessionEnded, Viewer
+from domain.config import Settings
+from domain.disk import disk_full
 from warehouse.queries import pages
 
 log = logging.getLogger("peerpulse.dashboards")
@@ -73,7 +75,17 @@ def sidebar(viewer: Viewer | None, method: SignIn) -> None:
 
 
 def failed(what: str, error: BaseException) -> None:
-    """Log a bug without its message (it could hold personal data), and tell the viewer plainly."""
+    """Log a bug without its message (it could hold personal data), and tell the viewer plainly. A full
+    disk is no bug: the viewer is told so (the store rolled back: nothing was recorded), the log names the
+    folder."""
+    if (full := disk_full(error, Settings.from_env())) is not None:
+        log.warning("%s: %s", what, full)
+        st.error(
+            "No space left on the server's disk: nothing was recorded. Whoever runs PeerPulse must free some "
+            "space; then try again.",
+            icon="💾",
+        )
+        return
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("%s failed with %s\n%s", what, type(error).__name__, frames)
     st.error(

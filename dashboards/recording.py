@@ -6,11 +6,14 @@ says, a facilitator records only into a group the domain says they facilitate to
 only on their own commitment and rates only for themselves, and only a configured programme admin runs
 groups and rosters. A broken rule comes back as the domain's own message, with the field it concerns;
 nothing is stored then. Ids are made from what is recorded (a meeting is its group and day) or from the
-form (one id per opened form), so a double click, a reload or a retried request records once.
+form (one id per opened form, one per commitment added to it), so a double click, a reload or a retried
+request records once. A commitment's id is its meeting's and a random token, never its position in the
+form nor anything personal, so one forgotten at a meeting already recorded can be added later.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +54,16 @@ class Refused(Exception):
 def meeting_id(group: str, held_on: str) -> str:
     """A meeting is its group and its day: two people recording the same meeting record one meeting."""
     return f"{group[:53]}-{held_on}"
+
+
+def commitment_id(meeting: str, token: str) -> str:
+    """A commitment made at `meeting`: `token` is made once, when it is added to a form (`new_token`)."""
+    return f"{meeting[:47]}-{token}"
+
+
+def new_token() -> str:
+    """16 random hex digits: nothing in them says who committed to what, or where it stood in the form."""
+    return uuid.uuid4().hex[:16]
 
 
 def _as(viewer: Viewer, app: PeerPulse) -> Actor:
@@ -113,7 +126,7 @@ class MeetingForm:
     speaking_seconds: dict[str, float] | None = None  # from an uploaded transcript
     presenters: list[str] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # an unmatched name in the export -> the member
-    commitments: list[tuple[str, str, str]] = field(default_factory=list)  # (member, text, due_on)
+    commitments: list[tuple[str, str, str, str]] = field(default_factory=list)  # (token, member, text, due_on)
     follow_ups: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)  # (commitment,
     # outcome, new_due_on, note)
 
@@ -145,8 +158,10 @@ class MeetingForm:
             )
         )
         found += [
-            c.MakeCommitment(commitment=f"{meeting}-c{n}", member=member, meeting=meeting, text=text, due_on=due)
-            for n, (member, text, due) in enumerate(self.commitments, start=1)
+            c.MakeCommitment(
+                commitment=commitment_id(meeting, token), member=member, meeting=meeting, text=text, due_on=due
+            )
+            for token, member, text, due in self.commitments
         ]
         found += [
             c.FollowUp(
@@ -181,6 +196,18 @@ def correct_airtime(viewer: Viewer, meeting: str, member: str, seconds: float) -
     def commands(app: PeerPulse) -> list[Command]:
         _meeting_of_facilitated_group(app, viewer, meeting)
         return [c.CorrectAirtime(meeting=meeting, member=member, seconds=seconds)]
+
+    return _apply(viewer, "the correction form", commands)
+
+
+def add_commitment(viewer: Viewer, meeting: str, member: str, text: str, due_on: str, token: str) -> Saved:
+    """A commitment made at a meeting already recorded (one forgotten on the day); `token` is the opened
+    form's, so a retried save records it once."""
+
+    def commands(app: PeerPulse) -> list[Command]:
+        _meeting_of_facilitated_group(app, viewer, meeting)
+        made = commitment_id(meeting, token)
+        return [c.MakeCommitment(commitment=made, member=member, meeting=meeting, text=text, due_on=due_on)]
 
     return _apply(viewer, "the correction form", commands)
 
@@ -333,7 +360,8 @@ def preview_roster(viewer: Viewer, rows: list[RosterRow], problems: list[RowProb
         members = {row.line: app.member_id_for(row.email) for row in rows}
         new = {line for line, member in members.items() if app.member(member) is None}
         _, more = roster_commands(rows, app.member_id_for)
-        return RosterPreview(rows, members, new, sorted(problems + more, key=lambda p: p.line))
+        found = problems + [p for p in more if p not in problems]  # a repeated email is in both lists
+        return RosterPreview(rows, members, new, sorted(found, key=lambda p: p.line))
 
     return people.domain().read(look)
 

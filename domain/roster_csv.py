@@ -5,6 +5,11 @@ Every row is checked before anything is stored, and every problem is reported wi
 so an admin fixes the sheet in one pass; the whole file is then applied all or nothing. A person's
 member id is not in the sheet: it is the id already registered for their email, or a new one made from a
 keyed digest of the email, so uploading the same sheet twice registers nobody twice.
+
+A person is on one row per group. An email on two rows (compared without case, as the domain compares
+emails) is an error on both rows, unless the second row is the same person, written exactly the same way,
+joining another group: otherwise one row's name, company or title would be silently dropped, or two people
+merged into one.
 """
 
 from __future__ import annotations
@@ -87,16 +92,39 @@ def read_roster(data: bytes, source: str) -> tuple[list[RosterRow], list[RowProb
                     values["joined_on"],
                 )
             )
-    return rows, problems
+    return rows, sorted(problems + repeated_emails(rows), key=lambda p: p.line)
+
+
+def repeated_emails(rows: list[RosterRow]) -> list[RowProblem]:
+    """A problem on both rows of every email given twice, unless the later row is the same person (the same
+    name, email, company and title, character for character) in another group. No email in a message."""
+    first: dict[str, RosterRow] = {}
+    problems = []
+    for row in rows:
+        seen = first.setdefault(row.email.casefold(), row)
+        if seen is row:
+            continue
+        same_person = (seen.name, seen.email, seen.company, seen.title) == (row.name, row.email, row.company, row.title)
+        if same_person and seen.group != row.group:
+            continue
+        if seen.group == row.group:
+            why = "in the same group (one row per person and group)"
+        elif seen.email != row.email:
+            why = "written differently (write a person's email the same way on each of their rows)"
+        else:
+            why = "with another name, company or title (a person's details are the same on each of their rows)"
+        problems.append(RowProblem(seen.line, "email", f"the same email as line {row.line}, {why}"))
+        problems.append(RowProblem(row.line, "email", f"the same email as line {seen.line}, {why}"))
+    return problems
 
 
 def roster_commands(
     rows: list[RosterRow], member_id_for: Callable[[str], str]
 ) -> tuple[list[Command], list[RowProblem]]:
     """`register_member` and `join_group` for each row (a person on several rows is registered once), and
-    the rows whose values break a command's format, by row and column."""
+    the rows whose values break a command's format or repeat an email, by row and column."""
     commands: list[Command] = []
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = repeated_emails(rows)
     registered: set[str] = set()
     for row in rows:
         member = member_id_for(row.email)
@@ -116,4 +144,4 @@ def roster_commands(
             commands.append(JoinGroup(group=row.group, member=member, joined_on=row.joined_on, line=row.line))
         except InvalidField as e:
             problems.append(RowProblem(row.line, {"member": "email"}.get(e.field, e.field), e.reason))
-    return commands, problems
+    return commands, sorted(problems, key=lambda p: p.line)

@@ -10,11 +10,18 @@ import argparse
 import os
 import sys
 
+from domain.config import Settings
+from domain.disk import disk_full
 from domain.errors import PeerPulseError
 from entrypoints import corrections, erasing, importing, materializing, meeting_exports, reminders, seeding, serving
 from entrypoints.arguments import printable
 
 SUBCOMMANDS = (importing, meeting_exports, corrections, seeding, materializing, serving, erasing, reminders)
+# what a full disk left behind, said after "no space left on <folder>:" (domain/disk.py); else nothing was
+# recorded: the store's transaction was rolled back, no file was replaced
+AFTER_DISK_FULL = {
+    "send-reminders": "the run stopped there; the messages recorded as sent stay so, run again once there is space",
+}
 
 
 class Parser(argparse.ArgumentParser):
@@ -41,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except PeerPulseError as e:
+    except Exception as e:
+        full = disk_full(e, Settings.from_env(), AFTER_DISK_FULL.get(args.command, "nothing was recorded"))
+        if full is not None:
+            e = full
+        elif not isinstance(e, PeerPulseError):  # a bug: its traceback
+            raise
         print(f"peerpulse {args.command}: error: {printable(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:

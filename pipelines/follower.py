@@ -5,8 +5,8 @@ when the log has grown or the day has changed, runs a refresh (pipelines/refresh
 new events, whole for a new as-of day. A quiet store costs that one query per look and nothing else.
 
 If `peerpulse materialize` (or Dagster) is refreshing the same data folder, the follower waits for its
-turn and finds the work done. A refresh that fails (a blocking check) is said once, plainly, and tried
-again when more events arrive: the previous figures stay published meanwhile.
+turn and finds the work done. A refresh that fails (a blocking check, a full disk) is said once, plainly,
+and tried again when more events arrive: the previous figures stay published meanwhile.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from collections.abc import Callable
 
 from domain.clock import today
 from domain.config import Settings
+from domain.disk import disk_full
 from domain.errors import PeerPulseError
 from domain.store.log import EventLog
-from pipelines.refresh import Refresh, RefreshBusy, only_one_at_a_time, refresh
+from pipelines.refresh import NOT_PUBLISHED, Refresh, RefreshBusy, only_one_at_a_time, refresh
 
 POLL_SECONDS = 0.25
 
@@ -57,8 +58,10 @@ class Follower(threading.Thread):
                 except RefreshBusy:
                     pass  # someone else is refreshing: look again shortly
                 except Exception as e:
-                    # a plain message for a PeerPulse error (no key yet, a wrong one), the kind of error
-                    # otherwise (never a traceback with data in it); said once, tried again later
+                    # a plain message for a PeerPulse error (no key yet, a wrong one, a full disk: never taken
+                    # for damage), the kind of error otherwise (never a traceback with data in it); said
+                    # once, tried again later
+                    e = disk_full(e, self.settings, NOT_PUBLISHED) or e
                     message = str(e) if isinstance(e, PeerPulseError) else f"{type(e).__name__}; see the server log"
                     if message != said:
                         self.say(f"the figures were not refreshed: {message}; the last ones stay published")

@@ -14,7 +14,8 @@ pipelines/follower.py), and Dagster's one step calls it (pipelines/defs/refresh/
 
 A quiet store costs one look at the log's last position and nothing else. One refresh runs at a time per
 data folder (`only_one_at_a_time`). A warehouse file found damaged, or of an older layout, is rebuilt
-from the event store: it is derived data.
+from the event store: it is derived data. A full disk is not damage: the refresh stops with `DiskFull`
+(domain/disk.py), the warehouse kept as it is and the serving file not replaced.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import duckdb
 
 from domain.clock import today
 from domain.config import Settings
+from domain.disk import disk_full, is_disk_full
 from domain.errors import PeerPulseError
 from domain.store.log import EventLog
 from pipelines.projection import CatchUp, catch_up
@@ -122,16 +124,36 @@ def refresh(
     `only_one_at_a_time`. A damaged warehouse is rebuilt from the events once (and `say`s so); a caller
     that refreshes again and again (the follower) may skip the look before it (`look_for_damage`) and
     pass the event log it keeps open."""
-    if log is None:
+    try:
+        if log is not None:
+            return _refresh_or_rebuild(settings, log, as_of, full, say, on_page, look_for_damage)
         with EventLog(settings) as opened:
             opened.check_key()  # a missing or wrong key is one plain message, before anything is written
-            return refresh(settings, as_of, full, say, on_page, opened, look_for_damage)
+            return _refresh_or_rebuild(settings, opened, as_of, full, say, on_page, look_for_damage)
+    except Exception as e:  # a full disk is said plainly (and is no damage: see _refresh_or_rebuild)
+        if (plain := disk_full(e, settings, NOT_PUBLISHED)) is None or plain is e:
+            raise
+        raise plain from None
+
+
+NOT_PUBLISHED = "nothing new was published"
+
+
+def _refresh_or_rebuild(
+    settings: Settings,
+    log: EventLog,
+    as_of: date | None,
+    full: bool,
+    say: Callable[[str], None],
+    on_page: Callable[[CatchUp], None] | None,
+    look_for_damage: bool,
+) -> Refresh:
     if look_for_damage and (reason := damaged(settings.warehouse_path)):
         start_again(settings.warehouse_path, reason, say)
     try:
         return _refresh(settings, log, as_of or today(), full, on_page)
     except duckdb.Error as e:  # a damaged block, found only when a step read it
-        if not isinstance(e, DAMAGE) and "Corrupt database file" not in str(e):
+        if is_disk_full(e, settings.home) or (not isinstance(e, DAMAGE) and "Corrupt database file" not in str(e)):
             raise
         start_again(settings.warehouse_path, type(e).__name__, say)
         return _refresh(settings, log, as_of or today(), True, on_page)
@@ -215,6 +237,8 @@ def damaged(path: Path) -> str | None:
         finally:
             con.close()
     except duckdb.Error as e:
+        if is_disk_full(e, path.parent):  # not damage: the file may be whole, and a rebuild would need the same space
+            raise
         return type(e).__name__
     for fact in facts.TABLES:
         if fact.name in found and found[fact.name] != list(fact.column_names):

@@ -62,8 +62,10 @@ def publish(con: duckdb.DuckDBPyConnection, serving_path: Path, epoch: str, posi
             else:
                 done = _copy_changes(con, held)
             con.execute("CHECKPOINT serving_next")
-        finally:
-            con.execute("DETACH serving_next")
+        except BaseException:
+            _drop(con, generation)
+            raise
+        con.execute("DETACH serving_next")
         return _link(serving_path, generation, epoch, done)
     return publish_whole(con, serving_path, epoch)
 
@@ -74,13 +76,26 @@ def publish_whole(con: duckdb.DuckDBPyConnection, serving_path: Path, epoch: str
     generation = serving_path.with_name(f".serving-{epoch}-{max(numbers, default=0) + 1}.duckdb")
     for leftover in (generation, generation.with_name(generation.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con.execute(f"ATTACH {sql_string(generation)} AS serving_next")
     try:
+        con.execute(f"ATTACH {sql_string(generation)} AS serving_next")
         done = _copy_whole(con, replace=False)
         con.execute("CHECKPOINT serving_next")
-    finally:
-        con.execute("DETACH serving_next")
+    except BaseException:
+        _drop(con, generation)
+        raise
+    con.execute("DETACH serving_next")
     return _link(serving_path, generation, epoch, done)
+
+
+def _drop(con: duckdb.DuckDBPyConnection, generation: Path) -> None:
+    """A generation whose copy failed (a full disk, a crash of DuckDB): nobody reads it, as it was never
+    linked; removed, so that no half-written file is left, or taken up again by the next publication."""
+    try:
+        con.execute("DETACH DATABASE IF EXISTS serving_next")
+    except duckdb.Error:
+        pass  # DuckDB let go of it when it invalidated it
+    for path in (generation, generation.with_name(generation.name + ".wal")):
+        path.unlink(missing_ok=True)
 
 
 def _copy_whole(con: duckdb.DuckDBPyConnection, replace: bool) -> tuple[bool, int, int]:

@@ -1,5 +1,8 @@
-"""Facilitator: correct what was recorded at an earlier meeting (a status, someone's seconds), and see who
-recorded or corrected what, and when. Nothing is deleted: a correction is a new record."""
+"""Facilitator: correct what was recorded at an earlier meeting (a status, someone's seconds), add a
+commitment forgotten on the day, and see who recorded or corrected what, and when. Nothing is deleted: a
+correction is a new record."""
+
+from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
@@ -73,6 +76,27 @@ with right, st.form(f"{key}-airtime"):
         forms.save(FORM, lambda: recording.correct_airtime(viewer, meeting_id, speaker, spoken))
         st.rerun()
     forms.refused_at(FORM, "seconds")
+
+with st.form(f"{key}-commitment"):
+    st.markdown("**A commitment made at this meeting** (one that was not recorded with it)")
+    held_on = date.fromisoformat(record.held_on)
+    who_col, what_col, when_col = st.columns([3, 6, 2])
+    committer = who_col.selectbox("Who", attendees, format_func=names.get, key=f"{key}-commitment-member")
+    text = what_col.text_input("Committed to", key=f"{key}-commitment-text", max_chars=5000)
+    due_on = when_col.date_input(
+        "Due",
+        value=held_on + timedelta(days=28),
+        min_value=held_on + timedelta(days=1),
+        key=f"{key}-commitment-due",
+        format="YYYY-MM-DD",
+    )
+    if st.form_submit_button("Add the commitment") and committer and text.strip():
+        forms.save(
+            FORM,
+            lambda: recording.add_commitment(viewer, meeting_id, committer, text.strip(), due_on.isoformat(), key),
+        )
+        st.rerun()
+    forms.refused_at(FORM, "text", "due_on", "commitment")
 
 st.subheader("History")
 made_here = ask(viewer, facilitator.commitments_made_at, group_id, meeting_id)

@@ -49,6 +49,12 @@ if not roster:
     ui.empty("Nobody was a member of this group on that day, so there is no roster to record.")
     st.stop()
 label = {member: f"{member_name} ({member})" for member, member_name, _ in roster}
+if people.meeting_record(viewer, recording.meeting_id(group_id, held)) is not None:
+    st.info(
+        "This meeting is recorded already. To add a commitment made at it, or to change a status, use "
+        "Correct a meeting: nothing else needs typing again.",
+        icon="ℹ️",
+    )
 
 # -- 2 · the meeting tool's files (optional) -----------------------------------------------------------
 st.subheader("2 · From Zoom or Teams (optional)")
@@ -139,8 +145,8 @@ forms.refused_at(FORM, "attendance", "presenters", "speaking_seconds", "alias")
 
 # -- 4 · commitments made at this meeting --------------------------------------------------------------
 st.subheader("4 · Commitments made")
-made: list[tuple[str, str, str]] = st.session_state.setdefault(f"{key}-made", [])
-for n, (member, text, due_on) in enumerate(list(made)):
+made: list[tuple[str, str, str, str]] = st.session_state.setdefault(f"{key}-made", [])  # token, member, text, due
+for n, (token, member, text, due_on) in enumerate(list(made)):
     row, remove = st.columns([12, 1])
     row.markdown(
         ui.md(
@@ -150,7 +156,7 @@ for n, (member, text, due_on) in enumerate(list(made)):
             due=fmt.day(date.fromisoformat(due_on)),
         )
     )
-    if remove.button("✕", key=f"{key}-remove-{n}", help="Remove this commitment"):
+    if remove.button("✕", key=f"{key}-remove-{token}", help="Remove this commitment"):
         made.pop(n)
         st.rerun()
 with st.form(f"{key}-add", clear_on_submit=True, border=True):
@@ -165,7 +171,7 @@ with st.form(f"{key}-add", clear_on_submit=True, border=True):
         format="YYYY-MM-DD",
     )
     if st.form_submit_button("Add the commitment") and member and text.strip():
-        made.append((member, text.strip(), due_on.isoformat()))
+        made.append((recording.new_token(), member, text.strip(), due_on.isoformat()))
         st.rerun()
 forms.refused_at(FORM, "member", "text", "due_on")
 

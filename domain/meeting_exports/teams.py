@@ -47,18 +47,20 @@ def read_attendance_report(path: Path) -> MeetingExport:
             "(download the report from the meeting's Attendance tab)",
         )
     summary = _summary(sections.get(SUMMARY, []))
-    listed = _participants(path, sections[PARTICIPANTS])
+    listed, joined_title = _participants(path, sections[PARTICIPANTS])
     if ACTIVITIES in sections:
         _check_activities(path, sections[ACTIVITIES])
     _check_count(path, summary, listed)
 
-    start = summary.get("start time") or summary.get("meeting start time")
+    start_title = "start time" if summary.get("start time") else "meeting start time"
+    start = summary.get(start_title)
     texts = ([start[0]] if start else []) + [item.joined for item in listed]
     lines = ([start[1]] if start else []) + [item.line for item in listed]
+    fields = ([start_title.capitalize()] if start else []) + [joined_title] * len(listed)
     try:
         moments = dict(zip(lines, read_timestamps(texts), strict=True))
     except UnreadableTimestamp as e:
-        raise ExportFormatError(path, lines[e.index], "a time is not a date and time as Teams writes them") from None
+        raise ExportFormatError(path, lines[e.index], e.reason(fields[e.index], TOOL)) from None
     sessions = [Session(item.name, item.emails, moments[item.line], item.seconds, item.line) for item in listed]
     return MeetingExport(TOOL, path, fold_sessions(sessions), moments[start[1]] if start else None)
 
@@ -100,7 +102,8 @@ def _summary(rows: list[Row]) -> dict[str, tuple[str, int]]:
     return {" ".join(row.cells[0].casefold().split()): (row.cells[1], row.line) for row in rows if len(row.cells) >= 2}
 
 
-def _participants(path: Path, rows: list[Row]) -> list[_Listed]:
+def _participants(path: Path, rows: list[Row]) -> tuple[list[_Listed], str]:
+    """The participants, and the title of their join time's column."""
     if not rows:
         raise ExportFormatError(path, None, "the '2. Participants' section is empty: the file looks truncated")
     table = Table(path, without_trailing_blanks(rows[0]))
@@ -127,7 +130,7 @@ def _participants(path: Path, rows: list[Row]) -> list[_Listed]:
         listed.append(_Listed(row.line, who, emails, joined, seconds))
     if not listed:
         raise ExportFormatError(path, table.header.line, "lists no participants under this header")
-    return listed
+    return listed, table.title(first_join)
 
 
 def _check_activities(path: Path, rows: list[Row]) -> None:

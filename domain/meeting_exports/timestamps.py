@@ -34,9 +34,15 @@ FORMATS = (
 
 
 class UnreadableTimestamp(ValueError):
-    def __init__(self, index: int):
-        super().__init__(f"value {index} is not a date and time")
+    def __init__(self, index: int, out_of_range: bool = False):
+        super().__init__(f"value {index} is {'out of range' if out_of_range else 'not a date and time'}")
         self.index = index
+        self.out_of_range = out_of_range  # read, but before the year 1 or after 9999 once made UTC
+
+    def reason(self, field: str, tool: str) -> str:
+        if self.out_of_range:
+            return f"'{field}' is a time out of range (before the year 1 or after 9999 in UTC)"
+        return f"'{field}' is not a date and time as {tool} writes them"
 
 
 def read_timestamps(values: Sequence[str]) -> list[datetime]:
@@ -46,7 +52,10 @@ def read_timestamps(values: Sequence[str]) -> list[datetime]:
     for reader in (_iso, *(_strptime(f) for f in FORMATS)):
         read = []
         for value in cleaned:
-            moment = reader(value)
+            try:
+                moment = reader(value)
+            except OverflowError:  # 9999-12-31T23:59:59-10:00 is after 9999 in UTC: no format reads it
+                raise UnreadableTimestamp(len(read), out_of_range=True) from None
             if moment is None:
                 break
             read.append(moment)

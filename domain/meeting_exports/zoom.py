@@ -68,10 +68,11 @@ def read_participants_report(path: Path) -> MeetingExport:
     timed = [item for item in listed if item.joined]
     texts = ([start[1]] if start else []) + [item.joined for item in timed]
     lines = ([start[0].line] if start else []) + [item.row.line for item in timed]
+    fields = (["Start Time"] if start else []) + [table.title(join) if join is not None else ""] * len(timed)
     try:
         moments = dict(zip(lines, read_timestamps(texts), strict=True))
     except UnreadableTimestamp as e:
-        raise ExportFormatError(path, lines[e.index], "a time is not a date and time as Zoom writes them") from None
+        raise ExportFormatError(path, lines[e.index], e.reason(fields[e.index], TOOL)) from None
     started_at = moments[start[0].line] if start else None
     sessions = [
         Session(

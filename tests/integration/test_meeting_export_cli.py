@@ -162,3 +162,36 @@ def test_an_unknown_group_is_refused_before_anything_is_printed(home):
     )
     assert "group 'south' does not exist" in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+ZOOM_HEADER = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+
+
+@pytest.mark.parametrize("extreme", ["9999-12-31T23:59:59-10:00", "0001-01-01T00:00:00+14:00"])
+def test_a_time_past_the_calendar_in_a_zoom_report_is_a_plain_error_naming_file_line_and_field(home, tmp_path, extreme):
+    _, events_before = stored(home)
+    report = tmp_path / "participants.csv"
+    report.write_text(
+        ZOOM_HEADER
+        + "Ana Ruiz,ana.ruiz@northforum.example,2025-01-13T18:01:05+00:00,2025-01-13T19:31:40+00:00,90,No\n"
+        + f"Ben Okafor,,{extreme},2025-01-13T19:31:40+00:00,80,No\n",
+        encoding="utf-8",
+    )
+    done = run(home, "import-zoom", *MEETING, str(report), expect=2)
+    assert f"{report}, line 3: 'Join Time' is a time out of range" in done.stderr
+    assert "Traceback" not in done.stderr and "Overflow" not in done.stderr and done.stdout == ""
+    assert stored(home) == (None, events_before)
+
+
+def test_a_time_past_the_calendar_in_a_teams_report_is_a_plain_error_naming_file_line_and_field(home, tmp_path):
+    _, events_before = stored(home)
+    text = (FIXTURES / "teams" / "meetingAttendanceReport_saved_as_utf8.csv").read_text(encoding="utf-8-sig")
+    moment = re.compile(r'"1/13/25,\s(\d+):(\d\d):(\d\d)\sPM"')  # Teams may write a narrow no-break space
+    text = moment.sub(lambda m: f"2025-01-13T{int(m[1]) + 12}:{m[2]}:{m[3]}Z", text)  # every time, in ISO 8601
+    text = text.replace("2025-01-13T18:01:05Z", "9999-12-31T23:59:59-10:00", 1)  # Ana's first join, line 12
+    report = tmp_path / "Attendance report.csv"
+    report.write_text(text, encoding="utf-8")
+    done = run(home, "import-teams", *MEETING, str(report), expect=2)
+    assert f"{report}, line 12: 'First Join' is a time out of range" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert stored(home) == (None, events_before)

@@ -88,7 +88,7 @@ def form(**changes) -> MeetingForm:
         topic="growth",
         attendance={"ana": "present", "bob": "late", "cy": "absent"},
         presenters=["ana"],
-        commitments=[("bob", "Call three customers", "2026-07-20")],
+        commitments=[("t1", "bob", "Call three customers", "2026-07-20")],
         follow_ups=[("c-1", "done", None, "Hired")],
     )
     return MeetingForm(**(values | changes))
@@ -103,7 +103,7 @@ def test_a_facilitator_records_a_whole_meeting_once_as_themselves_in_the_browser
     with open_application(home) as app:
         meeting = app.meeting("north-2026-06-29")
         assert meeting.attendance == {"ana": "present", "bob": "late", "cy": "absent"}
-        assert app.commitment("north-2026-06-29-c1").text == "Call three customers"
+        assert app.commitment("north-2026-06-29-t1").text == "Call three customers"
         assert app.commitment("c-1").outcome == "done" and app.commitment("c-1").follow_ups[-1][0] == meeting.ref
         [held] = [r for r in app.history([ids.meeting_id(meeting.ref)]) if r.what == "MeetingHeld"]
         assert (held.who, held.via) == ("member:fay", "browser")
@@ -113,11 +113,11 @@ def test_a_facilitator_records_a_whole_meeting_once_as_themselves_in_the_browser
     "changes, field, message",
     [
         ({"follow_ups": [("c-1", "carried_forward", None, None)]}, "new_due_on", "carried_forward needs new_due_on"),
-        ({"commitments": [("cy", "Something", "2026-07-20")]}, "member", "did not attend"),
-        ({"commitments": [("bob", "Something", "2026-06-01")]}, "due_on", "must be after the meeting"),
+        ({"commitments": [("t1", "cy", "Something", "2026-07-20")]}, "member", "did not attend"),
+        ({"commitments": [("t1", "bob", "Something", "2026-06-01")]}, "due_on", "must be after the meeting"),
         ({"presenters": []} | {"attendance": {"zed": "present"}}, "attendance", "not on the roster"),
         ({"held_on": "2025-12-01"}, "held_on", "before group 'north' was formed"),
-        ({"commitments": [("bob", "Zo\u202eoZ", "2026-07-20")]}, "text", "direction-changing"),
+        ({"commitments": [("t1", "bob", "Zo\u202eoZ", "2026-07-20")]}, "text", "direction-changing"),
     ],
 )
 def test_a_broken_rule_names_its_field_and_stores_nothing(home, changes, field, message):
