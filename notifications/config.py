@@ -15,10 +15,12 @@ where a password would show in the process list and the shell's history:
 | PEERPULSE_DASHBOARDS_URL | dashboards_url | the dashboards' address, for the links in messages | (required to send) |
 | PEERPULSE_BRIEFING_HOURS | briefing_hours | how long before a meeting's day the briefing goes | 24 |
 | PEERPULSE_DIGEST_WEEKDAY | digest_weekday | the day of the week the lead's digest goes from | monday |
-| PEERPULSE_MAIL_CLAIM_SECONDS | claim_seconds | how long a run's claim on a message lasts (see sending), 30 s or more | 900 |
+| PEERPULSE_MAIL_CLAIM_SECONDS | claim_seconds | how long a run's claim on a message lasts (see sending), at least 60 | 900 |
 
-A claim shorter than MIN_CLAIM_SECONDS is refused: it could lapse while its run is still handing the
-message to the server, and another run would then send it too.
+A claim shorter than MIN_CLAIM_SECONDS is refused. A run hands a message over within its claim, less a
+few seconds to record it sent (sending.RECORD_MARGIN), and one exchange with the server may take up to
+30 seconds (outbox.TIMEOUT): a shorter claim could lapse while its run is still sending, and another run
+would then send the message too.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ KEYS = {
     "digest_weekday": "PEERPULSE_DIGEST_WEEKDAY",
     "claim_seconds": "PEERPULSE_MAIL_CLAIM_SECONDS",
 }
-MIN_CLAIM_SECONDS = 30  # above the longest single exchange with the server (outbox.TIMEOUT)
+MIN_CLAIM_SECONDS = 60  # above the longest exchange with the server (outbox.TIMEOUT, 30 s) and the record
 DRY_RUN_URL = "http://127.0.0.1:8501"  # a dry run's links, when no dashboards address is configured
 
 
@@ -114,8 +116,8 @@ class MailConfig:
 
 
 CLAIM_TOO_SHORT = (
-    f"{{where}} must be at least {MIN_CLAIM_SECONDS} seconds: a shorter claim could lapse while its run is "
-    "still handing the message to the mail server, and another run would send it too"
+    f"{{where}} must be at least {MIN_CLAIM_SECONDS} seconds (one exchange with the mail server may take 30): "
+    "a shorter claim could lapse while its run is still sending the message, and another run would send it too"
 )
 
 

@@ -28,6 +28,7 @@ from icalendar import Calendar
 from domain.application import open_application
 from domain.config import Settings
 from domain.jsonl import import_file
+from notifications.config import MailConfig
 from notifications.outbox import FolderOutbox, MailServerError, SmtpOutbox
 from notifications.render import mime
 from notifications.sending import send_reminders
@@ -102,7 +103,7 @@ def test_an_address_the_server_cannot_take_is_skipped_by_id_and_goes_next_run(tm
     reader = ServingReader(settings.serving_path)
     try:
         with open_application(settings) as app:
-            dry = send_reminders(app, reader, config(box), [LEAD], NOW, out, by=BY)
+            dry = send_reminders(app, reader, MailConfig(), [LEAD], NOW, out, by=BY)
     finally:
         reader.close()
     assert dry.written["nudge"] == 5 and dry.not_taken == []
