@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import email
 import json
+import random
 import time
+from datetime import UTC, datetime
 from email import policy
 from email.header import decode_header, make_header
 from email.utils import getaddresses
@@ -34,6 +36,7 @@ from notifications.render import mime
 from notifications.sending import send_reminders
 from tests.integration.test_reminders import BY, LEAD, NOW, config, programme, publish, run
 from tests.mailbox import Received, mailbox
+from tests.unit.test_notifications import briefing
 from warehouse.db import ServingReader
 
 EVIL = "<x@evil.example>, "
@@ -46,7 +49,8 @@ NAMES = {
     "dee": '"' * 90 + "@",
     "eve": 'Ève Zoë "' + EVIL + "é" * 60 + ' ;@<>"',
 }
-GROUP = "Grüße aus Zürich ✓"  # the calendar event's summary: not ASCII
+GROUP = "Grüße aus Zürich ✓"
+SENT = datetime(2026, 7, 6, 9, tzinfo=UTC)  # the calendar event's summary: not ASCII
 
 
 def hostile_programme(emails: dict[str, str] | None = None) -> list[dict]:
@@ -94,6 +98,29 @@ def test_no_display_name_adds_or_hides_an_address(tmp_path):
             lines = f"To: {header}".splitlines()  # folded, and within RFC 5322's 78 characters a line
             assert len(lines) > 1 and all(len(line) <= 78 for line in lines)
     assert box.to("x@evil.example") == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_any_name_of_any_length_names_exactly_its_one_address(seed):
+    """Names drawn from the signs a header is built of, of every length up to a few lines and then the
+    longest text the domain takes, to a short address and to the longest one, as the message goes."""
+    rng = random.Random(seed)
+    signs = '<>,;:"@()[]\\.=? \t' + "ak" + "éЖ✓" + "\u200b"
+    long_address = "l" * 64 + "@" + ".".join(["d" * 60] * 3) + ".example.org"
+    for length in [*range(seed, 320, 3), 999, 5000]:
+        name = "".join(rng.choice(signs) for _ in range(length))
+        address = long_address if length % 5 == 0 else "ana@example.org"
+        message = mime(briefing(), to=address, to_name=name, config=MailConfig(), message_id="<m@x>", now=SENT)
+        raw = message.as_bytes()
+        [header] = email.message_from_bytes(raw, policy=policy.compat32).get_all("To")
+        assert [spec for _, spec in getaddresses([header])] == [address], (seed, length)
+        [only] = email.message_from_bytes(raw, policy=policy.default)["To"].addresses
+        assert only.addr_spec == address, (seed, length)
+        shown = " ".join(name.split())  # as RFC 2047 decoders show it (3.11's parser spaces encoded words)
+        phrase = header.rsplit("<", 1)[0] if shown else ""
+        assert str(make_header(decode_header(phrase))).strip() == shown, (seed, length)
+        lines = f"To: {header}".splitlines()
+        assert all(len(line) <= 78 for line in lines if address not in line), (seed, length)
 
 
 def test_an_address_the_server_cannot_take_is_skipped_by_id_and_goes_next_run(tmp_path):
