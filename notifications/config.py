@@ -15,7 +15,7 @@ where a password would show in the process list and the shell's history:
 | PEERPULSE_DASHBOARDS_URL | dashboards_url | the dashboards' address, for the links in messages | (required to send) |
 | PEERPULSE_BRIEFING_HOURS | briefing_hours | how long before a meeting's day the briefing goes | 24 |
 | PEERPULSE_DIGEST_WEEKDAY | digest_weekday | the day of the week the lead's digest goes from | monday |
-| PEERPULSE_MAIL_CLAIM_SECONDS | claim_seconds | how long a run's claim on a message lasts (see sending), at least 60 | 900 |
+| PEERPULSE_MAIL_CLAIM_SECONDS | claim_seconds | how long a run's claim on a message lasts (sending), 60 or more | 900 |
 
 A claim shorter than MIN_CLAIM_SECONDS is refused. A run hands a message over within its claim, less a
 few seconds to record it sent (sending.RECORD_MARGIN), and one exchange with the server may take up to

@@ -39,8 +39,8 @@ from domain import ids
 from domain.application import Actor, PeerPulse
 from domain.errors import PeerPulseError
 from notifications import chart, content, occasions
-from notifications.config import MailConfig
 from notifications.addressing import Unwritable
+from notifications.config import MailConfig
 from notifications.outbox import AddressNotTaken, FolderOutbox, MailServerError, RecipientRefused, SmtpOutbox
 from notifications.render import Content, mime
 from notifications.render import message_id as make_message_id
