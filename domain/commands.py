@@ -24,7 +24,13 @@ from domain import ids, model
 from domain.errors import CommandError, DomainError
 
 MAX_TEXT = 5000
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# An address that is written as it is, in an envelope and in a header: before the `@`, words of letters
+# (any script), digits and !#$%&'*+/=?^_`{|}~- joined by single dots; after it, two or more names of
+# letters, digits and inner hyphens. No quotes, spaces, brackets, commas or comments: nothing a mail
+# header would have to quote (notifications/addressing.py).
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\U0010FFFF-]+"
+_LABEL = r"[A-Za-z0-9\u0080-\U0010FFFF](?:[A-Za-z0-9\u0080-\U0010FFFF-]*[A-Za-z0-9\u0080-\U0010FFFF])?"
+EMAIL = re.compile(rf"{_LOCAL}(?:\.{_LOCAL})*@{_LABEL}(?:\.{_LABEL})+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -259,7 +265,11 @@ class RegisterMember(Command, type="register_member"):
     member: str = required(external_id, "id of the new person")
     name: str = required(text, "text")
     email: str = required(
-        email, "an address like `name@domain.tld`: no spaces, one `@`, a dot after it, at most 254 characters"
+        email,
+        "an address like `name@domain.tld`: before the `@`, letters (any script), digits and the signs allowed"
+        " unquoted (such as `+ _ ' -`), in words joined by single dots; after it, two or more names of letters,"
+        " digits and inner hyphens, joined by dots; no spaces, quotes, brackets or commas; at most 254"
+        " characters",
     )
     company: str | None = optional(text, "text")
     title: str | None = optional(text, "text")

@@ -15,7 +15,12 @@ where a password would show in the process list and the shell's history:
 | PEERPULSE_DASHBOARDS_URL | dashboards_url | the dashboards' address, for the links in messages | (required to send) |
 | PEERPULSE_BRIEFING_HOURS | briefing_hours | how long before a meeting's day the briefing goes | 24 |
 | PEERPULSE_DIGEST_WEEKDAY | digest_weekday | the day of the week the lead's digest goes from | monday |
-| PEERPULSE_MAIL_CLAIM_SECONDS | claim_seconds | how long a run's claim on a message lasts (see sending) | 900 |
+| PEERPULSE_MAIL_CLAIM_SECONDS | claim_seconds | how long a run's claim on a message lasts (sending), 60 or more | 900 |
+
+A claim shorter than MIN_CLAIM_SECONDS is refused. A run hands a message over within its claim, less a
+few seconds to record it sent (sending.RECORD_MARGIN), and one exchange with the server may take up to
+30 seconds (outbox.TIMEOUT): a shorter claim could lapse while its run is still sending, and another run
+would then send the message too.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ KEYS = {
     "digest_weekday": "PEERPULSE_DIGEST_WEEKDAY",
     "claim_seconds": "PEERPULSE_MAIL_CLAIM_SECONDS",
 }
+MIN_CLAIM_SECONDS = 60  # above the longest exchange with the server (outbox.TIMEOUT, 30 s) and the record
 DRY_RUN_URL = "http://127.0.0.1:8501"  # a dry run's links, when no dashboards address is configured
 
 
@@ -99,12 +105,20 @@ class MailConfig:
             found.append(
                 "give both the SMTP user and password (PEERPULSE_SMTP_USER, PEERPULSE_SMTP_PASSWORD), or neither"
             )
+        if self.claim_seconds < MIN_CLAIM_SECONDS:
+            found.append(CLAIM_TOO_SHORT.format(where="PEERPULSE_MAIL_CLAIM_SECONDS"))
         if self.password and not self.starttls and self.host not in LOOPBACK_HOSTS:
             found.append(
                 "the SMTP password would cross the network unencrypted: keep STARTTLS on "
                 "(PEERPULSE_SMTP_STARTTLS=true) for a server on another machine"
             )
         return found
+
+
+CLAIM_TOO_SHORT = (
+    f"{{where}} must be at least {MIN_CLAIM_SECONDS} seconds (one exchange with the mail server may take 30): "
+    "a shorter claim could lapse while its run is still sending the message, and another run would send it too"
+)
 
 
 def _valid_sender(sender: str) -> bool:
@@ -145,7 +159,7 @@ def read(secrets: Mapping[str, object], environ: Mapping[str, str]) -> MailConfi
             raise ConfigurationError(f"{found[1]} must be text")
         return found[0].strip() or None
 
-    def number(key: str, default: float, low: float, high: float) -> float:
+    def number(key: str, default: float, low: float, high: float, too_low: str | None = None) -> float:
         found = value(key)
         if found is None:
             return default
@@ -154,6 +168,8 @@ def read(secrets: Mapping[str, object], environ: Mapping[str, str]) -> MailConfi
             parsed = float(raw) if not isinstance(raw, bool) else float("nan")
         except (TypeError, ValueError):
             parsed = float("nan")
+        if too_low is not None and parsed < low:
+            raise ConfigurationError(too_low.format(where=where))
         if not low <= parsed <= high:
             raise ConfigurationError(f"{where} must be a number from {low:g} to {high:g}")
         return parsed
@@ -185,5 +201,5 @@ def read(secrets: Mapping[str, object], environ: Mapping[str, str]) -> MailConfi
         dashboards_url=text("dashboards_url"),
         briefing_hours=number("briefing_hours", 24, 0, 24 * 14),
         digest_weekday=WEEKDAYS.index(weekday),
-        claim_seconds=number("claim_seconds", 900, 1, 24 * 3600),
+        claim_seconds=number("claim_seconds", 900, MIN_CLAIM_SECONDS, 24 * 3600, CLAIM_TOO_SHORT),
     )

@@ -14,18 +14,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from notifications import ical
+from notifications import addressing, ical
 from notifications.config import MailConfig
 from notifications.content import Briefing, Digest, Nudge
 from warehouse import formatting as fmt
 
 CHART_CID = "retention-chart@peerpulse"
+# Headers the policy makes are folded by it as before; one stored as it is (the To: header, folded by
+# notifications/addressing.py) is never refolded, which is what would undo its care.
+POLICY = policy.default.clone(refold_source="none")
 
 
 def in_days(days: int) -> str:
@@ -112,11 +115,10 @@ def mime(
 ) -> EmailMessage:
     """The message as sent: headers, both parts, and its attachment or inline chart."""
     rendered = render(content)
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = rendered.subject
     message["From"] = config.sender or "PeerPulse <peerpulse@localhost>"
-    local, _, domain = to.partition("@")
-    message["To"] = Address(display_name=(to_name or "").replace("\n", " "), username=local, domain=domain)
+    message.set_raw("To", addressing.to_header(to_name, to))  # raises Unwritable: the run skips it
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to it
@@ -128,9 +130,8 @@ def mime(
         html = message.get_payload()[1]
         html.add_related(content.chart, "image", "png", cid=f"<{CHART_CID}>", filename="retention.png")
     if isinstance(content, Briefing):
-        message.add_attachment(
-            ical.meeting_event(content, now, config.sender_domain),
-            maintype="text",
+        message.add_attachment(  # text, so that it says its charset: text/calendar; charset="utf-8"
+            ical.meeting_event(content, now, config.sender_domain).decode("utf-8"),
             subtype="calendar",
             filename=f"{content.group_id}-{content.meeting_on.isoformat()}.ics",
             params={"method": "PUBLISH"},

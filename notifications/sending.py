@@ -16,12 +16,17 @@ message again and sends it. So a message is never lost, and never sent twice, ex
 server accepted it (4) and the run died before recording it (5), a few milliseconds. The next run then
 sends it again, with the same Message-ID, which lets mail systems and clients that deduplicate show it
 once. A message the server refused is let go at once (nothing is marked sent that was not) and tried by
-the next run. README, "Briefings and reminders", says the same to its readers.
+the next run. So is a message whose address cannot be carried: one beyond ASCII when the server does not
+offer SMTPUTF8, or (stored before the domain's stricter rule) one that cannot be written as a single
+address; it is never claimed, it is named by its pseudonymous recipient, and the run goes on. Handing a
+message over is cut off before its claim lapses (outbox.SmtpOutbox.deliver), so no other run can claim a
+message still being sent. README, "Briefings and reminders", says the same to its readers.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -34,14 +39,16 @@ from domain import ids
 from domain.application import Actor, PeerPulse
 from domain.errors import PeerPulseError
 from notifications import chart, content, occasions
+from notifications.addressing import Unwritable
 from notifications.config import MailConfig
-from notifications.outbox import FolderOutbox, MailServerError, RecipientRefused, SmtpOutbox
+from notifications.outbox import AddressNotTaken, FolderOutbox, MailServerError, RecipientRefused, SmtpOutbox
 from notifications.render import Content, mime
 from notifications.render import message_id as make_message_id
 from warehouse.db import crash_if_asked
 from warehouse.queries import Reader
 
 KINDS = ("briefing", "digest", "nudge")  # the order a run sends them in
+RECORD_MARGIN = 5  # seconds of a claim kept, after handing the message over, to record it sent
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,8 @@ class Report:
     turned_off: int = 0
     claimed_elsewhere: int = 0  # another run holds it right now
     refused: list[str] = field(default_factory=list)  # labels whose address the server refused
+    not_taken: list[str] = field(default_factory=list)  # labels whose address this server cannot carry
+    unwritable: list[str] = field(default_factory=list)  # labels whose address is not one plain address
 
     def summary(self, dry_run: bool) -> str:
         done = self.written if dry_run else self.sent
@@ -80,6 +89,18 @@ class Report:
         line = f"{verb} {counts}; skipped {', '.join(skipped)}"
         if self.refused:
             line += f"; the server refused {len(self.refused)} address(es): {', '.join(self.refused)}"
+        if self.not_taken:
+            line += (
+                f"; the server cannot take {len(self.not_taken)} address(es) with letters beyond ASCII (it does "
+                f"not offer SMTPUTF8): {', '.join(self.not_taken)}"
+            )
+        if self.unwritable:
+            line += (
+                f"; {len(self.unwritable)} address(es) cannot be written as one address (correct them): "
+                + ", ".join(self.unwritable)
+            )
+        if self.refused or self.not_taken or self.unwritable:
+            line += "; those are tried again next run"
         return line
 
 
@@ -151,36 +172,44 @@ def send_reminders(
             if message.kind in app.turned_off(message.recipient):
                 report.turned_off += 1
                 continue
-            wall = datetime.now(UTC)
-            email = mime(
-                message.content,
-                to=message.address,
-                to_name=message.name,
-                config=config,
-                message_id=make_message_id(message.kind, _key_id(*key), config.sender_domain),
-                now=wall.astimezone(),
-            )
+            wall = wall_clock()
+            try:
+                email = mime(
+                    message.content,
+                    to=message.address,
+                    to_name=message.name,
+                    config=config,
+                    message_id=make_message_id(message.kind, _key_id(*key), config.sender_domain),
+                    now=wall.astimezone(),
+                )
+            except Unwritable:
+                report.unwritable.append(message.label)
+                continue
+            if not outbox.takes(message.address):
+                report.not_taken.append(message.label)
+                continue
             if dry_run:
                 outbox.deliver(email, message.address, message.label)
                 report.written[message.kind] += 1
                 continue
             until = wall + timedelta(seconds=config.claim_seconds)
+            deadline = time.monotonic() + config.claim_seconds - RECORD_MARGIN
             if not app.claim_message(*key, run=run, now=wall.isoformat(), until=until.isoformat(), by=by):
                 report.claimed_elsewhere += 1
                 continue
             number += 1
             crash_if_asked(f"message-{number}-claimed")
             try:
-                outbox.deliver(email, message.address, message.label)
+                outbox.deliver(email, message.address, message.label, deadline)
             except RecipientRefused as e:
                 app.message_not_sent(*key, run=run, reason=type(e).__name__, by=by)
-                report.refused.append(message.label)
+                (report.not_taken if isinstance(e, AddressNotTaken) else report.refused).append(message.label)
                 continue
             except MailServerError as e:
                 app.message_not_sent(*key, run=run, reason=type(e).__name__, by=by)
                 raise MailServerError(f"{e}; {_so_far(report)}") from None
             crash_if_asked(f"message-{number}-accepted")
-            app.message_sent(*key, run=run, at=datetime.now(UTC).isoformat(), by=by)
+            app.message_sent(*key, run=run, at=wall_clock().isoformat(), by=by)
             report.sent[message.kind] += 1
             crash_if_asked(f"message-{number}-recorded")
     except duckdb.Error as e:
@@ -189,6 +218,11 @@ def send_reminders(
             "`peerpulse materialize` to rebuild it"
         ) from None
     return report
+
+
+def wall_clock() -> datetime:
+    """The time claims are measured in: the real one, whatever `--now` says is due."""
+    return datetime.now(UTC)
 
 
 def _key_id(recipient: str, kind: str, occasion: str) -> str:

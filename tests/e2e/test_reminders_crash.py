@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import email
 import subprocess
-import time
 from collections import Counter
+from datetime import timedelta
 from email import policy
 from pathlib import Path
 
@@ -17,12 +17,16 @@ import pytest
 
 from domain.application import open_application
 from domain.config import Settings
+from notifications import sending
+from notifications.config import MIN_CLAIM_SECONDS
 from tests.conftest import PEERPULSE, env_for, free_port
 from tests.integration.test_reminders import LEAD, NOW, published_with_cy_erased
 from tests.mailbox import Mailbox, mailbox
 
 pytestmark = pytest.mark.slow
-CLAIM_SECONDS = 1  # a dead run's claim lapses after this: the next run may send its message
+CLAIM_SECONDS = MIN_CLAIM_SECONDS  # a dead run's claim lapses after this: the next run may send its message
+LATER = CLAIM_SECONDS + 1  # how far ahead the runs after a killed one read the clock (tests/support/clock_ahead)
+CLOCK_AHEAD = Path(__file__).parents[1] / "support" / "clock_ahead"
 EVERY_MESSAGE = {
     ("kim@example.org", "briefing"),
     (LEAD, "digest"),
@@ -50,6 +54,11 @@ def mail_env(settings: Settings, box: Mailbox | None, leads: bool = True) -> dic
     }
 
 
+def later(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a run the claims of a run killed now have lapsed for: its clock reads ahead."""
+    return env | {"PYTHONPATH": str(CLOCK_AHEAD), "PEERPULSE_TEST_CLOCK_AHEAD": str(LATER)}
+
+
 def send(env: dict[str, str], *args: str, crash_at: str | None = None) -> subprocess.CompletedProcess:
     env = env | ({"PEERPULSE_CRASH_AT": crash_at} if crash_at else {})
     command = [PEERPULSE, "send-reminders", "--now", NOW.isoformat(), "--secrets", "/nonexistent.toml", *args]
@@ -67,7 +76,7 @@ def test_killed_mid_batch_and_run_again_every_message_arrives_exactly_once(home)
         killed = send(env, crash_at="message-2-claimed")  # ana's nudge claimed, not yet handed over
         assert killed.returncode == 137, killed.stderr
         assert delivered(box) == Counter({("kim@example.org", "briefing"): 1})
-        time.sleep(CLAIM_SECONDS + 0.2)  # the dead run's claim lapses
+        env = later(env)  # the dead run's claim has lapsed
         killed = send(env, crash_at="message-2-recorded")  # this run's second message sent and recorded
         assert killed.returncode == 137, killed.stderr
         assert len(box.received) == 3
@@ -93,7 +102,8 @@ def test_killed_after_the_server_accepted_it_the_message_goes_again_with_the_sam
         env = mail_env(home, box)
         killed = send(env, crash_at="message-1-accepted")
         assert killed.returncode == 137 and [r.kind for r in box.received] == ["briefing"]
-        time.sleep(CLAIM_SECONDS + 0.2)
+        real = sending.wall_clock  # the killed run's claim has lapsed
+        monkeypatch.setattr(sending, "wall_clock", lambda: real() + timedelta(seconds=LATER))
         for key, value in env.items():  # the schedule's job sends in its own process, with its environment
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("PEERPULSE_TODAY", NOW.date().isoformat())

@@ -99,3 +99,34 @@ def test_a_message_preference_names_exactly_one_person():
         SetMessagePreference(kind="nudge", wanted="no", member="ana")
     with pytest.raises(InvalidField, match="must be one of briefing, nudge, digest"):
         SetMessagePreference(kind="sms", wanted=True, member="ana")
+
+
+@pytest.mark.parametrize(
+    "address, accepted",
+    [
+        ("ana@example.org", True),
+        ("o'brien+north_2026@mail.example.co.uk", True),
+        ("anä@example.org", True),  # letters of any script: a server without SMTPUTF8 skips it (README)
+        ("josé@exämple.org", True),
+        ('"ana"@example.org', False),  # nothing a header would have to quote or could read as structure
+        ("a,b@example.org", False),
+        ("a<b@example.org", False),
+        ("x@evil.example>@example.org", False),
+        ("ana(comment)@example.org", False),
+        ("a..b@example.org", False),
+        (".ana@example.org", False),
+        ("ana@example", False),
+        ("ana@-example.org", False),
+        ("ana@exa_mple.org", False),
+        ("an a@example.org", False),
+        ("ana\u202e@example.org", False),  # a direction override: not printable
+    ],
+)
+def test_the_emails_the_domain_accepts(address, accepted):
+    from domain.commands import InvalidField, RegisterMember
+
+    if accepted:
+        assert RegisterMember(member="a", name="A", email=address).email == address
+    else:
+        with pytest.raises(InvalidField, match="must be a valid email address"):
+            RegisterMember(member="a", name="A", email=address)

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from domain.errors import ConfigurationError
-from notifications import config, content, ical, occasions
+from notifications import config, content, ical, occasions, outbox, sending
 from notifications.render import mime, render, subject
 from warehouse.queries.facilitator import AtRisk, CheckedIn, FollowUp, NextMeeting, Presenter, TookTheFloor
 
@@ -97,6 +97,8 @@ def test_settings_come_from_the_environment_before_the_secrets_file():
     assert "pw" not in repr(found)
     assert config.read({}, {}).port == 587 and config.read({}, {}).starttls
     assert config.read({}, {"PEERPULSE_DIGEST_WEEKDAY": "Friday"}).digest_weekday == 4
+    assert config.read({}, {"PEERPULSE_MAIL_CLAIM_SECONDS": "60"}).claim_seconds == 60 == config.MIN_CLAIM_SECONDS
+    assert config.MIN_CLAIM_SECONDS > outbox.TIMEOUT + sending.RECORD_MARGIN  # one whole exchange fits in a claim
 
 
 @pytest.mark.parametrize(
@@ -107,6 +109,10 @@ def test_settings_come_from_the_environment_before_the_secrets_file():
         ({"peerpulse": {"mail": {"hots": "x"}}}, {}, r"unknown keys \['hots'\]"),
         ({}, {"PEERPULSE_DIGEST_WEEKDAY": "someday"}, "must be one of monday"),
         ({}, {"PEERPULSE_BRIEFING_HOURS": "-1"}, "PEERPULSE_BRIEFING_HOURS must be a number from 0"),
+        # a claim that could lapse while its run is still sending: concurrent runs would send it twice
+        ({}, {"PEERPULSE_MAIL_CLAIM_SECONDS": "1"}, "PEERPULSE_MAIL_CLAIM_SECONDS must be at least 60 seconds"),
+        ({"peerpulse": {"mail": {"claim_seconds": 59.5}}}, {}, r"\[peerpulse.mail\] claim_seconds must be at least 60"),
+        ({}, {"PEERPULSE_MAIL_CLAIM_SECONDS": "soon"}, "PEERPULSE_MAIL_CLAIM_SECONDS must be a number from 60"),
     ],
 )
 def test_a_malformed_setting_names_where_it_was_found(secrets, environ, said):
@@ -133,6 +139,11 @@ def test_sending_needs_a_server_a_sender_and_the_dashboards_address_and_no_passw
         host="127.0.0.1", starttls=False, user="u", password="p", sender="pp@example.org", dashboards_url="https://x"
     )
     assert on_this_machine.problems() == []
+    short = replace(ok, claim_seconds=1)  # made in code, not read: still refused before anything is claimed
+    assert short.problems() == [
+        "PEERPULSE_MAIL_CLAIM_SECONDS must be at least 60 seconds (one exchange with the mail server may take 30): "
+        "a shorter claim could lapse while its run is still sending the message, and another run would send it too"
+    ]
 
 
 # -- templates -------------------------------------------------------------------------------------
