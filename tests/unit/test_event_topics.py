@@ -73,7 +73,9 @@ def test_the_module_paths_stored_before_resolve_through_the_registry_not_by_impo
         raise ImportError(f"resolving a stored topic imported {name}")
 
     monkeypatch.setattr(eventsourcing.utils.importlib, "import_module", no_import)
-    assert {resolve_topic(old) for old in STORED_MODULE_TOPICS} == set(AGGREGATES)
+    # Sessions (issue 21) was born with its explicit topic: no store holds a module path for it.
+    born_named = {a for a in AGGREGATES if a.__name__ == "Sessions"}
+    assert {resolve_topic(old) for old in STORED_MODULE_TOPICS} == set(AGGREGATES) - born_named
     for old, topic in STORED_MODULE_TOPICS.items():
         assert resolve_topic(old).TOPIC == topic and old.split(":")[1] == topic.split(":")[1]
     for topic, cls in event_classes().items():
