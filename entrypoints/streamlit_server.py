@@ -20,6 +20,9 @@ The sign-in cookie also carries the moment this server signed the person in (`pe
 signed with the rest): signing out, a role taken away or an erasure ends every session begun before then
 (domain.sessions), including copies of the cookie, which Streamlit alone would honour for 30 days.
 
+What a websocket may ask (no `clear_cache`; uploads only when signed in, within caps) is in
+entrypoints/streamlit_guard.py.
+
 `peerpulse serve` runs `python -m entrypoints.streamlit_server run dashboards/app.py ...`.
 """
 
@@ -127,6 +130,9 @@ def _signs_in(response) -> bool:
 
 def main() -> None:
     close_the_doors()
+    from entrypoints import streamlit_guard
+
+    streamlit_guard.install()  # no clear_cache, and uploads only when signed in, within caps
     from streamlit.web import cli
 
     sys.exit(cli.main())
