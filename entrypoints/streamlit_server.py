@@ -21,9 +21,9 @@ signed with the rest): signing out, a role taken away or an erasure ends every s
 (domain.sessions), including copies of the cookie, which Streamlit alone would honour for 30 days.
 
 What a websocket may ask (no `clear_cache`; uploads only when signed in, within caps) is in
-entrypoints/streamlit_guard.py.
+entrypoints/streamlit_guard.py, a middleware in front of Streamlit (entrypoints/streamlit_app.py).
 
-`peerpulse serve` runs `python -m entrypoints.streamlit_server run dashboards/app.py ...`.
+`peerpulse serve` runs `python -m entrypoints.streamlit_server run entrypoints/streamlit_app.py ...`.
 """
 
 from __future__ import annotations
@@ -130,9 +130,6 @@ def _signs_in(response) -> bool:
 
 def main() -> None:
     close_the_doors()
-    from entrypoints import streamlit_guard
-
-    streamlit_guard.install()  # no clear_cache, and uploads only when signed in, within caps
     from streamlit.web import cli
 
     sys.exit(cli.main())

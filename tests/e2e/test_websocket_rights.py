@@ -6,13 +6,12 @@ server `peerpulse serve` starts (trusted-header sign-in), never a browser.
   a facilitator's pages keep loading, and nothing is cleared.
 - A session may upload only when it is signed in as a facilitator or an admin; within caps (files and
   bytes per session, Streamlit's per-file limit), and a refused upload is never stored.
-- The Streamlit internals the hooks depend on are still where entrypoints/streamlit_guard.py expects.
+- `peerpulse serve` runs the app behind the guard (entrypoints/streamlit_app.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from entrypoints import streamlit_guard
-from tests.conftest import REPO
 from tests.e2e.test_dashboards_browser import HEADER, LEAD, base_env, dashboards_server
 from tests.support.streamlit_ws import StreamlitSession, delete, held_session, upload
 
@@ -47,23 +45,16 @@ def signed_in(base: str, email: str | None) -> Iterator[str]:
         yield session_id
 
 
-# -- the pin ------------------------------------------------------------------------------------------
-def test_the_pinned_streamlit_still_has_what_the_guard_hooks():
-    import streamlit
-    from streamlit.runtime.app_session import AppSession
-    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
-    from streamlit.web.server import server
-    from streamlit.web.server.starlette import starlette_app
+# -- the wire the guard reads ----------------------------------------------------------------------
+def test_the_server_is_the_guarded_app():
+    """`peerpulse serve` runs the st.App with the guard in front, and the wire it reads is Streamlit's."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
 
-    pins = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
-    assert f"streamlit[auth]=={streamlit.__version__}" in pins, "Streamlit was upgraded: re-check streamlit_guard.py"
-    assert callable(AppSession._handle_clear_cache_request)
-    assert server.MemoryUploadedFileManager is MemoryUploadedFileManager or issubclass(
-        server.MemoryUploadedFileManager, MemoryUploadedFileManager
-    )
-    assert callable(starlette_app.create_upload_routes)
-    for name in ("file_storage", "_lock", "_total_bytes"):  # what GuardedUploads reads of its parent
-        assert hasattr(MemoryUploadedFileManager("/u"), name), name
+    from entrypoints import serving, streamlit_app
+
+    assert str(serving.APP) in serving.command("127.0.0.1", 8501)
+    assert [m.cls for m in streamlit_app.app._user_middleware] == [streamlit_guard.WebsocketGuard]
+    assert BackMsg(clear_cache=True).WhichOneof("type") == "clear_cache"
 
 
 # -- clear_cache ------------------------------------------------------------------------------------

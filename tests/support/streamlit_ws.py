@@ -198,7 +198,8 @@ def held_session(base: str, headers: dict[str, str] | None = None, page: str = "
 
     async def hold() -> None:
         async with StreamlitSession(base, headers) as session:
-            opened.put((session.session_id, await session.run(page)))
+            shown = await session.run(page)  # the session's id comes with its first run
+            opened.put((session.session_id, shown))
             while not done.is_set():
                 await asyncio.sleep(0.05)
 
