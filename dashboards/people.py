@@ -68,7 +68,7 @@ def _erased_since(app: PeerPulse, position: int) -> bool:
     return bool(app.recorder.select_notifications(start=position + 1, limit=1, topics=["MemberErased"]))
 
 
-@shared(close=DomainReader.close)  # not st.cache_resource: no Streamlit message can close it (process_wide)
+@shared(close=lambda reader: reader.close())  # not st.cache_resource: no Streamlit message can close it (process_wide)
 def _domain(settings: Settings) -> DomainReader:
     return DomainReader(settings)
 

@@ -84,7 +84,7 @@ def _position(publication_key: str) -> int | None:
     return int(frame["last_position"][0]) if frame.height else None
 
 
-@shared(close=ServingReader.close)  # not st.cache_resource: no Streamlit message can close it (process_wide)
+@shared(close=lambda reader: reader.close())  # not st.cache_resource: no Streamlit message can close it (process_wide)
 def _reader(path: str) -> ServingReader:
     return ServingReader(Path(path))
 
