@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import identity, ui
+from dashboards import identity, session_grants, ui
 from dashboards.data.serving import NothingPublished, WarehouseIncomplete, publication
 from dashboards.identity import SignIn
 from dashboards.viewer import NotEntitled, SessionEnded, Viewer
@@ -98,12 +98,15 @@ def main() -> None:
     try:
         method = identity.sign_in_method()
         viewer = identity.current_viewer()
+        session_grants.note(viewer)  # whether this session may upload files (entrypoints/streamlit_guard.py)
         navigation = st.navigation(pages_for(viewer, method))
         sidebar(viewer, method)
     except NothingPublished:
+        session_grants.note(None)
         st.navigation([page("nothing_published.py", "Nothing to show yet", "⏳")]).run()
         return
     except Exception as e:
+        session_grants.note(None)
         failed("signing in", e)
         return
     try:

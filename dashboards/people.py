@@ -17,6 +17,7 @@ from typing import TypeVar
 import streamlit as st
 from eventsourcing.application import AggregateNotFoundError
 
+from dashboards.process_wide import shared
 from dashboards.viewer import NotEntitled, Viewer
 from domain import ids, sessions
 from domain.application import PeerPulse, Recorded
@@ -67,7 +68,7 @@ def _erased_since(app: PeerPulse, position: int) -> bool:
     return bool(app.recorder.select_notifications(start=position + 1, limit=1, topics=["MemberErased"]))
 
 
-@st.cache_resource(show_spinner=False, on_release=DomainReader.close)
+@shared(close=lambda reader: reader.close())  # not st.cache_resource: no Streamlit message can close it (process_wide)
 def _domain(settings: Settings) -> DomainReader:
     return DomainReader(settings)
 

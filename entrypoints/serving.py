@@ -28,7 +28,9 @@ from domain.config import SECRETS, Config, Settings
 from domain.errors import ConfigurationError
 
 PROJECT = Path(__file__).resolve().parents[1]  # the repository: dashboards/ and .streamlit/ live here
-APP = PROJECT / "dashboards" / "app.py"
+APP = (
+    PROJECT / "entrypoints" / "streamlit_app.py"
+)  # dashboards/app.py behind the guard (entrypoints/streamlit_guard.py)
 LOOPBACK = "127.0.0.1"
 
 # Privacy and robustness settings that must not depend on which folder `peerpulse serve` runs in.

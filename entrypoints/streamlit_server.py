@@ -20,7 +20,10 @@ The sign-in cookie also carries the moment this server signed the person in (`pe
 signed with the rest): signing out, a role taken away or an erasure ends every session begun before then
 (domain.sessions), including copies of the cookie, which Streamlit alone would honour for 30 days.
 
-`peerpulse serve` runs `python -m entrypoints.streamlit_server run dashboards/app.py ...`.
+What a websocket may ask (no `clear_cache`; uploads only when signed in, within caps) is in
+entrypoints/streamlit_guard.py, a middleware in front of Streamlit (entrypoints/streamlit_app.py).
+
+`peerpulse serve` runs `python -m entrypoints.streamlit_server run entrypoints/streamlit_app.py ...`.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from dashboards.process_wide import shared
 from dashboards.viewer import NotEntitled, Viewer
 from domain.config import Settings
 from warehouse.db import ServingReader, file_identity
@@ -83,7 +84,7 @@ def _position(publication_key: str) -> int | None:
     return int(frame["last_position"][0]) if frame.height else None
 
 
-@st.cache_resource(show_spinner=False, on_release=ServingReader.close)
+@shared(close=lambda reader: reader.close())  # not st.cache_resource: no Streamlit message can close it (process_wide)
 def _reader(path: str) -> ServingReader:
     return ServingReader(Path(path))
 

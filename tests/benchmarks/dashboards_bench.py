@@ -94,7 +94,7 @@ def data_loading(home: Path, who: dict[str, str], runs: int) -> dict[tuple[str, 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboards import people
+    from dashboards import people, process_wide
     from warehouse.db import ServingReader
 
     os.environ.update(env_for(home, PEERPULSE_LEADS=LEAD))
@@ -113,7 +113,7 @@ def data_loading(home: Path, who: dict[str, str], runs: int) -> dict[tuple[str, 
             found = results[(role, Path(page).stem)] = {"start": [], "cold": [], "warm": [], "script": []}
             for cache in ["start"] + ["cold"] * runs + ["warm"] * runs:
                 if cache == "start":  # as if the server had just started: no open store, no reader
-                    st.cache_resource.clear()
+                    process_wide.close_all()
                 if cache in ("start", "cold"):
                     st.cache_data.clear()
                 watch.seconds = 0.0

@@ -271,7 +271,7 @@ def test_signing_out_ends_the_session_and_no_token_or_email_is_in_a_url_or_the_l
         assert_clean(me)
 
     log = deployment.log.read_text()
-    assert "Uvicorn server started" in log  # the server's own log, read whole
+    assert "You can now view your Streamlit app" in log  # the server's own log, read whole
     assert deployment.provider.issued, "tokens were issued"
     assert any("/oauth2callback?code=" in u for u in SEEN)
     never = [*deployment.emails.values(), *deployment.provider.issued]

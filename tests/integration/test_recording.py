@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboards import recording
+from dashboards import process_wide, recording
 from dashboards.recording import MeetingForm, Refused
 from dashboards.ui import CHOSEN_GROUP_KEY
 from dashboards.viewer import NotEntitled, Viewer
@@ -53,9 +53,9 @@ def home(tmp_path) -> Iterator:
         settings = small_programme().store(tmp_path)
         publish(settings)
         st.cache_data.clear()
-        st.cache_resource.clear()
+        process_wide.close_all()
         yield settings
-        st.cache_resource.clear()
+        process_wide.close_all()
 
 
 def publish(settings) -> None:
