@@ -11,10 +11,20 @@ import os
 import sys
 
 from domain.errors import PeerPulseError
-from entrypoints import corrections, erasing, importing, materializing, meeting_exports, reminders, seeding, serving
+from entrypoints import (
+    backups,
+    corrections,
+    erasing,
+    importing,
+    materializing,
+    meeting_exports,
+    reminders,
+    seeding,
+    serving,
+)
 from entrypoints.arguments import printable
 
-SUBCOMMANDS = (importing, meeting_exports, corrections, seeding, materializing, serving, erasing, reminders)
+SUBCOMMANDS = (importing, meeting_exports, corrections, seeding, materializing, serving, erasing, backups, reminders)
 
 
 class Parser(argparse.ArgumentParser):
