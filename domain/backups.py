@@ -179,6 +179,7 @@ def _restore_postgres(
         keys.read_key(settings)  # the key file restored is the one checked above
     with open_application(settings) as app:
         app.record_erasures(ledger)
+    restored.removed = _remove_derived(settings)
 
 
 def _remove_derived(settings: Settings) -> list[str]:

@@ -18,7 +18,7 @@ from domain.application import open_application
 from domain.config import Settings
 from domain.model import ERASED_MEMBER
 from domain.store.backup import _sha256
-from tests.conftest import PEERPULSE, env_for
+from tests.conftest import PEERPULSE, env_for, postgres_url
 from tests.integration.test_application import EXAMPLE, write_jsonl
 from tests.integration.test_confidentiality import busiest_member, files_holding, programme, unique_secrets
 
@@ -274,3 +274,47 @@ def test_erasure_is_not_done_when_the_ledger_cannot_be_kept(small, tmp_path):
     assert "the erasure ledger" in message
     with open_application(settings) as app:
         assert app.member("ana").name == "Ana Ruiz" and not app.member("ana").erased
+
+
+# -- PostgreSQL: pg_dump for the events, `peerpulse backup` for the keys (README, "Backups") ------------
+def pg(url: str, sql: str) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def test_a_postgres_backup_restored_after_an_erasure_keeps_it(pg_schema, tmp_path):
+    url, schema = postgres_url(), pg_schema.rsplit("schema=", 1)[1]
+    ledger = tmp_path / "separate-storage" / "erasures.jsonl"
+    settings = Settings(home=tmp_path / "home", database_url=pg_schema)
+    ok(settings, "import", str(write_jsonl(tmp_path / "north.jsonl", EXAMPLE)), ledger=ledger)
+    dump = tmp_path / "events.pgdump"
+    pg_dump = ["pg_dump", "--format=custom", f"--schema={schema}", f"--exclude-table={schema}.peerpulse_member_key*"]
+    subprocess.run([*pg_dump, f"--file={dump}", url], check=True, timeout=120)
+    backup = tmp_path / "keys-backup"
+    ok(settings, "backup", str(backup), ledger=ledger)
+    assert sorted(p.name for p in backup.rglob("*")) == ["keys", "manifest.json", "members.sqlite", "store.key"]
+    key = pg(url, f"SELECT wrapped_key FROM {schema}.peerpulse_member_keys WHERE member = 'ana'")[0][0]
+    ok(settings, "erase-member", "ana", "--yes", ledger=ledger)
+
+    pg(url, f"DROP SCHEMA {schema} CASCADE")  # the database is lost; the machine too
+    subprocess.run(["pg_restore", "--no-owner", f"--dbname={url}", str(dump)], check=True, timeout=120)
+    new_home = Settings(home=tmp_path / "new-home", database_url=pg_schema)
+    # Until the keys are restored, the store cannot be opened at all: nobody reads it before the ledger is applied.
+    assert "member key store is missing or empty" in refused(new_home, "import", str(tmp_path / "north.jsonl"))
+    restored = ok(new_home, "restore", str(backup), ledger=ledger)
+    assert "1 of them erased again" in restored.stdout
+
+    rows = pg(url, f"SELECT member, wrapped_key IS NULL FROM {schema}.peerpulse_member_keys ORDER BY member")
+    assert rows == [("ana", True), ("bob", False)]
+    everything = subprocess.run(
+        ["pg_dump", "--format=plain", f"--schema={schema}", url], capture_output=True, check=True, timeout=120
+    ).stdout
+    assert bytes(key) not in everything and bytes(key).hex().encode() not in everything
+    assert files_holding(new_home.home, [bytes(key), b"Ana Ruiz"]) == {}
+    with open_application(Settings(home=new_home.home, database_url=pg_schema, erasure_ledger=ledger)) as app:
+        assert app.member("ana").erased and app.member("ana").name == ERASED_MEMBER
+        assert app.member("bob").name == "Bob Tanaka"
+    assert "there are keys already" in refused(new_home, "restore", str(backup), ledger=ledger)
