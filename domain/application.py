@@ -229,7 +229,9 @@ class PeerPulse(Application):
     def _keep_erasures(self) -> list[str]:
         """Erase again, before anything reads the store, everyone in the erasure ledger whose key is still
         in the key store: it was restored from a backup taken before their erasure (by `peerpulse restore`,
-        or by copying files back). Returns who was erased again."""
+        or by copying files back). Returns who was erased again. Members erased before the ledger
+        existed (a tombstone it does not list) are added to it first."""
+        erasure_ledger.record_all(self.settings, self.member_keys.erased())
         ledger = erasure_ledger.read(self.settings)
         again = self.member_keys.still_held(ledger) if ledger else []
         for ref in again:

@@ -11,7 +11,10 @@ store key decrypts the events, and that the member key store is the one bound to
   out of the dump, so until this step the store cannot be opened at all); the backup's member keys
   are written into `peerpulse_member_keys` with every ledger member's key already a tombstone.
 
-The erasure ledger is never written by a restore. The warehouse and serving files are derived from
+The erasure ledger is never written by a restore, except with `--ledger-lost`: a backup showing members
+erased whom the ledger does not list means the ledger is not this programme's (or is an older copy, or
+PEERPULSE_ERASURE_LEDGER was forgotten), and the restore is refused; `--ledger-lost` accepts that loss
+and starts the ledger again from the backup's own erasures. The warehouse and serving files are derived from
 the events: those of the replaced store are removed, and `peerpulse materialize` rebuilds them.
 """
 
@@ -43,9 +46,26 @@ class Restored:
     listed: int  # members in the erasure ledger
     erased_again: int = 0  # of those, whose key the backup still held: destroyed now
     removed: list[str] = field(default_factory=list)  # derived files of the replaced store
+    unlisted: list[str] = field(default_factory=list)  # erased in the backup, not in the ledger (--ledger-lost)
 
 
-def restore(settings: Settings, source: Path, *, force: bool = False) -> Restored:
+def _wrong_ledger(settings: Settings, unlisted: int) -> BackupError:
+    """The ledger lists everyone a key store shows erased (the store adds them when it opens), so a
+    ledger that lacks some of the backup's own erasures is another programme's, an older copy, or a
+    new file where PEERPULSE_ERASURE_LEDGER was forgotten: restoring with it would bring back everyone
+    erased since the backup was taken."""
+    path = settings.ledger_path
+    members = f"{unlisted:,} member{'s' if unlisted != 1 else ''}"
+    where = "does not exist" if not path.exists() else f"does not list {members} it shows erased"
+    return BackupError(
+        f"the backup shows {members} erased, but the erasure ledger {path} {where}: it is not this "
+        "programme's ledger, or an older copy of it. Set PEERPULSE_ERASURE_LEDGER to the ledger kept apart "
+        "from the backups (README, 'Backups'); only if it is lost for good, pass --ledger-lost (anyone erased "
+        "after the backup was taken then comes back). Nothing was changed"
+    )
+
+
+def restore(settings: Settings, source: Path, *, force: bool = False, ledger_lost: bool = False) -> Restored:
     source = source.expanduser().absolute()
     manifest = backup.read_manifest(source)
     if (manifest.store == "postgresql") != settings.uses_postgres:
@@ -69,6 +89,9 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> Restore
         rows = backup.member_key_rows(staging)
         if rows.binding != manifest.binding:
             raise backup.refuse(source, "its member key store is not the one its manifest names")
+        restored.unlisted = sorted(m for m, wrapped, _ in rows.rows if wrapped is None and m not in ledger)
+        if restored.unlisted and not ledger_lost:
+            raise _wrong_ledger(settings, len(restored.unlisted))
         if settings.uses_postgres:
             _restore_postgres(settings, source, staging, store_key, rows, ledger, force, restored)
         else:

@@ -29,18 +29,31 @@ def cmd_backup(args: argparse.Namespace) -> int:
         )
     if manifest.store_key != "file":
         print("the store key is PEERPULSE_STORE_KEY, kept outside PeerPulse: it is not in the backup")
+    if settings.ledger_path.is_relative_to(settings.home):
+        print(
+            f"the erasure ledger {settings.ledger_path} is inside PEERPULSE_HOME: lose the home and a restore can "
+            "no longer erase again who was erased after a backup. Keep it apart (PEERPULSE_ERASURE_LEDGER, "
+            "README 'Backups')"
+        )
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    done = restore(settings, Path(args.dir), force=args.force)
+    done = restore(settings, Path(args.dir), force=args.force, ledger_lost=args.ledger_lost)
     where = settings.describe_store()
     print(f"restored the backup taken {done.manifest.taken_at} into {where}, with its keys")
     print(
         f"erasure ledger {done.ledger}: {done.listed:,} erased members, "
         f"{done.erased_again:,} of them erased again (the backup still held their keys)"
     )
+    if done.unlisted:
+        print(
+            f"--ledger-lost: the backup shows {len(done.unlisted):,} erased, now added to the ledger; "
+            "anyone erased after the backup was taken is NOT erased again: erase them again by hand"
+        )
+    elif not done.ledger.exists():
+        print("the erasure ledger does not exist yet: nobody was ever erased, or PEERPULSE_ERASURE_LEDGER is not set")
     if done.removed:
         print(f"removed the replaced store's figures ({', '.join(done.removed)}): run `peerpulse materialize`")
     return 0
@@ -54,5 +67,10 @@ def add_parsers(sub) -> None:
     p.add_argument("dir", metavar="DIR", help="a folder written by `peerpulse backup`")
     p.add_argument(
         "--force", action="store_true", help="replace the event store and keys of a PEERPULSE_HOME that is not empty"
+    )
+    p.add_argument(
+        "--ledger-lost",
+        action="store_true",
+        help="the erasure ledger is lost for good: start it again from the backup's own erasures",
     )
     p.set_defaults(func=cmd_restore)

@@ -6,7 +6,9 @@ this ledger (`PEERPULSE_ERASURE_LEDGER`, default `$PEERPULSE_HOME/erasure-ledger
 per member: `{"member": "<id>", "erased_on": "YYYY-MM-DD"}`. It holds pseudonymous ids and dates only,
 nothing personal. A restore never writes it; opening the store erases again everyone it lists whose
 key is still present (see `domain.application`), so a backup restored by `peerpulse restore` or by
-copying files back keeps every erasure made since it was taken.
+copying files back keeps every erasure made since it was taken. Opening the store also adds to it every
+member whose key is a tombstone but who is not listed (erased before the ledger existed), so the ledger
+always lists at least everyone a key store shows erased: a restore refuses a ledger that does not.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from domain.config import Settings
@@ -75,16 +78,25 @@ def _parse(line: bytes) -> tuple[str | None, str]:
 def record(settings: Settings, member: str, on: str | None = None) -> None:
     """Append the member to the ledger (once: a member already in it is not written again), durably,
     before their key is destroyed. The file is created owner-only."""
-    if member in read(settings):
-        return
-    day = on or datetime.now(UTC).date().isoformat()
-    line = json.dumps({"member": member, "erased_on": day}, separators=(", ", ": ")).encode() + b"\n"
+    record_all(settings, {member: on or datetime.now(UTC).date().isoformat()})
+
+
+def record_all(settings: Settings, erased: Mapping[str, str]) -> list[str]:
+    """Append those of these members (id -> day of erasure) that the ledger does not list yet, in one
+    durable write. Returns who was added."""
+    listed = read(settings)
+    added = sorted(m for m in erased if m not in listed)
+    if not added:
+        return []
+    lines = b"".join(
+        json.dumps({"member": m, "erased_on": _day(erased[m])}, separators=(", ", ": ")).encode() + b"\n" for m in added
+    )
     path = settings.ledger_path
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line)  # one small appended write: concurrent erasures never interleave
+            os.write(fd, lines)  # one small appended write: concurrent erasures never interleave
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -92,3 +104,12 @@ def record(settings: Settings, member: str, on: str | None = None) -> None:
         raise ConfigurationError(
             f"the erasure ledger {path} cannot be written ({e.strerror}): nothing was erased"
         ) from None
+    return added
+
+
+def _day(value: str | None) -> str:
+    """The day of an erasure, from a date or a timestamp (a tombstone's `erased_at`); today if unknown."""
+    try:
+        return datetime.strptime((value or "")[:10], "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        return datetime.now(UTC).date().isoformat()

@@ -108,6 +108,10 @@ class MemberKeys:
         found = self._backend.load(list(dict.fromkeys(members)))
         return sorted(m for m, wrapped in found.items() if wrapped is not None)
 
+    def erased(self) -> dict[str, str | None]:
+        """Every member whose key is a tombstone, with when it was destroyed."""
+        return {m: at for m, wrapped, at in self._backend.snapshot().rows if wrapped is None}
+
     def destroy(self, member: str) -> None:
         """Replace the member's key with a tombstone and scrub the old bytes from the key store."""
         self._backend.tombstone(member, datetime.now(UTC).isoformat(timespec="seconds"))

@@ -318,3 +318,40 @@ def test_a_postgres_backup_restored_after_an_erasure_keeps_it(pg_schema, tmp_pat
         assert app.member("ana").erased and app.member("ana").name == ERASED_MEMBER
         assert app.member("bob").name == "Bob Tanaka"
     assert "there are keys already" in refused(new_home, "restore", str(backup), ledger=ledger)
+
+
+# -- the ledger lists at least every erasure a key store shows ------------------------------------------
+def test_an_erasure_made_before_the_ledger_existed_is_listed_when_the_store_opens(small, tmp_path):
+    settings, backup = small  # taken before the erasure
+    canaries = [b"Ana Ruiz", b"ana@example.org", wrapped_key(settings, "ana")]
+    ok(settings, "erase-member", "ana", "--yes")
+    settings.ledger_path.unlink()  # as a store erased by a version without the ledger has it
+    with open_application(settings):
+        pass  # any process opening the store (the dashboards, an import) adds the tombstone to the ledger
+    assert [json.loads(line)["member"] for line in settings.ledger_path.read_text().splitlines()] == ["ana"]
+
+    new_home = Settings(home=tmp_path / "new-home")
+    assert "1 of them erased again" in ok(new_home, "restore", str(backup), ledger=settings.ledger_path).stdout
+    assert files_holding(new_home.home, canaries) == {}
+
+
+def test_restore_refuses_a_ledger_that_lacks_the_backups_own_erasures(small, tmp_path):
+    settings, _ = small
+    ok(settings, "erase-member", "ana", "--yes")
+    after = tmp_path / "after-the-erasure"
+    ok(settings, "backup", str(after))
+    target = Settings(home=tmp_path / "target")
+
+    forgotten = refused(target, "restore", str(after))  # PEERPULSE_ERASURE_LEDGER not set: a new, empty ledger
+    assert f"the erasure ledger {target.ledger_path} does not exist" in forgotten and "--ledger-lost" in forgotten
+    other = tmp_path / "other-programme-ledger.jsonl"
+    other.write_text('{"member": "bob", "erased_on": "2026-06-01"}\n')
+    assert "does not list 1 member it shows erased" in refused(target, "restore", str(after), ledger=other)
+    assert not target.home.exists() or list(target.home.iterdir()) == []
+    assert other.read_text() == '{"member": "bob", "erased_on": "2026-06-01"}\n'
+
+    lost = ok(target, "restore", str(after), "--ledger-lost")
+    assert "the backup shows 1 erased, now added to the ledger" in lost.stdout
+    assert [json.loads(line)["member"] for line in target.ledger_path.read_text().splitlines()] == ["ana"]
+    with open_application(target) as app:
+        assert app.member("ana").erased and app.member("bob").name == "Bob Tanaka"
