@@ -122,6 +122,7 @@ VIA = {
     "meeting_export": "a Zoom or Teams export",
     "seed": "the synthetic programme",
     "cli": "the command line",
+    "ledger": "the erasure ledger, after a restore",
     "api": "—",
 }
 

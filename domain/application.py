@@ -56,7 +56,7 @@ from domain.model import (
     Message,
     MessagePreferences,
 )
-from domain.store import keys, library_environment
+from domain.store import erasure_ledger, keys, library_environment
 from domain.store.log import existing_streams
 from domain.store.mapper import RECORDED_BY, TOPIC_BY_CLASS
 from domain.store.member_keys import MemberKeys
@@ -83,6 +83,7 @@ class Actor:
 
 
 UNKNOWN = Actor("unknown", "api")
+LEDGER = Actor("erasure-ledger", "ledger")  # erasing again, at opening, whoever the erasure ledger lists
 
 
 class ConcurrencyError(PeerPulseError):
@@ -176,6 +177,7 @@ class PeerPulse(Application):
     member_id_key: bytes
     key_store_bound: bool
     member_keys: MemberKeys
+    erased_again: list[str]
 
     # -- opening the store -----------------------------------------------------------------------
     @classmethod
@@ -217,7 +219,39 @@ class PeerPulse(Application):
         app.member_id_key = keys.derived_key(env["CIPHER_KEY"], "member-id")
         app.key_store_bound = False
         app._bind_key_store()
+        try:
+            app.erased_again = app._keep_erasures()
+        except PeerPulseError:
+            app.close()
+            raise
         return app
+
+    def _keep_erasures(self) -> list[str]:
+        """Erase again, before anything reads the store, everyone in the erasure ledger whose key is still
+        in the key store: it was restored from a backup taken before their erasure (by `peerpulse restore`,
+        or by copying files back). Returns who was erased again. Members erased before the ledger
+        existed (a tombstone it does not list) are added to it first."""
+        erasure_ledger.record_all(self.settings, self.member_keys.erased())
+        ledger = erasure_ledger.read(self.settings)
+        again = self.member_keys.still_held(ledger) if ledger else []
+        for ref in again:
+            self.member_keys.destroy(ref)
+        self.record_erasures(again)
+        return again
+
+    def record_erasures(self, refs: Iterable[str]) -> int:
+        """Record the erasure of these members (whose keys are destroyed) where it is not recorded yet:
+        a backup may predate the MemberErased event. Returns how many were recorded."""
+        recorded = 0
+        for ref in refs:
+            member = self.member(ref)
+            if member is not None and member.erase("erasure ledger"):
+                try:
+                    self.save_as(LEDGER, member)
+                    recorded += 1
+                except IntegrityError:
+                    pass  # another process opening the same store recorded it first
+        return recorded
 
     def _bind_key_store(self) -> None:
         """The member key store is bound to this event store by the identity of its first event, so a
@@ -593,8 +627,9 @@ class PeerPulse(Application):
         member, at = self.member(ref), sessions.instant()
         if member is None:
             raise DomainError(f"member '{ref}' is not registered", "member")
-        # The key goes first, then the event: whoever notices the event (a running dashboards server)
-        # finds the key already gone.
+        # The ledger first (a restore of an older backup must erase them again), then the key, then the
+        # event: whoever notices the event (a running dashboards server) finds the key already gone.
+        erasure_ledger.record(self.settings, ref)
         self.member_keys.destroy(ref)
         recorded = member.erase(requested_by)
         if recorded:  # with every session they have open, in the same transaction

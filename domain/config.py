@@ -10,6 +10,9 @@ Settings come from the environment (a 12-factor app), with defaults that work ou
                             event store in PostgreSQL; unset means the SQLite file under PEERPULSE_HOME
 - `PEERPULSE_STORE_KEY`     the store key (base64 AES key); unset means `$PEERPULSE_HOME/keys/store.key`,
                             created on first use with owner-only permissions
+- `PEERPULSE_ERASURE_LEDGER` the erasure ledger (pseudonymous member ids and dates of every erasure);
+                            unset means `$PEERPULSE_HOME/erasure-ledger.jsonl`. Keep it on storage apart
+                            from the backups: a restore erases again everyone it lists
 - `PEERPULSE_SECRETS`       the secrets file (default `.streamlit/secrets.toml` in the project folder, the
                             file `peerpulse serve` gives Streamlit); `--secrets FILE` wins over it
 
@@ -50,6 +53,7 @@ class Settings:
     home: Path
     database_url: str | None = None
     store_key: str | None = None
+    erasure_ledger: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -58,6 +62,9 @@ class Settings:
             home=Path(environ.get("PEERPULSE_HOME") or ".peerpulse").expanduser().absolute(),
             database_url=environ.get("PEERPULSE_DATABASE_URL") or None,
             store_key=environ.get("PEERPULSE_STORE_KEY") or None,
+            erasure_ledger=Path(ledger).expanduser().absolute()
+            if (ledger := environ.get("PEERPULSE_ERASURE_LEDGER"))
+            else None,
         )
 
     @property
@@ -75,6 +82,10 @@ class Settings:
     @property
     def member_keys_path(self) -> Path:
         return self.home / "keys" / "members.sqlite"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.erasure_ledger or self.home / "erasure-ledger.jsonl"
 
     @property
     def warehouse_path(self) -> Path:

@@ -13,10 +13,20 @@ import sys
 from domain.config import Settings
 from domain.disk import disk_full
 from domain.errors import PeerPulseError
-from entrypoints import corrections, erasing, importing, materializing, meeting_exports, reminders, seeding, serving
+from entrypoints import (
+    backups,
+    corrections,
+    erasing,
+    importing,
+    materializing,
+    meeting_exports,
+    reminders,
+    seeding,
+    serving,
+)
 from entrypoints.arguments import printable
 
-SUBCOMMANDS = (importing, meeting_exports, corrections, seeding, materializing, serving, erasing, reminders)
+SUBCOMMANDS = (importing, meeting_exports, corrections, seeding, materializing, serving, erasing, backups, reminders)
 # what a full disk left behind, said after "no space left on <folder>:" (domain/disk.py); else nothing was
 # recorded: the store's transaction was rolled back, no file was replaced
 AFTER_DISK_FULL = {

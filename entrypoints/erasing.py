@@ -1,8 +1,9 @@
 """`peerpulse erase-member ID`: the right to be forgotten, by crypto-shredding.
 
 The member's key is destroyed, so everything sealed with it (name, email, company, title, commitment
-texts, follow-up notes) becomes unreadable in every copy of every event, backups included. Then the
-erasure is recorded, and the figures are republished as after any other event.
+texts, follow-up notes) becomes unreadable in every copy of every event, backups included. The erasure
+is written to the erasure ledger first, so a restored backup of the keys older than it is erased again
+(docs/backups.md). Then the erasure is recorded, and the figures are republished as after any other event.
 
 No rebuild of the warehouse is needed, and none is done: the warehouse and the serving file never held
 a name, an email or a text (only ids, dates, statuses and figures), so there is nothing personal in

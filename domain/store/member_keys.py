@@ -16,6 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -44,7 +45,7 @@ class MemberKeys:
     def __init__(self, settings: Settings, store_key: str):
         self._wrap = AESGCM(base64.b64decode(store_key))
         self._cache: dict[str, AESGCM | None] = {}
-        self._backend = _PostgresKeyTable(settings) if settings.uses_postgres else _SQLiteKeyFile(settings)
+        self._backend = key_store(settings)
 
     def close(self) -> None:
         self._backend.close()
@@ -102,6 +103,15 @@ class MemberKeys:
         """Drop every key held in memory: the next use reads the key store again (and finds tombstones)."""
         self._cache.clear()
 
+    def still_held(self, members: Iterable[str]) -> list[str]:
+        """Those of these members whose key is in the key store (not a tombstone), in order."""
+        found = self._backend.load(list(dict.fromkeys(members)))
+        return sorted(m for m, wrapped in found.items() if wrapped is not None)
+
+    def erased(self) -> dict[str, str | None]:
+        """Every member whose key is a tombstone, with when it was destroyed."""
+        return {m: at for m, wrapped, at in self._backend.snapshot().rows if wrapped is None}
+
     def destroy(self, member: str) -> None:
         """Replace the member's key with a tombstone and scrub the old bytes from the key store."""
         self._backend.tombstone(member, datetime.now(UTC).isoformat(timespec="seconds"))
@@ -138,6 +148,19 @@ class MemberKeys:
             return cipher.decrypt(raw[:12], raw[12:], f"{member}:{field}".encode()).decode()
         except InvalidTag:
             raise ConfigurationError(f"member '{member}': a sealed value does not open with the member's key") from None
+
+
+class KeyRows(NamedTuple):
+    """A whole key store, as a backup holds it: its binding token and every (member, wrapped key or None
+    for a tombstone, erased_at) row."""
+
+    binding: str | None
+    rows: list[tuple[str, bytes | None, str | None]]
+
+
+def key_store(settings: Settings) -> _SQLiteKeyFile | _PostgresKeyTable:
+    """The configured key store itself (for backups and restores: `snapshot` and `replace`)."""
+    return _PostgresKeyTable(settings) if settings.uses_postgres else _SQLiteKeyFile(settings)
 
 
 class _SQLiteKeyFile:
@@ -207,6 +230,27 @@ class _SQLiteKeyFile:
         with self._lock:
             self._conn.execute("INSERT OR IGNORE INTO binding VALUES (1, ?)", (token,))
 
+    def snapshot(self) -> KeyRows:
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                rows = self._conn.execute("SELECT member, wrapped_key, erased_at FROM member_keys").fetchall()
+                binding = self._conn.execute("SELECT token FROM binding WHERE id = 1").fetchone()
+            finally:
+                self._conn.execute("COMMIT")
+        return KeyRows(binding[0] if binding else None, rows)
+
+    def replace(self, keys: KeyRows) -> None:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("DELETE FROM member_keys")
+            self._conn.execute("DELETE FROM binding")
+            self._conn.executemany("INSERT INTO member_keys VALUES (?, ?, ?)", keys.rows)
+            if keys.binding is not None:
+                self._conn.execute("INSERT INTO binding VALUES (1, ?)", (keys.binding,))
+            self._conn.execute("COMMIT")
+            self._conn.execute("VACUUM")
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -256,6 +300,24 @@ class _PostgresKeyTable:
 
     def bind(self, token: str) -> None:
         self._conn.execute(f"INSERT INTO {self._binding} VALUES (1, %s) ON CONFLICT DO NOTHING", [token])
+
+    def snapshot(self) -> KeyRows:
+        with self._conn.transaction():
+            self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            rows = self._conn.execute(f"SELECT member, wrapped_key, erased_at FROM {self._table}").fetchall()
+            binding = self._conn.execute(f"SELECT token FROM {self._binding} WHERE id = 1").fetchone()
+        return KeyRows(
+            binding[0] if binding else None, [(m, bytes(k) if k is not None else None, e) for m, k, e in rows]
+        )
+
+    def replace(self, keys: KeyRows) -> None:
+        with self._conn.transaction(), self._conn.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self._table}")
+            cursor.execute(f"DELETE FROM {self._binding}")
+            cursor.executemany(f"INSERT INTO {self._table} VALUES (%s, %s, %s)", keys.rows)
+            if keys.binding is not None:
+                cursor.execute(f"INSERT INTO {self._binding} VALUES (1, %s)", [keys.binding])
+        self._conn.execute(f"VACUUM {self._table}")
 
     def close(self) -> None:
         self._conn.close()
