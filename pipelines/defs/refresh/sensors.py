@@ -7,6 +7,7 @@ looks every second: the daemon's tick, not the refresh, is then the smaller part
 
 import dagster as dg
 
+from domain.errors import PeerPulseError
 from pipelines.defs.refresh.assets import refresh_asset
 from pipelines.defs.resources import Warehouse
 
@@ -25,8 +26,11 @@ materialize_all = dg.define_asset_job(
 )
 def new_events(context: dg.SensorEvaluationContext, warehouse: Warehouse):
     seen = int(context.cursor or 0)
-    with warehouse.event_log() as log:
-        newest = log.max_position()
+    try:
+        with warehouse.event_log() as log:
+            newest = log.max_position()
+    except PeerPulseError as e:  # no store yet, no key: the tick says so plainly (no traceback) and looks again
+        return dg.SkipReason(str(e))
     if newest <= seen:
         return dg.SkipReason(f"no new events after position {seen}")
     context.update_cursor(str(newest))
