@@ -2,7 +2,7 @@
 
 Each tick is one indexed query on the event log (its last position); the sensor asks for the whole
 refresh (catch-up, models, checks, publication) in one run when the log has grown past its cursor. It
-looks every second: the daemon's tick, not the refresh, is then the smaller part of the wait.
+asks every second, but the daemon evaluates sensors at most every 5 s (its loop).
 """
 
 import dagster as dg
