@@ -3,7 +3,8 @@
 figures; asserts nothing.
 
 On a copy of a materialized programme (default `peerpulse seed --groups 60 --months 24`, ~44k events),
-`dagster dev -m entrypoints.dagster_definitions` starts on loopback with its own DAGSTER_HOME, a copy of dagster_home/dagster.yaml (telemetry off). Once it
+`dagster dev -m entrypoints.dagster_definitions` starts on loopback with its own DAGSTER_HOME, a copy
+of dagster_home/dagster.yaml (telemetry off). Once it
 is idle (the sensor's first run, which finds nothing new, has finished), this process repeatedly runs
 `peerpulse import` of a small JSONL (a meeting of an existing group, held on the as-of day), notes the
 instant the store's transaction committed (the log position seen to move, looked at every 10 ms) and
