@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # it), every `peerpulse` process otherwise compiled Dagster and its kin from source, 5-7 s each time.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: demo test test-fast lint format pg-start browser venv bench clean docs
+.PHONY: demo dagster test test-fast lint format pg-start browser venv bench clean docs
 
 venv: $(VENV)/.synced
 
@@ -24,6 +24,13 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 demo: venv
 	$(VENV)/bin/peerpulse demo
+
+## Dagster's UI and daemon (`dg dev`) on loopback, with the project's instance, dagster_home/dagster.yaml:
+## telemetry off, so nothing leaves the machine. DAGSTER_DISABLE_TELEMETRY also stops the upload of any
+## usage log left from elsewhere. DG_ARGS passes more options (e.g. DG_ARGS="-p 3001").
+DAGSTER_ENV := DAGSTER_HOME=$(CURDIR)/dagster_home DAGSTER_DISABLE_TELEMETRY=1
+dagster: venv
+	$(DAGSTER_ENV) $(VENV)/bin/dg dev -h 127.0.0.1 $(DG_ARGS)
 
 ## Starts (installing it if needed) the local PostgreSQL the tests run against.
 pg-start:

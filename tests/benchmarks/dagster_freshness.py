@@ -3,7 +3,8 @@
 figures; asserts nothing.
 
 On a copy of a materialized programme (default `peerpulse seed --groups 60 --months 24`, ~44k events),
-`dagster dev -m entrypoints.dagster_definitions` starts on loopback with its own DAGSTER_HOME (telemetry off). Once it
+`dagster dev -m entrypoints.dagster_definitions` starts on loopback with its own DAGSTER_HOME, a copy
+of dagster_home/dagster.yaml (telemetry off). Once it
 is idle (the sensor's first run, which finds nothing new, has finished), this process repeatedly runs
 `peerpulse import` of a small JSONL (a meeting of an existing group, held on the as-of day), notes the
 instant the store's transaction committed (the log position seen to move, looked at every 10 ms) and
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -44,6 +46,7 @@ from tests.benchmarks.common import (
     seeded_store,
 )
 from tests.benchmarks.freshness import TIMEOUT, facilitated_groups, one_meeting, wait_published
+from tests.support.dagster_dev import INSTANCE
 
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 RUNS = (
@@ -74,7 +77,7 @@ def start_dagster(env: dict[str, str], dagster_home: Path, log: Path) -> tuple[s
     from tests.conftest import free_port
 
     dagster_home.mkdir(parents=True, exist_ok=True)
-    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(INSTANCE, dagster_home / "dagster.yaml")  # the project's instance config (telemetry off)
     port = free_port()
     process = subprocess.Popen(
         [DAGSTER, "dev", "-m", "entrypoints.dagster_definitions", "-h", "127.0.0.1", "-p", str(port)],

@@ -1,23 +1,23 @@
-"""The pipeline as a user runs it: `peerpulse materialize`, its checks, its sensor, and `dagster dev`."""
+"""The pipeline as a user runs it: `peerpulse materialize`, its checks, its sensor, and `dg dev`."""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from domain.config import Settings
-from tests.conftest import PEERPULSE, REPO, env_for, free_port
+from tests.conftest import PEERPULSE, REPO, env_for
 from tests.integration.test_application import EXAMPLE, write_jsonl
+from tests.support.dagster_dev import dg_dev
 from warehouse.db import file_identity
+
+HOOK = REPO / "tests" / "support" / "nothing_leaves"  # an audit hook in every Python process started
+ASSETS = "{ assetNodes { assetKey { path } groupName } }"
+RUNS = "{ runsOrError { ... on Runs { results { runId status } } } }"
 
 CONTRACT = {
     "meeting_summary": [
@@ -166,49 +166,49 @@ def test_the_sensor_requests_a_run_only_when_the_log_has_grown(seeded, tmp_path)
         del os.environ["PEERPULSE_HOME"]
 
 
-def test_dagster_dev_serves_the_asset_graph(seeded, tmp_path):
-    settings, env = seeded
-    port = free_port()
-    dagster_home = tmp_path / "dagster"
-    dagster_home.mkdir()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("dagster")),
-            "dev",
-            "-m",
-            "entrypoints.dagster_definitions",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        cwd=REPO,
-        env=env | {"DAGSTER_HOME": str(dagster_home)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # dagster dev ignores SIGTERM from a script: stop its whole process group
-    )
+def test_the_sensor_says_plainly_when_there_is_no_store_to_read(tmp_path):
+    """A data folder with no store (or no key) yet: the tick is skipped with the plain message, not an
+    error with a traceback in `dg dev`'s log every second."""
+    import dagster as dg
+
+    from pipelines.defs.refresh.sensors import new_events
+    from pipelines.defs.resources import Warehouse
+
+    os.environ["PEERPULSE_HOME"] = str(tmp_path / "nothing-yet")
     try:
-        query = json.dumps({"query": "{ assetNodes { assetKey { path } groupName } }"}).encode()
-        nodes = None
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/graphql", data=query, headers={"Content-Type": "application/json"}
-                )
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    nodes = json.load(response)["data"]["assetNodes"]
-                    break
-            except (OSError, KeyError, TypeError):
-                time.sleep(1)
-        assert nodes, "dagster dev did not answer"
+        skipped = new_events(dg.build_sensor_context(cursor=None, resources={"warehouse": Warehouse()}))
+    finally:
+        del os.environ["PEERPULSE_HOME"]
+    assert isinstance(skipped, dg.SkipReason)
+    assert skipped.skip_message.startswith("no store key: the event store")
+
+
+def test_dagster_dev_serves_the_asset_graph_refreshes_and_nothing_leaves(seeded, tmp_path):
+    """`dg dev`, started in the checkout with the project's instance config (dagster_home/dagster.yaml) as
+    `make dagster` starts it, serves the asset graph, and its sensor's first run publishes the figures.
+    Every Python process involved (the `dg` command, the webserver, the daemon, the code server, the run)
+    runs under the audit hook that records any look-up of, or connection to, an address off loopback:
+    the record stays empty. Without the instance config, the webserver and the daemon both looked up
+    telemetry.dagster.io to upload Dagster's usage statistics."""
+    from domain.store.log import EventLog
+
+    settings, env = seeded
+    record = tmp_path / "record.txt"
+    hooked = env | {"PYTHONPATH": str(HOOK), "PEERPULSE_AUDIT_LOG": str(record), "HOME": str(tmp_path / "user")}
+    with dg_dev(hooked, tmp_path / "dagster", log=tmp_path / "dg.log") as dagster:
+        deadline = time.monotonic() + 180
+        while not (nodes := dagster.wait_answering(ASSETS)["assetNodes"]) and time.monotonic() < deadline:
+            time.sleep(1)  # answering, the code location not loaded yet
         keys = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
         assert keys["event_facts"] == "events" and keys["serving_file"] == "serving"
         assert keys["meeting_summary"] == "marts" and keys["dropout_risk"] == "marts"
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        while (done := [r["status"] for r in dagster.graphql(RUNS)["runsOrError"]["results"]]) != ["SUCCESS"]:
+            assert "FAILURE" not in done and time.monotonic() < deadline, (tmp_path / "dg.log").read_text()[-3000:]
+            time.sleep(1)
+    with EventLog(settings) as log:
+        newest = log.max_position()
+    assert serving(settings, "SELECT last_position FROM publication_state") == [(newest,)]
+    assert not record.exists(), record.read_text()
 
 
 def test_the_dagster_job_runs_the_same_refresh_and_publishes_the_same_figures(seeded):

@@ -125,7 +125,7 @@ def materializations(done: Refresh) -> Iterator[dg.MaterializeResult]:
                 asset_key=dg.AssetKey(name),
                 metadata={
                     "rows": rebuilt.rows,
-                    "rebuilt": rebuilt.how,
+                    "rebuilt": rebuilt.how.value,  # Dagster stores plain values, not our enums
                     "partitions": rebuilt.partitions,
                     "as_of": refreshed.as_of.isoformat(),
                     "log_position": refreshed.to_position,
