@@ -21,7 +21,7 @@ import pytest
 
 from entrypoints import streamlit_guard
 from tests.e2e.test_dashboards_browser import HEADER, LEAD, base_env, dashboards_server
-from tests.support.streamlit_ws import StreamlitSession, delete, held_session, upload
+from tests.support.streamlit_ws import StreamlitSession, delete, held_session, run_apart, upload
 
 ADMIN = "programme.admin@example.org"
 MB = 1024 * 1024
@@ -89,7 +89,7 @@ def test_clear_cache_from_anyone_closes_no_other_sessions_readers(served, people
         assert sent > 20, sent
         return shown
 
-    shown = asyncio.run(attack_while_a_facilitator_works())
+    shown = run_apart(attack_while_a_facilitator_works())
     assert [s for s in shown if s.went_wrong] == []
     assert "asked to clear the server's caches: refused" in log.read_text()
 

@@ -2,7 +2,8 @@
 with protobuf BackMsgs, and HTTP PUTs to /_stcore/upload_file. Nothing here is faked on the server side.
 
 `StreamlitSession` opens one session and runs a page in it; `send` puts any BackMsg on its websocket;
-`held_session` keeps one open on a thread of its own while a test goes on with blocking calls;
+`held_session` keeps one open on a thread of its own while a test goes on with blocking calls; `run_apart`
+runs a coroutine on a thread (and loop) of its own;
 `upload` PUTs a file for a session id, with an XSRF cookie and header made up by the client (the check
 only compares the two: it stops a browser being tricked, not a script).
 """
@@ -35,6 +36,27 @@ class Shown:
     @property
     def went_wrong(self) -> bool:
         return self.exceptions > 0 or any("Something went wrong" in alert for alert in self.alerts)
+
+
+def run_apart(coroutine):
+    """Run a coroutine to its end on a thread of its own, with its own event loop, and return its result.
+    A test that ran Playwright's sync API before leaves an event loop running on the test's thread, where
+    `asyncio.run` refuses to start."""
+    outcome: list = []
+
+    def thread() -> None:
+        try:
+            outcome.append((True, asyncio.run(coroutine)))
+        except BaseException as e:  # handed back to the caller's thread, which raises it
+            outcome.append((False, e))
+
+    runner = threading.Thread(target=thread, daemon=True)
+    runner.start()
+    runner.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 class StreamlitSession:
