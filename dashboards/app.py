@@ -18,6 +18,7 @@ from dashboards.identity import SignIn
 from dashboards.viewer import NotEntitled, SessionEnded, Viewer
 from domain.config import Settings
 from domain.disk import disk_full
+from domain.store.postgres import StoreError
 from warehouse.queries import pages
 
 log = logging.getLogger("peerpulse.dashboards")
@@ -84,6 +85,14 @@ def failed(what: str, error: BaseException) -> None:
             "No space left on the server's disk: nothing was recorded. Whoever runs PeerPulse must free some "
             "space; then try again.",
             icon="💾",
+        )
+        return
+    if isinstance(error, StoreError):  # no bug either: the store's server restarted or could not be reached
+        log.warning("%s: %s", what, error)
+        st.error(
+            "The event store did not answer (its server may be restarting): nothing was half-written. "
+            "Nothing was saved; please try again in a moment.",
+            icon="🔌",
         )
         return
     frames = "".join(traceback.format_tb(error.__traceback__))

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import streamlit as st
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from dashboards.process_wide import shared
 from dashboards.viewer import NotEntitled, Viewer
@@ -23,6 +24,7 @@ from domain import ids, sessions
 from domain.application import PeerPulse, Recorded
 from domain.clock import today
 from domain.config import Settings
+from domain.store.postgres import STORE_FAILURES, lost_store
 
 ERASED = "(erased)"
 LOOKUPS = {"show_spinner": False, "max_entries": 5000, "ttl": 300}
@@ -34,12 +36,20 @@ class DomainReader:
     connections belong to the thread that opened them, and page scripts run on many threads."""
 
     def __init__(self, settings: Settings):
+        self._where = settings.describe_store()
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerpulse-domain")
         self._app = self._thread.submit(PeerPulse.open, settings).result()
         self._seen = self.read(lambda app: app.event_count())
 
     def read(self, question: Callable[[PeerPulse], T]) -> T:
-        return self._thread.submit(question, self._app).result()
+        """`question` asked on the domain's thread. A store that stopped answering (a server restarted, a
+        connection lost) is a plain `StoreError`: the next question gets a fresh connection (pre-ping)."""
+        try:
+            return self._thread.submit(question, self._app).result()
+        except IntegrityError:
+            raise
+        except STORE_FAILURES as e:  # chained: a full disk beneath it is still told as one
+            raise lost_store(e, self._where) from e
 
     def version(self) -> int:
         """How far the event log goes. When it has grown by an erasure, every member key this server holds

@@ -60,7 +60,13 @@ from domain.store import erasure_ledger, keys, library_environment
 from domain.store.log import existing_streams
 from domain.store.mapper import RECORDED_BY, TOPIC_BY_CLASS
 from domain.store.member_keys import MemberKeys
-from domain.store.postgres import StoreError
+from domain.store.postgres import (
+    STORE_FAILURES,
+    StoreError,
+    connection_failed,
+    describe_open_failure,
+    lost_store,
+)
 
 MAX_ATTEMPTS = 8
 A = TypeVar("A", bound=Aggregate)
@@ -309,9 +315,13 @@ class PeerPulse(Application):
                 time.sleep(random.uniform(0.05, 0.2) * attempt)
             except PeerPulseError:
                 raise
-            except Exception as e:  # the store itself is unreachable: say where, not the password
+            except Exception as e:  # the store itself is unreachable: say where and why, not the password
+                if connection_failed(e):
+                    raise lost_store(e, settings.describe_store()) from e
                 raise ConfigurationError(
-                    f"cannot open the event store ({settings.describe_store()}): {type(e).__name__}"
+                    describe_open_failure(
+                        e, settings.describe_store(), settings.postgres.schema if settings.database_url else ""
+                    )
                 ) from None
         raise AssertionError("unreachable")
 
@@ -710,9 +720,23 @@ class PeerPulse(Application):
 
 @contextmanager
 def open_application(settings: Settings | None = None) -> Iterator[PeerPulse]:
-    """The only way in: an application on the configured store, closed on the way out."""
-    app = PeerPulse.open(settings or Settings.from_env())
+    """The only way in: an application on the configured store, closed on the way out. A failure of the store
+    itself (a server restarted, a connection lost) comes out as a plain `StoreError`, never the driver's."""
+    settings = settings or Settings.from_env()
+    try:
+        app = PeerPulse.open(settings)
+    except IntegrityError:
+        raise
+    except STORE_FAILURES as e:  # chained, so a full disk beneath it is still told as one (domain/disk.py)
+        raise lost_store(e, settings.describe_store()) from e
     try:
         yield app
+    except IntegrityError:
+        raise
+    except STORE_FAILURES as e:
+        raise lost_store(e, settings.describe_store()) from e
     finally:
-        app.close()
+        try:
+            app.close()
+        except STORE_FAILURES:
+            pass  # a connection that is gone has nothing left to close

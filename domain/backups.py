@@ -34,6 +34,7 @@ from domain.store import backup, erasure_ledger, keys
 from domain.store.backup import BackupError, Manifest
 from domain.store.log import EventLog
 from domain.store.member_keys import KeyRows, key_store
+from domain.store.postgres import STORE_FAILURES
 
 STAGING = ".restore-"
 DERIVED = ("warehouse.duckdb", "warehouse.duckdb.wal", "serving.duckdb", "serving.duckdb.wal")
@@ -113,6 +114,8 @@ def _check_events(settings: Settings, source: Path, store_key: str, rows: KeyRow
                 log.decode(first)
     except ConfigurationError:
         raise backup.refuse(source, "its store key cannot decrypt the events") from None
+    except STORE_FAILURES:  # the digest was rewritten to match a file that is not (or no longer) a store
+        raise backup.refuse(source, f"{backup.EVENTS} is not a readable SQLite event store") from None
     if not first:
         return False
     if rows.binding is not None and rows.binding != backup.expected_binding(store_key, first[0].stream_id):
@@ -139,6 +142,8 @@ def _restore_sqlite(
         app = PeerPulse.open(staged)  # erases again, in the copy, whoever the ledger lists
     except PeerPulseError as e:
         raise backup.refuse(source, str(e).replace(str(staging), "the backup")) from None
+    except STORE_FAILURES:  # damage beyond its first page
+        raise backup.refuse(source, f"{backup.EVENTS} is not a readable SQLite event store") from None
     try:
         restored.erased_again = len(app.erased_again)
         app.record_erasures(erasure_ledger.read(settings))  # those whose key the backup had already lost

@@ -134,7 +134,9 @@ class Settings:
             port = url.port or 5432
         except ValueError:
             port = "?"
-        return f"PostgreSQL database '{url.path.lstrip('/')}' on {url.hostname}:{port}"
+        schema = parse_qs(url.query).get("schema", ["public"])[0]
+        within = f", schema '{schema}'" if schema != "public" else ""
+        return f"PostgreSQL database '{url.path.lstrip('/')}' on {url.hostname}:{port}{within}"
 
 
 # -- the secrets file, and the people it names ---------------------------------------------------------

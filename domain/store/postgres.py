@@ -12,11 +12,13 @@ idle-in-transaction timeout), and a failure is a plain `StoreError`, never a ret
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+import psycopg
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from psycopg.sql import SQL
 
@@ -27,6 +29,10 @@ LOCK_TIMEOUT = 30  # s: waiting for the events table's write lock (another write
 STATEMENT_TIMEOUT = 60  # s: any one statement on the store's connections
 WRITE_BUDGET = 120  # s: a whole batch's transaction, so the write lock is never held longer
 CONNECT_TIMEOUT = 10  # s: opening a connection, or waiting for one of the pool's
+
+
+# what a store that stopped answering raises (the library wraps most of it in its PersistenceError)
+STORE_FAILURES = (PersistenceError, psycopg.Error, sqlite3.Error)
 
 
 class StoreError(PeerPulseError):
@@ -109,3 +115,42 @@ class Factory(PostgresFactory):
     def __init__(self, env: Any):
         super().__init__(env)
         self.datastore.pool.kwargs.update(connection_options())
+
+
+def describe_open_failure(e: BaseException, where: str, schema: str) -> str:
+    """Why the store could not be opened, as a plain sentence: where, and what to do, never a password."""
+    import psycopg
+
+    cause = e.__cause__ if isinstance(e.__cause__, psycopg.Error) else e
+    if isinstance(cause, psycopg.errors.InvalidSchemaName):
+        return (
+            f"cannot open the event store ({where}): its schema '{schema}' does not exist; create it "
+            f"(CREATE SCHEMA {schema}) or name another with ?schema= in PEERPULSE_DATABASE_URL"
+        )
+    if isinstance(cause, psycopg.errors.InvalidPassword | psycopg.errors.InvalidAuthorizationSpecification):
+        return f"cannot open the event store ({where}): the server refused the user name or password"
+    if isinstance(cause, psycopg.errors.InvalidCatalogName):
+        return f"cannot open the event store ({where}): the database does not exist"
+    if isinstance(cause, psycopg.errors.InsufficientPrivilege):
+        return f"cannot open the event store ({where}): the user may not create or read its tables"
+    return f"cannot open the event store ({where}): {type(cause).__name__}"
+
+
+def connection_failed(e: BaseException) -> bool:
+    """The server could not be reached or dropped the connection (down, restarting, a session ended), as
+    opposed to a store that answers but refuses (a schema, a password, a right)."""
+    cause = e.__cause__ if isinstance(e.__cause__, psycopg.Error) else e
+    if not isinstance(cause, psycopg.Error):
+        return False
+    state = cause.sqlstate or ""
+    return state == "" or state.startswith(("08", "57"))
+
+
+def lost_store(e: BaseException, where: str) -> StoreError:
+    """A failure of the store outside a batch's write (a read, a member key, a claim): nothing half-written,
+    since every write is one transaction; the message says so and what to do."""
+    cause = e.__cause__ if isinstance(e.__cause__, Exception) else e
+    return StoreError(
+        f"the event store ({where}) stopped answering ({type(cause).__name__}: the server was restarted or "
+        "the connection was lost); nothing was half-written, try again"
+    )

@@ -227,6 +227,19 @@ def mix(backup: Path, other: Path, name: str, *, rebind: bool = False) -> None:
     (backup / "manifest.json").write_text(json.dumps(manifest))
 
 
+def tampered(backup: Path, name: str, content: bytes) -> None:
+    """Replace a file of the backup and rewrite its digest in the manifest, so only reading it can tell."""
+    (backup / name).write_bytes(content)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["files"][name] = _sha256(backup / name)
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+
+
+def truncated(path: Path) -> bytes:
+    """The file's first pages: a SQLite header promising pages that are not there."""
+    return path.read_bytes()[: 4096 * 2]
+
+
 @pytest.mark.parametrize(
     "damage, expected",
     [
@@ -239,6 +252,8 @@ def mix(backup: Path, other: Path, name: str, *, rebind: bool = False) -> None:
         (lambda b, o: shutil.copyfile(o / "events.sqlite", b / "events.sqlite"), "does not match its digest"),
         (lambda b, o: (b / "keys" / "members.sqlite").unlink(), "keys/members.sqlite is missing"),
         (lambda b, o: (b / "manifest.json").write_text("{"), "not a manifest of peerpulse-backup/1"),
+        (lambda b, o: tampered(b, "events.sqlite", b"not a database " * 1000), "events.sqlite is not a readable"),
+        (lambda b, o: tampered(b, "events.sqlite", truncated(b / "events.sqlite")), "events.sqlite is not a readable"),
     ],
 )
 def test_restore_refuses_a_backup_that_does_not_match_its_keys(small, tmp_path, damage, expected):
