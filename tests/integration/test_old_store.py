@@ -17,27 +17,20 @@ from domain.config import Settings
 from domain.model import ERASED_MEMBER, event_classes
 from domain.store.mapper import STORED_MODULE_TOPICS
 from tests.conftest import PEERPULSE, REPO, env_for
-from tests.support.old_store import AS_OF, ERASED, STORE_FILES, dump_figures
+from tests.support.old_store import AS_OF, ERASED, STORE_FILES, dump_figures, write_fixture_key
 
 FIXTURE = REPO / "tests" / "fixtures" / "old_store"
-# No key is committed to the repository, not even a fixture's: until the fixture is re-keyed with a key the
-# test derives, the old-store proof runs only where its key is present (the machine that wrote it).
-pytestmark = pytest.mark.skipif(
-    not (FIXTURE / "store" / "keys" / "store.key").exists(),
-    reason="the old store fixture's key is not committed (no keys in the repository); re-key the fixture",
-)
 RECORDED = {p.stem: p.read_text() for p in sorted((FIXTURE / "figures").glob("*.csv"))}
 PACKAGES = ("entrypoints", "domain", "pipelines", "dashboards", "notifications", "warehouse", "synthetic")
 
 
 def old_store(home: Path) -> Settings:
-    """A private copy of the fixture's store, its key owner-only as PeerPulse requires."""
+    """A private copy of the fixture's store, with its key (derived, not committed: the fixture's README)
+    written owner-only as PeerPulse requires."""
     for name in STORE_FILES:
         (home / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(FIXTURE / "store" / name, home / name)
-    home.chmod(0o700)
-    (home / "keys").chmod(0o700)
-    (home / "keys" / "store.key").chmod(0o600)
+    write_fixture_key(home)
     return Settings(home=home)
 
 

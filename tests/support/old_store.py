@@ -1,9 +1,10 @@
 """The old store fixture (tests/fixtures/old_store/): how it was written, and how its figures are dumped.
 
 Run as a script, it writes a small programme holding every kind of event into a fresh event store,
-publishes its figures as of `AS_OF`, and saves the store (events, store key, member keys), the JSONL it
-imported and the figures under OUT. It is run with the code of the commit the fixture stands for (the
-fixture's README names it), so the store holds the topics and event shapes that code wrote:
+publishes its figures as of `AS_OF`, and saves the store (events and member keys; its key is derived
+from `FIXTURE_KEY_PHRASE`, never saved), the JSONL it imported and the figures under OUT. It is run with
+the code of the commit the fixture stands for (the fixture's README names it), so the store holds the
+topics and event shapes that code wrote:
 
     git archive <commit> | tar -x -C /tmp/base
     PYTHONPATH=/tmp/base .venv/bin/python tests/support/old_store.py tests/fixtures/old_store
@@ -14,7 +15,10 @@ dumped by `dump_figures` the same way, with the ones saved here.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -25,7 +29,27 @@ import duckdb
 
 AS_OF = date(2025, 3, 1)
 ERASED = "dee"  # erased when the fixture was written; the test erases another member
-STORE_FILES = ("events.sqlite", "keys/store.key", "keys/members.sqlite")  # what a store is, without its warehouse
+STORE_FILES = ("events.sqlite", "keys/members.sqlite")  # what a store is, without its warehouse and key
+KEY_FILE = "keys/store.key"
+# The fixture's store key is DERIVED from this phrase, so no key file is committed (the repository holds no
+# keys) and yet the test can open the store. It is not a secret: the fixture holds no real person's data.
+FIXTURE_KEY_PHRASE = "PeerPulse old-store test fixture: a public, non-secret key"
+
+
+def fixture_key() -> str:
+    """The store key of the old store fixture: SHA-256 of `FIXTURE_KEY_PHRASE`, base64 as a key file holds it."""
+    return base64.b64encode(hashlib.sha256(FIXTURE_KEY_PHRASE.encode()).digest()).decode()
+
+
+def write_fixture_key(home: Path) -> None:
+    """Write the derived key as the store key file of `home`, owner-only as PeerPulse requires."""
+    path = home / KEY_FILE
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(home, 0o700)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(fixture_key() + "\n")
 
 
 def _commands() -> list[dict]:
@@ -263,6 +287,7 @@ def build(out: Path) -> None:
     jsonl.write_text("".join(json.dumps(c) + "\n" for c in _commands()))
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(home=Path(scratch) / "home")
+        write_fixture_key(settings.home)  # the store is written under the derived key, never a random one
         with open_application(settings) as app:
             summary = import_file(app, jsonl)
             assert summary.skipped == 0, summary
