@@ -9,7 +9,6 @@ import os
 import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from domain.application import open_application
@@ -18,7 +17,7 @@ from domain.jsonl import import_file
 from domain.model import Meeting
 from tests.conftest import PEERPULSE, env_for
 from tests.integration.test_application import EXAMPLE, write_jsonl
-from warehouse.db import sql_string
+from tests.support.serving import attached, published_tables
 
 pytestmark = pytest.mark.slow
 
@@ -28,29 +27,18 @@ def run(settings: Settings, *args: str) -> subprocess.CompletedProcess:
 
 
 def published(settings: Settings, sql: str) -> list[tuple]:
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"ATTACH {sql_string(settings.serving_path)} AS s (READ_ONLY)")
+    with attached(settings.serving_path) as con:
         return con.execute(sql.replace("FROM ", "FROM s.")).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(settings: Settings) -> dict[str, list[tuple]]:
     """Every published table, sorted: what two builds must agree on (but when each was published)."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"ATTACH {sql_string(settings.serving_path)} AS s (READ_ONLY)")
-        tables = [
-            t
-            for (t,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 's' ORDER BY 1"
-            ).fetchall()
-        ]
-        shown = {"publication_state": "* EXCLUDE (published_at)"}
-        return {t: sorted(con.execute(f"SELECT {shown.get(t, '*')} FROM s.{t}").fetchall(), key=repr) for t in tables}
-    finally:
-        con.close()
+    shown = {"publication_state": "* EXCLUDE (published_at)"}
+    with attached(settings.serving_path) as con:
+        return {
+            t: sorted(con.execute(f"SELECT {shown.get(t, '*')} FROM s.{t}").fetchall(), key=repr)
+            for t in published_tables(con)
+        }
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from tests.e2e.test_dashboards_browser import (
     visitor,
     wait_rendered,
 )
+from tests.support.programme import register
 
 pytestmark = pytest.mark.slow
 ZOOM = Path(__file__).resolve().parents[1] / "fixtures" / "zoom"
@@ -46,13 +47,13 @@ def programme() -> list[dict]:
             "cadence": "monthly",
             "formed_on": "2026-01-05",
         },
-        {"type": "register_member", "member": "fay", "name": "Fay Facilitator", "email": "fay@example.org"},
-        {"type": "register_member", "member": "gus", "name": "Gus Second", "email": "gus@example.org"},
+        register("fay", "Fay Facilitator"),
+        register("gus", "Gus Second"),
         {"type": "assign_facilitator", "group": "abbey", "member": "fay", "assigned_on": "2026-01-05"},
     ]
     for member, (name, email) in PEOPLE.items():
         commands += [
-            {"type": "register_member", "member": member, "name": name, "email": email},
+            register(member, name, email),
             {"type": "join_group", "group": "abbey", "member": member, "joined_on": "2026-01-05"},
         ]
     commands += [

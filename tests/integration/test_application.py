@@ -14,17 +14,12 @@ from domain.application import PeerPulse, open_application
 from domain.config import Settings
 from domain.errors import CommandError, ConfigurationError
 from domain.jsonl import import_file
+from tests.support.programme import make_commitment, register
 
 EXAMPLE = [
     {"type": "form_group", "group": "north", "name": "North Forum", "cadence": "monthly", "formed_on": "2025-01-06"},
-    {"type": "register_member", "member": "ana", "name": "Ana Ruiz", "email": "ana@example.org"},
-    {
-        "type": "register_member",
-        "member": "bob",
-        "name": "Bob Tanaka",
-        "email": "bob@example.org",
-        "company": "Tanaka Freight",
-    },
+    register("ana", "Ana Ruiz"),
+    register("bob", "Bob Tanaka", company="Tanaka Freight"),
     {"type": "join_group", "group": "north", "member": "ana", "joined_on": "2025-01-06"},
     {"type": "join_group", "group": "north", "member": "bob", "joined_on": "2025-01-06"},
     {"type": "assign_facilitator", "group": "north", "member": "bob", "assigned_on": "2025-01-06"},
@@ -38,14 +33,7 @@ EXAMPLE = [
         "speaking_seconds": {"ana": 640},
         "presenters": ["ana"],
     },
-    {
-        "type": "make_commitment",
-        "commitment": "c-001",
-        "member": "ana",
-        "meeting": "north-01",
-        "text": "Hire a chief operating officer",
-        "due_on": "2025-02-10",
-    },
+    make_commitment("c-001", "ana", "north-01", "Hire a chief operating officer", "2025-02-10"),
     {"type": "rate_meeting", "meeting": "north-01", "member": "ana", "score": 9},
     {
         "type": "hold_meeting",

@@ -15,29 +15,24 @@ from domain import commands as c
 from domain.application import open_application
 from domain.config import Settings
 from domain.model import ERASED_MEMBER, event_classes
+from domain.store.keys import new_key
 from domain.store.mapper import STORED_MODULE_TOPICS
 from tests.conftest import PEERPULSE, REPO, env_for
-from tests.support.old_store import AS_OF, ERASED, STORE_FILES, dump_figures
+from tests.support.old_store import AS_OF, ERASED, STORE_FILES, dump_figures, fixture_key, write_fixture_key
+from tests.support.rekey_old_store import RekeyError, rekey
 
 FIXTURE = REPO / "tests" / "fixtures" / "old_store"
-# No key is committed to the repository, not even a fixture's: until the fixture is re-keyed with a key the
-# test derives, the old-store proof runs only where its key is present (the machine that wrote it).
-pytestmark = pytest.mark.skipif(
-    not (FIXTURE / "store" / "keys" / "store.key").exists(),
-    reason="the old store fixture's key is not committed (no keys in the repository); re-key the fixture",
-)
 RECORDED = {p.stem: p.read_text() for p in sorted((FIXTURE / "figures").glob("*.csv"))}
 PACKAGES = ("entrypoints", "domain", "pipelines", "dashboards", "notifications", "warehouse", "synthetic")
 
 
 def old_store(home: Path) -> Settings:
-    """A private copy of the fixture's store, its key owner-only as PeerPulse requires."""
+    """A private copy of the fixture's store, with its key (derived, not committed: the fixture's README)
+    written owner-only as PeerPulse requires."""
     for name in STORE_FILES:
         (home / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(FIXTURE / "store" / name, home / name)
-    home.chmod(0o700)
-    (home / "keys").chmod(0o700)
-    (home / "keys" / "store.key").chmod(0o600)
+    write_fixture_key(home)
     return Settings(home=home)
 
 
@@ -188,3 +183,32 @@ def test_an_old_store_still_works_once_the_aggregates_have_moved(tmp_path):
 @pytest.fixture(autouse=True)
 def _no_stray_cwd(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # the moved copy must not find this worktree's packages from the cwd
+
+
+def test_rekeying_keeps_the_store_the_old_code_wrote_and_refuses_a_wrong_key(tmp_path):
+    copy = tmp_path / "fixture"
+    shutil.copytree(FIXTURE, copy, ignore=shutil.ignore_patterns("figures"))
+    files = [copy / "store" / name for name in STORE_FILES]
+    before = [f.read_bytes() for f in files]
+    with pytest.raises(RekeyError, match="does not open with the old key"):
+        rekey(copy, new_key(), new_key())
+    assert [f.read_bytes() for f in files] == before  # refused before anything was written
+
+    other = new_key()
+    assert rekey(copy, fixture_key(), other) == 61
+    home = tmp_path / "home"
+    for name in STORE_FILES:
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(copy / "store" / name, home / name)
+    with open_application(Settings(home=home, store_key=other)) as app:
+        stored = stored_states(app)
+        # The email index and the pseudonyms follow the key: found under the new key's digests.
+        assert app.member_by_email("ana@example.org").ref == "ana" and app.member_by_email("dee@example.org") is None
+        assert app.turned_off(app.recipient_for(email="lead@example.org")) == {"briefing"}
+        assert app.member("bob").company == "Tanaka Freight" and app.member(ERASED).name == ERASED_MEMBER
+    with open_application(old_store(tmp_path / "as_committed")) as app:
+        committed = stored_states(app)
+    assert [t for t, _ in stored] == [t for t, _ in committed]  # same events, same positions
+    assert stored[-1][1]["recorded_by"]["who"] != committed[-1][1]["recorded_by"]["who"]  # the new key's pseudonym
+    # Only what the key decides differs: 6 email claims, lead@example.org's preferences (2), the actor (7).
+    assert sum(s != c for (_, s), (_, c) in zip(stored, committed, strict=True)) == 15

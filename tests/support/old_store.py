@@ -1,9 +1,10 @@
 """The old store fixture (tests/fixtures/old_store/): how it was written, and how its figures are dumped.
 
 Run as a script, it writes a small programme holding every kind of event into a fresh event store,
-publishes its figures as of `AS_OF`, and saves the store (events, store key, member keys), the JSONL it
-imported and the figures under OUT. It is run with the code of the commit the fixture stands for (the
-fixture's README names it), so the store holds the topics and event shapes that code wrote:
+publishes its figures as of `AS_OF`, and saves the store (events and member keys; its key is derived
+from `FIXTURE_KEY_PHRASE`, never saved), the JSONL it imported and the figures under OUT. It is run with
+the code of the commit the fixture stands for (the fixture's README names it), so the store holds the
+topics and event shapes that code wrote:
 
     git archive <commit> | tar -x -C /tmp/base
     PYTHONPATH=/tmp/base .venv/bin/python tests/support/old_store.py tests/fixtures/old_store
@@ -14,18 +15,46 @@ dumped by `dump_figures` the same way, with the ones saved here.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-import duckdb
+if __name__ == "__main__":  # run as a script against an older commit's code (PYTHONPATH): the files beside it
+    from programme import make_commitment, register
+    from serving import attached, published_tables
+else:
+    from tests.support.programme import make_commitment, register
+    from tests.support.serving import attached, published_tables
 
 AS_OF = date(2025, 3, 1)
 ERASED = "dee"  # erased when the fixture was written; the test erases another member
-STORE_FILES = ("events.sqlite", "keys/store.key", "keys/members.sqlite")  # what a store is, without its warehouse
+STORE_FILES = ("events.sqlite", "keys/members.sqlite")  # what a store is, without its warehouse and key
+KEY_FILE = "keys/store.key"
+# The fixture's store key is DERIVED from this phrase, so no key file is committed (the repository holds no
+# keys) and yet the test can open the store. It is not a secret: the fixture holds no real person's data.
+FIXTURE_KEY_PHRASE = "PeerPulse old-store test fixture: a public, non-secret key"
+
+
+def fixture_key() -> str:
+    """The store key of the old store fixture: SHA-256 of `FIXTURE_KEY_PHRASE`, base64 as a key file holds it."""
+    return base64.b64encode(hashlib.sha256(FIXTURE_KEY_PHRASE.encode()).digest()).decode()
+
+
+def write_fixture_key(home: Path) -> None:
+    """Write the derived key as the store key file of `home`, owner-only as PeerPulse requires."""
+    path = home / KEY_FILE
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(home, 0o700)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(fixture_key() + "\n")
 
 
 def _commands() -> list[dict]:
@@ -46,19 +75,12 @@ def _commands() -> list[dict]:
             "formed_on": "2025-01-06",
             "purpose": "Founders of family firms",
         },
-        {"type": "register_member", "member": "ana", "name": "Ana Ruiz", "email": "ana@example.org"},
-        {
-            "type": "register_member",
-            "member": "bob",
-            "name": "Bob Tanaka",
-            "email": "bob@example.org",
-            "company": "Tanaka Freight",
-            "title": "CEO",
-        },
-        {"type": "register_member", "member": "cy", "name": "Cy Okafor", "email": "cy@example.org"},
-        {"type": "register_member", "member": "dee", "name": "Dee Lindqvist", "email": "dee@example.org"},
-        {"type": "register_member", "member": "eve", "name": "Eve Moreau", "email": "eve@example.org"},
-        {"type": "register_member", "member": "fay", "name": "Fay Adeyemi", "email": "fay@example.org"},
+        register("ana", "Ana Ruiz"),
+        register("bob", "Bob Tanaka", company="Tanaka Freight", title="CEO"),
+        register("cy", "Cy Okafor"),
+        register("dee", "Dee Lindqvist"),
+        register("eve", "Eve Moreau"),
+        register("fay", "Fay Adeyemi"),
         *(
             {"type": "join_group", "group": "north", "member": m, "joined_on": "2025-01-06"}
             for m in ("ana", "bob", "cy", "dee")
@@ -81,30 +103,9 @@ def _commands() -> list[dict]:
             "presenters": ["ana"],
             "guest_speaker": "A visiting chair",
         },
-        {
-            "type": "make_commitment",
-            "commitment": "c-001",
-            "member": "ana",
-            "meeting": "north-01",
-            "text": "Hire a chief operating officer",
-            "due_on": "2025-02-10",
-        },
-        {
-            "type": "make_commitment",
-            "commitment": "c-002",
-            "member": "cy",
-            "meeting": "north-01",
-            "text": "Close the Lisbon office",
-            "due_on": "2025-02-10",
-        },
-        {
-            "type": "make_commitment",
-            "commitment": "c-003",
-            "member": "bob",
-            "meeting": "north-01",
-            "text": "Price the new routes",
-            "due_on": "2025-02-10",
-        },
+        make_commitment("c-001", "ana", "north-01", "Hire a chief operating officer", "2025-02-10"),
+        make_commitment("c-002", "cy", "north-01", "Close the Lisbon office", "2025-02-10"),
+        make_commitment("c-003", "bob", "north-01", "Price the new routes", "2025-02-10"),
         {"type": "rate_meeting", "meeting": "north-01", "member": "ana", "score": 9, "rated_on": "2025-01-14"},
         {"type": "rate_meeting", "meeting": "north-01", "member": "bob", "score": 7},
         {
@@ -166,14 +167,7 @@ def _commands() -> list[dict]:
             "topic": "finance",
             "attendance": {"eve": "present", "fay": "present"},
         },
-        {
-            "type": "make_commitment",
-            "commitment": "c-004",
-            "member": "eve",
-            "meeting": "south-01",
-            "text": "Refinance the warehouse loan",
-            "due_on": "2025-02-03",
-        },
+        make_commitment("c-004", "eve", "south-01", "Refinance the warehouse loan", "2025-02-03"),
         {
             "type": "hold_meeting",
             "group": "south",
@@ -193,38 +187,18 @@ def _commands() -> list[dict]:
 def _send_messages(app) -> None:
     """A briefing refused by the mail server once, then claimed again and sent; a nudge sent at once."""
     by = app.actor("mail", account="fixture")
+
+    def claim(recipient: str, kind: str, occasion: str, run: str, now: str, until: str) -> None:
+        assert app.claim_message(recipient, kind, occasion, run=run, now=now, until=until, by=by)
+
     bob = app.recipient_for(member="bob")
     occasion = "north@2025-03-10"
-    assert app.claim_message(
-        bob,
-        "briefing",
-        occasion,
-        run="run-1",
-        now="2025-03-08T08:00:00+00:00",
-        until="2025-03-08T08:10:00+00:00",
-        by=by,
-    )
+    claim(bob, "briefing", occasion, "run-1", "2025-03-08T08:00:00+00:00", "2025-03-08T08:10:00+00:00")
     app.message_not_sent(bob, "briefing", occasion, run="run-1", reason="SMTPRecipientsRefused", by=by)
-    assert app.claim_message(
-        bob,
-        "briefing",
-        occasion,
-        run="run-2",
-        now="2025-03-08T09:00:00+00:00",
-        until="2025-03-08T09:10:00+00:00",
-        by=by,
-    )
+    claim(bob, "briefing", occasion, "run-2", "2025-03-08T09:00:00+00:00", "2025-03-08T09:10:00+00:00")
     app.message_sent(bob, "briefing", occasion, run="run-2", at="2025-03-08T09:00:05+00:00", by=by)
     ana = app.recipient_for(member="ana")
-    assert app.claim_message(
-        ana,
-        "nudge",
-        "2025-03-03",
-        run="run-3",
-        now="2025-03-03T07:00:00+00:00",
-        until="2025-03-03T07:10:00+00:00",
-        by=by,
-    )
+    claim(ana, "nudge", "2025-03-03", "run-3", "2025-03-03T07:00:00+00:00", "2025-03-03T07:10:00+00:00")
     app.message_sent(ana, "nudge", "2025-03-03", run="run-3", at="2025-03-03T07:00:02+00:00", by=by)
 
 
@@ -232,24 +206,15 @@ def dump_figures(serving_path: Path, out: Path) -> dict[str, str]:
     """Every published table of the serving file as CSV, its rows sorted: {table: csv text}, also written
     to `out/<table>.csv`. `publication_state` (positions and times of this publication) is left out."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"ATTACH '{serving_path}' AS s (READ_ONLY)")
-        tables = [
-            t
-            for (t,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 's' ORDER BY 1"
-            ).fetchall()
-            if t != "publication_state"
-        ]
+    with attached(serving_path) as con:
         dumped = {}
-        for table in tables:
+        for table in published_tables(con):
+            if table == "publication_state":
+                continue
             path = out / f"{table}.csv"
             con.execute(f"COPY (SELECT * FROM s.{table} ORDER BY ALL) TO '{path}' (HEADER, DELIMITER ',')")
             dumped[table] = path.read_text()
         return dumped
-    finally:
-        con.close()
 
 
 def build(out: Path) -> None:
@@ -263,6 +228,7 @@ def build(out: Path) -> None:
     jsonl.write_text("".join(json.dumps(c) + "\n" for c in _commands()))
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(home=Path(scratch) / "home")
+        write_fixture_key(settings.home)  # the store is written under the derived key, never a random one
         with open_application(settings) as app:
             summary = import_file(app, jsonl)
             assert summary.skipped == 0, summary
