@@ -70,6 +70,7 @@ test-fast: venv
 ## Benchmarks print figures (ratios against baselines measured in the same run); they assert nothing.
 bench: venv browser
 	$(VENV)/bin/python tests/benchmarks/import_rate.py
+	$(VENV)/bin/python tests/benchmarks/import_postgres.py
 	$(VENV)/bin/python tests/benchmarks/pipeline_rebuild.py
 	$(VENV)/bin/python tests/benchmarks/freshness.py
 	$(VENV)/bin/python tests/benchmarks/dagster_freshness.py

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,6 +33,25 @@ def form_key(name: str) -> str:
 def new_form(name: str) -> None:
     """After a save: the next submission is a new one."""
     st.session_state.pop(f"peerpulse_form_{name}", None)
+
+
+def commitment_row(
+    members: Sequence[str], label: Callable[[str], str | None], held_on: date, key: str
+) -> tuple[str | None, str, date]:
+    """One commitment made at a meeting held on `held_on`: who (one of `members`), what, and when it is due
+    (four weeks on unless changed, after the meeting). The widgets' keys start with `key`. Returns the
+    member, the text without surrounding spaces, and the due date, for the caller's form to save."""
+    who_col, what_col, when_col = st.columns([3, 6, 2])
+    member = who_col.selectbox("Who", members, format_func=label, key=f"{key}-member")
+    text = what_col.text_input("Committed to", key=f"{key}-text", max_chars=5000)
+    due_on = when_col.date_input(
+        "Due",
+        value=held_on + timedelta(days=28),
+        min_value=held_on + timedelta(days=1),
+        key=f"{key}-due",
+        format="YYYY-MM-DD",
+    )
+    return member, text.strip(), due_on
 
 
 def errors(name: str) -> dict[str | None, str]:

@@ -9,6 +9,7 @@ member and group), not against what a page passes in.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ class DomainReader:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerpulse-domain")
         self._app = self._thread.submit(PeerPulse.open, settings).result()
         self._seen = self.read(lambda app: app.event_count())
+        # group id -> name as formed: no event renames a group, so each is read once, from its first event.
+        # Here, not in st.cache_resource: no Streamlit message (clear_cache) reaches it, it goes with this
+        # store's reader (process_wide.close_all), and an erasure empties it with the other lookups.
+        self._group_names: dict[str, str] = {}
+        self._group_names_lock = threading.Lock()
 
     def read(self, question: Callable[[PeerPulse], T]) -> T:
         """`question` asked on the domain's thread. A store that stopped answering (a server restarted, a
@@ -62,7 +68,22 @@ class DomainReader:
                 self.read(lambda app: app.member_keys.forget())
                 for cached in (_person_by_email, _names, _commitments, _name_and_email):
                     cached.clear()
+                with self._group_names_lock:
+                    self._group_names.clear()
         return count
+
+    def group_names(self, group_ids: tuple[str, ...]) -> dict[str, str]:
+        """group id -> name (the id itself for a group not formed, which is not remembered: it may be soon)."""
+        with self._group_names_lock:
+            known = {g: self._group_names[g] for g in group_ids if g in self._group_names}
+        missing = [g for g in group_ids if g not in known]
+        if missing:
+            found = self.read(lambda app: {g: _name_as_formed(app, g) for g in missing})
+            formed = {g: name for g, name in found.items() if name}
+            with self._group_names_lock:
+                self._group_names.update(formed)
+            known |= formed
+        return {g: known.get(g) or g for g in group_ids}
 
     def close(self) -> None:
         def close_here() -> None:
@@ -117,19 +138,8 @@ def sessions_ended_before(email: str) -> str | None:
     return _sessions_ended_before(email.strip().lower(), _store_version())
 
 
-@st.cache_resource(show_spinner=False)
-def _group_name_book(settings: Settings) -> dict[str, str]:
-    """group id -> name, kept for the life of the server: a group's name is set when it is formed and
-    no event changes it, so each is read once, from the group's first event only."""
-    return {}
-
-
 def _group_names(group_ids: tuple[str, ...]) -> dict[str, str]:
-    book = _group_name_book(Settings.from_env())
-    missing = [group_id for group_id in group_ids if group_id not in book]
-    if missing:
-        book.update(_read(lambda app: {group_id: _name_as_formed(app, group_id) for group_id in missing}))
-    return {group_id: book.get(group_id) or group_id for group_id in group_ids}
+    return _domain(Settings.from_env()).group_names(group_ids)
 
 
 def _name_as_formed(app: PeerPulse, group_id: str) -> str | None:

@@ -2,7 +2,7 @@
 commitment forgotten on the day, and see who recorded or corrected what, and when. Nothing is deleted: a
 correction is a new record."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 import streamlit as st
@@ -80,20 +80,11 @@ with right, st.form(f"{key}-airtime"):
 with st.form(f"{key}-commitment"):
     st.markdown("**A commitment made at this meeting** (one that was not recorded with it)")
     held_on = date.fromisoformat(record.held_on)
-    who_col, what_col, when_col = st.columns([3, 6, 2])
-    committer = who_col.selectbox("Who", attendees, format_func=names.get, key=f"{key}-commitment-member")
-    text = what_col.text_input("Committed to", key=f"{key}-commitment-text", max_chars=5000)
-    due_on = when_col.date_input(
-        "Due",
-        value=held_on + timedelta(days=28),
-        min_value=held_on + timedelta(days=1),
-        key=f"{key}-commitment-due",
-        format="YYYY-MM-DD",
-    )
-    if st.form_submit_button("Add the commitment") and committer and text.strip():
+    committer, text, due_on = forms.commitment_row(attendees, names.get, held_on, f"{key}-commitment")
+    if st.form_submit_button("Add the commitment") and committer and text:
         forms.save(
             FORM,
-            lambda: recording.add_commitment(viewer, meeting_id, committer, text.strip(), due_on.isoformat(), key),
+            lambda: recording.add_commitment(viewer, meeting_id, committer, text, due_on.isoformat(), key),
         )
         st.rerun()
     forms.refused_at(FORM, "text", "due_on", "commitment")

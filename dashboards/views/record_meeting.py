@@ -160,18 +160,9 @@ for n, (token, member, text, due_on) in enumerate(list(made)):
         made.pop(n)
         st.rerun()
 with st.form(f"{key}-add", clear_on_submit=True, border=True):
-    who_col, what_col, when_col = st.columns([3, 6, 2])
-    member = who_col.selectbox("Who", attendees, format_func=label.get, key=f"{key}-add-member")
-    text = what_col.text_input("Committed to", key=f"{key}-add-text", max_chars=5000)
-    due_on = when_col.date_input(
-        "Due",
-        value=held_on + timedelta(days=28),
-        min_value=held_on + timedelta(days=1),
-        key=f"{key}-add-due",
-        format="YYYY-MM-DD",
-    )
-    if st.form_submit_button("Add the commitment") and member and text.strip():
-        made.append((recording.new_token(), member, text.strip(), due_on.isoformat()))
+    member, text, due_on = forms.commitment_row(attendees, label.get, held_on, f"{key}-add")
+    if st.form_submit_button("Add the commitment") and member and text:
+        made.append((recording.new_token(), member, text, due_on.isoformat()))
         st.rerun()
 forms.refused_at(FORM, "member", "text", "due_on")
 

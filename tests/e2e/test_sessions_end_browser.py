@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,18 @@ def sign_in(me: Visitor, deployment: Deployment, sub: str) -> None:
     wait_rendered(me.page)
 
 
+@contextmanager
+def signed_in_tab(browser, deployment: Deployment, member: str) -> Iterator[Visitor]:
+    """A browser of its own (closed afterwards) with one tab, signed in as `member` through the provider."""
+    context = browser.new_context()
+    try:
+        me = tab(context)
+        sign_in(me, deployment, member)
+        yield me
+    finally:
+        context.close()
+
+
 def events(home: Path) -> int:
     with open_application(Settings(home=home)) as app:
         return app.event_count()
@@ -114,10 +127,8 @@ def assert_clean(me: Visitor) -> None:
 
 def test_signing_out_ends_the_other_tab_and_every_copy_of_the_cookie(deployment, browser):
     member = deployment.members[0]
-    context = browser.new_context()
-    try:
-        first = tab(context)
-        sign_in(first, deployment, member)
+    with signed_in_tab(browser, deployment, member) as first:
+        context = first.page.context
         assert first.title() == "My commitments"
         copied = [c for c in context.cookies() if c["name"].startswith("_streamlit_user")]
         assert copied, "the sign-in cookie"
@@ -139,8 +150,6 @@ def test_signing_out_ends_the_other_tab_and_every_copy_of_the_cookie(deployment,
         assert events(deployment.home) == before, "the second tab recorded a check-in after signing out"
         for me in (first, second):
             assert_clean(me)
-    finally:
-        context.close()
 
     with open_application(Settings(home=deployment.home)) as app:
         person = sessions.of_email(app, app.member(member).email)[0]
@@ -168,10 +177,7 @@ def test_signing_out_ends_the_other_tab_and_every_copy_of_the_cookie(deployment,
 
 def test_an_erasure_ends_the_members_open_tab_at_its_next_action(deployment, browser):
     member = deployment.members[1]
-    context = browser.new_context()
-    try:
-        me = tab(context)
-        sign_in(me, deployment, member)
+    with signed_in_tab(browser, deployment, member) as me:
         me.open(f"{deployment.base}/my_check_in")
         assert me.title() == "Check in and rate"
 
@@ -189,5 +195,3 @@ def test_an_erasure_ends_the_members_open_tab_at_its_next_action(deployment, bro
         see(me, SIGNED_OUT)
         assert events(deployment.home) == before
         assert_clean(me)
-    finally:
-        context.close()

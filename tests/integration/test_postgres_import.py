@@ -24,6 +24,21 @@ def seeded(tmp_path, groups: int = 155):
     return path
 
 
+def importing(path, pg_schema: str, tmp_path) -> subprocess.Popen:
+    """`peerpulse import path` started into the test's private schema (its home under tmp_path)."""
+    return subprocess.Popen(
+        [PEERPULSE, "import", str(path)],
+        env=env_for(Settings(home=tmp_path / "home", database_url=pg_schema)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def schema_of(pg_schema: str) -> str:
+    return pg_schema.rsplit("schema=", 1)[1]
+
+
 def lock_holder(url: str, schema: str, deadline: float) -> int | None:
     with psycopg.connect(url.split("?")[0], autocommit=True) as conn:
         while time.monotonic() < deadline:
@@ -47,16 +62,8 @@ def count(url: str, schema: str) -> int:
 def test_a_50k_import_finishes_and_a_second_writer_waits_only_for_its_commit(pg_schema, tmp_path):
     path = seeded(tmp_path)
     assert sum(1 for _ in path.open()) >= 50_000
-    schema = pg_schema.rsplit("schema=", 1)[1]
-    settings = Settings(home=tmp_path / "home", database_url=pg_schema)
-    importing = subprocess.Popen(
-        [PEERPULSE, "import", str(path)],
-        env=env_for(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert lock_holder(pg_schema, schema, time.monotonic() + 120) is not None
+    big = importing(path, pg_schema, tmp_path)
+    assert lock_holder(pg_schema, schema_of(pg_schema), time.monotonic() + 120) is not None
     line = tmp_path / "one.jsonl"
     line.write_text(
         json.dumps(
@@ -70,16 +77,10 @@ def test_a_50k_import_finishes_and_a_second_writer_waits_only_for_its_commit(pg_
         )
         + "\n"
     )
-    writer = subprocess.Popen(
-        [PEERPULSE, "import", str(line)],
-        env=env_for(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    _, err = importing.communicate(timeout=120)
+    writer = importing(line, pg_schema, tmp_path)
+    _, err = big.communicate(timeout=120)
     imported_at = time.monotonic()
-    assert importing.returncode == 0, err
+    assert big.returncode == 0, err
     _, werr = writer.communicate(timeout=60)
     assert writer.returncode == 0, werr
     assert time.monotonic() - imported_at < 20  # it waited for the commit, not for a timeout
@@ -87,21 +88,13 @@ def test_a_50k_import_finishes_and_a_second_writer_waits_only_for_its_commit(pg_
 
 def test_a_terminated_backend_is_a_plain_message_and_nothing_is_stored(pg_schema, tmp_path):
     path = seeded(tmp_path, groups=100)
-    schema = pg_schema.rsplit("schema=", 1)[1]
-    settings = Settings(home=tmp_path / "home", database_url=pg_schema)
-    importing = subprocess.Popen(
-        [PEERPULSE, "import", str(path)],
-        env=env_for(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    pid = lock_holder(pg_schema, schema, time.monotonic() + 120)
+    big = importing(path, pg_schema, tmp_path)
+    pid = lock_holder(pg_schema, schema_of(pg_schema), time.monotonic() + 120)
     assert pid is not None
     with psycopg.connect(pg_schema.split("?")[0], autocommit=True) as conn:
         conn.execute("SELECT pg_terminate_backend(%s)", [pid])
-    _, err = importing.communicate(timeout=120)
-    assert importing.returncode != 0
+    _, err = big.communicate(timeout=120)
+    assert big.returncode != 0
     assert "Traceback" not in err
     assert "nothing was stored" in err
-    assert count(pg_schema, schema) == 0
+    assert count(pg_schema, schema_of(pg_schema)) == 0

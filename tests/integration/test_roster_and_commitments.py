@@ -66,18 +66,29 @@ def by_key(widgets, suffix: str):
     return next(w for w in widgets if w.key and w.key.endswith(suffix))
 
 
+def add_commitment_on(at, form: str, member: str, text: str, then: str | None = None) -> None:
+    """Fill form `form`'s commitment row (keys ending `-{form}-member` and `-{form}-text`), add it, then
+    click `then` if given (the button that saves), and see no error."""
+    by_key(at.selectbox, f"-{form}-member").set_value(member)
+    by_key(at.text_input, f"-{form}-text").input(text)
+    button(at, "Add the commitment").click().run()
+    if then:
+        button(at, then).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+
+def made_at_north(home) -> dict[str, tuple[str, str]]:
+    with open_application(home) as app:
+        return made_at(app, "north-2026-06-29")
+
+
 def test_the_record_page_adds_a_forgotten_commitment_to_a_meeting_saved_before(home):
     at = signed_in("fay@example.org", "views/record_meeting.py")
     for text in ("Call three customers", "Hire a CFO"):  # the second one forgotten on the day
         by_key(at.date_input, "-held_on").set_value(date(2026, 6, 29)).run()
-        by_key(at.selectbox, "-add-member").set_value("bob")
-        by_key(at.text_input, "-add-text").input(text)
-        button(at, "Add the commitment").click().run()
-        button(at, "Save the meeting").click().run()
-        assert not at.exception and not at.error, [e.value for e in at.error]
+        add_commitment_on(at, "add", "bob", text, then="Save the meeting")
         assert any("is recorded" in s.value for s in at.success)
-    with open_application(home) as app:
-        made = made_at(app, "north-2026-06-29")
+    made = made_at_north(home)
     assert sorted(made.values()) == [("bob", "Call three customers"), ("bob", "Hire a CFO")]
     assert all(ref.startswith("north-2026-06-29-") and "bob" not in ref for ref in made)
 
@@ -87,13 +98,9 @@ def test_the_correct_page_adds_a_commitment_once_and_only_for_the_facilitator(ho
     publish(home)
     at = signed_in("fay@example.org", "views/correct_meeting.py")
     by_key(at.selectbox, "-meeting").set_value("north-2026-06-29").run()
-    by_key(at.selectbox, "-commitment-member").set_value("ana")
-    by_key(at.text_input, "-commitment-text").input("Sign the lease")
-    button(at, "Add the commitment").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    add_commitment_on(at, "commitment", "ana", "Sign the lease")
     assert any("is recorded (1 new records)" in s.value for s in at.success)
-    with open_application(home) as app:
-        made = made_at(app, "north-2026-06-29")
+    made = made_at_north(home)
     assert sorted(made.values()) == [("ana", "Sign the lease"), ("bob", "Call three customers")]
 
     # a retried save of that form records nothing new; another group's facilitator records nothing
