@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -104,6 +105,37 @@ def test_each_commands_example_line_parses_and_its_rules_name_its_fields(command
     names = {name for name, *_ in commands.documented_fields(cls)}
     assert all(rule.field in names for rule in cls.rules), f"'{command}': a rule names a field it has not"
     assert cls.skipped_when and command_docs.description(cls)
+
+
+@cache
+def refusal_templates() -> list[tuple[re.Pattern, str | None]]:
+    """(the message as a pattern, the field when it is a constant) of every DomainError and InvalidField the
+    domain raises: each value put into a message (`{...}`) may be any text."""
+    found = []
+    for path in sorted((REPO / "domain").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("DomainError", "InvalidField")):
+                continue
+            args = node.args if node.func.id == "DomainError" else node.args[::-1]  # InvalidField(field, reason)
+            if not args or not isinstance(args[0], (ast.Constant, ast.JoinedStr)):
+                continue
+            parts = args[0].values if isinstance(args[0], ast.JoinedStr) else [args[0]]
+            pattern = "".join(re.escape(p.value) if isinstance(p, ast.Constant) else ".+" for p in parts)
+            field = args[1].value if len(args) > 1 and isinstance(args[1], ast.Constant) else None
+            found.append((re.compile(pattern), field))
+    return found
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_each_rules_message_is_one_the_domain_raises(command):
+    """A rule's message in the page is the domain's wording (with example ids): a message reworded in
+    domain/model.py or domain/application.py, but not in the command's `rules`, fails here."""
+    for rule in COMMANDS[command].rules:
+        fields_said = [field for pattern, field in refusal_templates() if pattern.fullmatch(rule.message)]
+        assert fields_said, f"'{command}': no error of the domain reads like {rule.message!r}"
+        assert rule.field in fields_said or None in fields_said, (
+            f"'{command}': {rule.message!r} is reported on field {fields_said}, not {rule.field!r}"
+        )
 
 
 # -- links in the repository's Markdown -------------------------------------------------------------
