@@ -86,9 +86,11 @@ def worked_example(text: str) -> str:
 
 
 def test_import_format_worked_example_is_a_valid_file():
+    """The worked example parses (tests/e2e/test_import_format_examples.py imports it). It need not use
+    every command: each command's own example line is checked below, so a new command needs no edit here."""
     example = worked_example(IMPORT_FORMAT.read_text(encoding="utf-8"))
     commands = list(parse_lines(example.splitlines(), "docs/import-format.md"))
-    assert {c.type for c in commands} == set(COMMANDS), "the worked example should use every command"
+    assert len(commands) > len(COMMANDS) / 2, "the worked example should show a programme, not a line or two"
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
