@@ -51,7 +51,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## The generated parts of the docs: the warehouse's tables, and the JSONL format's field tables.
+## The generated parts of the docs: the warehouse's tables, and the JSONL format's command sections (docs/import-format.md).
 docs: venv
 	$(VENV)/bin/python -m warehouse.docs
 	$(VENV)/bin/python -m domain.command_docs

@@ -2,7 +2,9 @@
 
 - docs/import-format.md names every command of `domain.commands.COMMANDS`, each with every field of its
   class, required or optional as the class says, and every allowed value; its worked example parses.
-  A field added to a command without documenting it fails here, not in a user's hands.
+  Its command sections are what `domain.command_docs` generates from the classes (`make docs`), so a
+  field, rule or repeat added to a command without regenerating fails here, not in a user's hands; each
+  section's example line parses as its command.
 - No Markdown link in a tracked `*.md` file leaves the repository: a relative link must resolve to a file
   (or a folder of files) inside it, and there are no `http(s)://` links. Users of the project have only
   the repository; a link to a sibling checkout or a web page breaks for them.
@@ -10,6 +12,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import re
 import subprocess
@@ -20,8 +24,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from domain import model
-from domain.commands import COMMANDS
+from domain import command_docs, commands, model
+from domain.commands import COMMANDS, parse_command
 from domain.jsonl import parse_lines
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,13 +76,68 @@ def test_import_format_names_every_allowed_value():
     assert not missing, f"docs/import-format.md does not name these allowed values: {missing}"
 
 
+def worked_example(text: str) -> str:
+    """The ```jsonl block of the section "## Worked example"."""
+    section = re.search(r"^## Worked example$(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert section, "docs/import-format.md has no section '## Worked example'"
+    block = re.search(r"^```jsonl\n(.*?)^```", section.group(1), re.MULTILINE | re.DOTALL)
+    assert block, "docs/import-format.md's worked example has no ```jsonl block"
+    return block.group(1)
+
+
 def test_import_format_worked_example_is_a_valid_file():
-    text = IMPORT_FORMAT.read_text(encoding="utf-8")
-    examples = re.findall(r"^```jsonl\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
-    assert examples, "docs/import-format.md has no ```jsonl example"
-    for example in examples:
-        commands = list(parse_lines(example.splitlines(), "docs/import-format.md"))
-        assert {c.type for c in commands} == set(COMMANDS), "the worked example should use every command"
+    """The worked example parses (tests/e2e/test_import_format_examples.py imports it). It need not use
+    every command: each command's own example line is checked below, so a new command needs no edit here."""
+    example = worked_example(IMPORT_FORMAT.read_text(encoding="utf-8"))
+    commands = list(parse_lines(example.splitlines(), "docs/import-format.md"))
+    assert len(commands) > len(COMMANDS) / 2, "the worked example should show a programme, not a line or two"
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_each_commands_example_line_parses_and_its_rules_name_its_fields(command):
+    """Each command's section shows an example line (from its class) that `parse_command` accepts as that
+    command, and each of its rules reports on a field the command has (the import is checked end to end in
+    tests/e2e/test_import_format_examples.py)."""
+    cls = COMMANDS[command]
+    section = command_section(IMPORT_FORMAT.read_text(encoding="utf-8"), command)
+    lines = re.findall(r"^```jsonl\n(.*?)\n^```", section, re.MULTILINE | re.DOTALL)
+    assert lines == [command_docs.example_line(cls)], f"'{command}': its section should show its one example line"
+    parsed = parse_command(json.loads(lines[0]), 1, "docs/import-format.md")
+    assert type(parsed) is cls and parsed.as_dict() == {"type": command, **cls.example}
+    names = {name for name, *_ in commands.documented_fields(cls)}
+    assert all(rule.field in names for rule in cls.rules), f"'{command}': a rule names a field it has not"
+    assert cls.skipped_when and command_docs.description(cls)
+
+
+@cache
+def refusal_templates() -> list[tuple[re.Pattern, str | None]]:
+    """(the message as a pattern, the field when it is a constant) of every DomainError and InvalidField the
+    domain raises: each value put into a message (`{...}`) may be any text."""
+    found = []
+    for path in sorted((REPO / "domain").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("DomainError", "InvalidField")):
+                continue
+            args = node.args if node.func.id == "DomainError" else node.args[::-1]  # InvalidField(field, reason)
+            if not args or not isinstance(args[0], (ast.Constant, ast.JoinedStr)):
+                continue
+            parts = args[0].values if isinstance(args[0], ast.JoinedStr) else [args[0]]
+            pattern = "".join(re.escape(p.value) if isinstance(p, ast.Constant) else ".+" for p in parts)
+            field = args[1].value if len(args) > 1 and isinstance(args[1], ast.Constant) else None
+            found.append((re.compile(pattern), field))
+    return found
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_each_rules_message_is_one_the_domain_raises(command):
+    """A rule's message in the page is the domain's wording (with example ids): a message reworded in
+    domain/model.py or domain/application.py, but not in the command's `rules`, fails here."""
+    for rule in COMMANDS[command].rules:
+        fields_said = [field for pattern, field in refusal_templates() if pattern.fullmatch(rule.message)]
+        assert fields_said, f"'{command}': no error of the domain reads like {rule.message!r}"
+        assert rule.field in fields_said or None in fields_said, (
+            f"'{command}': {rule.message!r} is reported on field {fields_said}, not {rule.field!r}"
+        )
 
 
 # -- links in the repository's Markdown -------------------------------------------------------------
@@ -249,9 +308,19 @@ def test_link_targets_are_judged_from_the_linking_file(target, reason):
     assert why_outside("README.md", target) == reason
 
 
-def test_the_import_formats_tables_are_generated_from_the_commands():
-    """docs/import-format.md's field tables come from domain/commands.py (`make docs`): never stale."""
-    from domain import command_docs
-
+def test_the_import_formats_command_sections_are_generated_from_the_commands():
+    """docs/import-format.md's tables and command sections come from domain/commands.py: never stale."""
     current = command_docs.DOC.read_text(encoding="utf-8")
     assert command_docs.render(current) == current, "run `make docs`: docs/import-format.md is stale"
+
+
+def test_an_edit_inside_a_generated_section_is_found_stale():
+    current = command_docs.DOC.read_text(encoding="utf-8")
+    for edited in (
+        current.replace("| `held_on` | yes |", "| `held_on` | no |"),
+        current.replace("reaches the warehouse.\n", "reaches the warehouse, mostly.\n", 1),
+        current.replace('"cadence":"monthly","formed_on":"2025-04-07"', '"cadence":"yearly","formed_on":"2025-04-07"'),
+    ):
+        assert edited != current, "the edit this test makes is no longer in the page: pick another"
+        assert command_docs.render(edited) == current
+    assert command_docs.main(["--check"]) == 0
