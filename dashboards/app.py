@@ -91,7 +91,7 @@ def failed(what: str, error: BaseException) -> None:
         log.warning("%s: %s", what, error)
         st.error(
             "The event store did not answer (its server may be restarting): nothing was half-written. "
-            "Nothing was saved; please try again in a moment.",
+            "Reload the page in a moment to see what is recorded, and try again if it is not there.",
             icon="🔌",
         )
         return
