@@ -88,21 +88,21 @@ def _plain(value: str, multiline: bool) -> str:
 @written("one-line text")
 def text(value: Any) -> str:
     """A one-line text such as a name: no line breaks, nothing invisible."""
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("must be a non-empty string")
-    if len(value) > MAX_TEXT:
-        raise Invalid(f"must be at most {MAX_TEXT} characters")
-    return _plain(value, multiline=False)
+    return _bounded_text(value, multiline=False)
 
 
 @written("text; may run over several lines")
 def long_text(value: Any) -> str:
     """A text that may run over several lines, such as a commitment or a note."""
+    return _bounded_text(value, multiline=True)
+
+
+def _bounded_text(value: Any, multiline: bool) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid("must be a non-empty string")
     if len(value) > MAX_TEXT:
         raise Invalid(f"must be at most {MAX_TEXT} characters")
-    return _plain(value, multiline=True)
+    return _plain(value, multiline=multiline)
 
 
 @written("date")
